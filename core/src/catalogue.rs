@@ -1,0 +1,396 @@
+//! The EC2 instance-type catalogue, compiled in from `data/ec2-instance-types.csv`
+//! (1,364 types; sources in `data/SOURCES.md`).
+//!
+//! It owns what one instance of a type registers with ECS: CPU units = vCPU ×
+//! 1024 (§1.1), and registered memory (§1.2–§1.3) — the observed value where the
+//! CSV has one, else an estimate fitted to the observed rows (see
+//! [`MemoryEstimate`]). It also owns awsvpc capacity (§3.6) and the price.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const CSV: &str = include_str!("../data/ec2-instance-types.csv");
+
+/// Hours in a month, as AWS prices a month of on-demand use.
+pub const HOURS_PER_MONTH: f64 = 730.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Platform {
+    /// Older Xen types keep ≈ 97–98 % of nominal memory (§1.3 observation 2).
+    Xen,
+    /// Nitro (and bare metal, which runs on Nitro) keep less, ≈ 90–96 %.
+    Nitro,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstanceType {
+    pub name: String,
+    pub family: String,
+    pub generation: u32,
+    pub vcpu: u32,
+    /// Nominal memory (DescribeInstanceTypes `MemoryInfo.SizeInMiB`).
+    pub memory_mib: u32,
+    pub architectures: Vec<String>,
+    pub platform: Platform,
+    pub max_enis: u32,
+    /// "Task limit with ENI trunking" from the ECS guide; None when unsupported.
+    pub trunk_task_limit: Option<u32>,
+    pub price_per_hour: Option<f64>,
+    pub observed_registered_memory: Option<u32>,
+    pub registered_memory_source: String,
+}
+
+impl InstanceType {
+    /// §1.1: registered CPU = logical CPUs × 1024.
+    pub fn cpu_units(&self) -> u32 {
+        self.vcpu * 1024
+    }
+
+    /// The value of `ecs.cpu-architecture`: x86_64 or arm64 (i386 is listed
+    /// for some Xen types but ECS AMIs are 64-bit only).
+    pub fn cpu_architecture(&self) -> &str {
+        self.architectures
+            .iter()
+            .find(|a| a.as_str() != "i386")
+            .map(String::as_str)
+            .unwrap_or("x86_64")
+    }
+
+    /// §3.6: awsvpc tasks per instance — max ENIs − 1 (the primary ENI counts),
+    /// or the published trunking limit when trunking is on and supported.
+    pub fn awsvpc_task_limit(&self, trunking: bool) -> u32 {
+        match (trunking, self.trunk_task_limit) {
+            (true, Some(limit)) => limit,
+            _ => self.max_enis.saturating_sub(1),
+        }
+    }
+
+    pub fn monthly_price(&self) -> Option<f64> {
+        self.price_per_hour.map(|p| p * HOURS_PER_MONTH)
+    }
+}
+
+/// Registered memory for a type, before the group's ECS_RESERVED_MEMORY.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegisteredMemory {
+    pub mib: u32,
+    /// True when no observation exists and the value comes from the fit.
+    pub estimated: bool,
+}
+
+/// The estimate of registered memory from nominal memory, one per platform.
+///
+/// The kernel keeps a share proportional to memory (page structures) plus a
+/// fixed part, so `lost = share × nominal + fixed`. `share` and `fixed` are
+/// fitted by least squares on the *relative* error over the observed rows of
+/// that platform (Nitro has only m5/c5 observations; bare metal uses the Nitro
+/// fit). Fitting relative error keeps the small types, where users plan
+/// tightest, from being swamped by the 256 GiB ones.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MemoryEstimate {
+    pub share: f64,
+    pub fixed_mib: f64,
+    pub observations: usize,
+}
+
+impl MemoryEstimate {
+    pub fn registered(&self, nominal_mib: u32) -> u32 {
+        let n = nominal_mib as f64;
+        (n - self.share * n - self.fixed_mib).floor().max(0.0) as u32
+    }
+
+    /// Ordinary least squares of `lost / nominal = share + fixed / nominal`.
+    fn fit(rows: &[(u32, u32)]) -> Option<MemoryEstimate> {
+        if rows.len() < 2 {
+            return None;
+        }
+        let pts: Vec<(f64, f64)> = rows
+            .iter()
+            .map(|&(nominal, observed)| {
+                let n = nominal as f64;
+                (1.0 / n, (n - observed as f64) / n)
+            })
+            .collect();
+        let len = pts.len() as f64;
+        let mean_x = pts.iter().map(|p| p.0).sum::<f64>() / len;
+        let mean_y = pts.iter().map(|p| p.1).sum::<f64>() / len;
+        let sxx: f64 = pts.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
+        let sxy: f64 = pts.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
+        if sxx == 0.0 {
+            return None;
+        }
+        let fixed = sxy / sxx;
+        Some(MemoryEstimate {
+            share: mean_y - fixed * mean_x,
+            fixed_mib: fixed,
+            observations: rows.len(),
+        })
+    }
+}
+
+pub struct Catalogue {
+    types: Vec<InstanceType>,
+    by_name: HashMap<String, usize>,
+    xen: MemoryEstimate,
+    nitro: MemoryEstimate,
+}
+
+/// The compiled-in catalogue, parsed once.
+pub fn catalogue() -> &'static Catalogue {
+    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+    CATALOGUE.get_or_init(|| Catalogue::parse(CSV).expect("the bundled CSV is valid"))
+}
+
+impl Catalogue {
+    pub fn parse(csv: &str) -> Result<Catalogue, String> {
+        let mut lines = csv.lines();
+        let header: Vec<&str> = lines.next().ok_or("empty catalogue")?.split(',').collect();
+        let col = |name: &str| {
+            header
+                .iter()
+                .position(|h| *h == name)
+                .ok_or(format!("catalogue has no column {name}"))
+        };
+        let c_type = col("instance_type")?;
+        let c_family = col("family")?;
+        let c_gen = col("generation")?;
+        let c_vcpu = col("vcpu")?;
+        let c_mem = col("memory_mib")?;
+        let c_arch = col("architectures")?;
+        let c_hyp = col("hypervisor")?;
+        let c_enis = col("max_enis")?;
+        let c_trunk = col("awsvpc_trunk_eni_limit")?;
+        let c_price = col("ondemand_linux_usd_per_hour_us_east_1")?;
+        let c_obs = col("registered_memory_mib_observed")?;
+        let c_src = col("registered_memory_source")?;
+
+        let mut types = Vec::new();
+        for (n, line) in lines.enumerate() {
+            let f: Vec<&str> = line.split(',').collect();
+            if f.len() != header.len() {
+                return Err(format!("catalogue line {}: {} fields", n + 2, f.len()));
+            }
+            let int = |i: usize| -> Result<u32, String> {
+                f[i].parse()
+                    .map_err(|_| format!("catalogue line {}: bad {}", n + 2, header[i]))
+            };
+            let opt_int = |i: usize| -> Result<Option<u32>, String> {
+                if f[i].is_empty() {
+                    Ok(None)
+                } else {
+                    int(i).map(Some)
+                }
+            };
+            types.push(InstanceType {
+                name: f[c_type].to_string(),
+                family: f[c_family].to_string(),
+                generation: int(c_gen)?,
+                vcpu: int(c_vcpu)?,
+                memory_mib: int(c_mem)?,
+                architectures: f[c_arch].split(';').map(str::to_string).collect(),
+                platform: if f[c_hyp] == "xen" {
+                    Platform::Xen
+                } else {
+                    Platform::Nitro
+                },
+                max_enis: int(c_enis)?,
+                trunk_task_limit: opt_int(c_trunk)?,
+                price_per_hour: if f[c_price].is_empty() {
+                    None
+                } else {
+                    Some(
+                        f[c_price]
+                            .parse()
+                            .map_err(|_| format!("catalogue line {}: bad price", n + 2))?,
+                    )
+                },
+                observed_registered_memory: opt_int(c_obs)?,
+                registered_memory_source: f[c_src].to_string(),
+            });
+        }
+        let observed = |platform: Platform| -> Vec<(u32, u32)> {
+            types
+                .iter()
+                .filter(|t| t.platform == platform)
+                .filter_map(|t| t.observed_registered_memory.map(|o| (t.memory_mib, o)))
+                .collect()
+        };
+        let xen = MemoryEstimate::fit(&observed(Platform::Xen)).ok_or("no Xen observations")?;
+        let nitro =
+            MemoryEstimate::fit(&observed(Platform::Nitro)).ok_or("no Nitro observations")?;
+        let by_name = types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.clone(), i))
+            .collect();
+        Ok(Catalogue {
+            types,
+            by_name,
+            xen,
+            nitro,
+        })
+    }
+
+    pub fn all(&self) -> &[InstanceType] {
+        &self.types
+    }
+
+    pub fn get(&self, name: &str) -> Option<&InstanceType> {
+        self.by_name.get(name).map(|&i| &self.types[i])
+    }
+
+    pub fn estimate(&self, platform: Platform) -> MemoryEstimate {
+        match platform {
+            Platform::Xen => self.xen,
+            Platform::Nitro => self.nitro,
+        }
+    }
+
+    /// The estimate for a type, ignoring any observation (used to measure the fit).
+    pub fn estimated_registered_memory(&self, t: &InstanceType) -> u32 {
+        self.estimate(t.platform).registered(t.memory_mib)
+    }
+
+    pub fn registered_memory(&self, t: &InstanceType) -> RegisteredMemory {
+        match t.observed_registered_memory {
+            Some(mib) => RegisteredMemory {
+                mib,
+                estimated: false,
+            },
+            None => RegisteredMemory {
+                mib: self.estimated_registered_memory(t),
+                estimated: true,
+            },
+        }
+    }
+
+    /// Types whose name contains `query` (case-insensitive), optionally of one
+    /// family and architecture, in catalogue order.
+    pub fn search<'a>(
+        &'a self,
+        query: &'a str,
+        family: Option<&'a str>,
+        architecture: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a InstanceType> + 'a {
+        let q = query.trim().to_ascii_lowercase();
+        self.types.iter().filter(move |t| {
+            t.name.contains(q.as_str())
+                && family.is_none_or(|f| t.family == f)
+                && architecture.is_none_or(|a| t.cpu_architecture() == a)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loads_every_row() {
+        let c = catalogue();
+        assert_eq!(c.all().len(), 1364);
+        let micro = c.get("t2.micro").unwrap();
+        assert_eq!(micro.cpu_units(), 1024);
+        assert_eq!(micro.cpu_architecture(), "x86_64");
+        assert_eq!(
+            c.registered_memory(micro),
+            RegisteredMemory {
+                mib: 995,
+                estimated: false
+            }
+        );
+        assert_eq!(c.get("m6g.large").unwrap().cpu_architecture(), "arm64");
+    }
+
+    #[test]
+    fn seed_table_values() {
+        let c = catalogue();
+        for (name, mib) in [
+            ("t2.micro", 995),
+            ("t2.small", 2001),
+            ("t2.medium", 3953),
+            ("t2.large", 7986),
+            ("m4.large", 7986),
+            ("c4.large", 3765),
+        ] {
+            assert_eq!(c.registered_memory(c.get(name).unwrap()).mib, mib, "{name}");
+        }
+    }
+
+    #[test]
+    fn awsvpc_capacity() {
+        let c = catalogue();
+        let c5 = c.get("c5.large").unwrap();
+        assert_eq!(c5.awsvpc_task_limit(false), 2); // "you can typically only run two"
+        assert_eq!(c5.awsvpc_task_limit(true), 10); // "launch ten tasks"
+        let t2 = c.get("t2.micro").unwrap();
+        assert_eq!(
+            t2.awsvpc_task_limit(true),
+            1,
+            "t2 does not support trunking"
+        );
+    }
+
+    /// The estimate against every observed row. The figures printed here are
+    /// the ones reported in the issue note (`cargo test -- --nocapture`).
+    #[test]
+    fn estimate_error_against_every_observed_row() {
+        let c = catalogue();
+        let mut errors = Vec::new();
+        for t in c.all() {
+            if let Some(observed) = t.observed_registered_memory {
+                let est = c.estimated_registered_memory(t) as i64;
+                errors.push((
+                    (est - observed as i64).abs(),
+                    t.name.clone(),
+                    t.memory_mib,
+                    observed,
+                ));
+            }
+        }
+        assert_eq!(errors.len(), 63, "every observed row is measured");
+        let worst = errors.iter().max().unwrap();
+        let mean = errors.iter().map(|e| e.0 as f64).sum::<f64>() / errors.len() as f64;
+        let worst_rel = errors
+            .iter()
+            .map(|e| e.0 as f64 / e.2 as f64)
+            .fold(0.0, f64::max);
+        println!(
+            "registered-memory estimate over {} observed rows: worst {} MiB ({}: est vs {} observed), mean {:.1} MiB, worst relative {:.2} %",
+            errors.len(), worst.0, worst.1, worst.3, mean, worst_rel * 100.0
+        );
+        println!(
+            "fits: xen {:?}, nitro {:?}",
+            c.estimate(Platform::Xen),
+            c.estimate(Platform::Nitro)
+        );
+        // Bounds are what the fit achieves today; a regression in the fit or
+        // the data fails here. The worst relative row is r3.large (225 MiB of
+        // 15 GiB), which keeps far more memory than its Xen siblings.
+        assert!(worst_rel < 0.015, "worst relative error {worst_rel}");
+        assert!(mean < 200.0, "mean error {mean} MiB");
+        // The small types users plan tightest on stay within tens of MiB.
+        let small_worst = errors
+            .iter()
+            .filter(|e| e.2 <= 4096)
+            .map(|e| e.0)
+            .max()
+            .unwrap();
+        assert!(
+            small_worst <= 60,
+            "worst error on ≤ 4 GiB types: {small_worst} MiB"
+        );
+    }
+
+    #[test]
+    fn search_filters() {
+        let c = catalogue();
+        let t2: Vec<_> = c
+            .search("t2.", None, None)
+            .map(|t| t.name.as_str())
+            .collect();
+        assert!(t2.contains(&"t2.micro") && t2.len() == 7, "{t2:?}");
+        assert!(c.search("", Some("m6g"), Some("x86_64")).next().is_none());
+        assert!(c.search("LARGE", Some("m6g"), Some("arm64")).count() >= 5);
+    }
+}

@@ -1,0 +1,25 @@
+//! berth-core: the pure planner behind Berth.
+//!
+//! Everything Berth shows is decided here: the plan model (ECS's own JSON
+//! names), the EC2 instance catalogue, how a cluster's instance groups become
+//! container instances, where ECS would place each task and why it would not,
+//! the register-time validation rules and the JVM memory check. No UI, no IO:
+//! the web app and the CLI are shells that call into this crate.
+
+pub mod catalogue;
+pub mod checker;
+pub mod cluster;
+pub mod cql;
+pub mod jvm;
+pub mod load;
+pub mod model;
+pub mod placement;
+pub mod report;
+pub mod requirements;
+pub mod units;
+pub mod validate;
+pub mod view;
+
+pub use load::{load_plan, LoadError};
+pub use model::Plan;
+pub use placement::{place, Placement};

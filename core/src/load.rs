@@ -1,0 +1,118 @@
+//! Reading a plan file: JSON in, a [`Plan`] or one error that names the JSON
+//! path and what is wrong with it. Never a panic.
+
+use std::fmt;
+
+use crate::model::{Plan, BERTH_VERSION};
+
+/// Inputs larger than this are refused before parsing.
+pub const MAX_PLAN_BYTES: usize = 5 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    /// JSON path of the offending field, `$` for the document itself.
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+pub fn load_plan(text: &str) -> Result<Plan, LoadError> {
+    if text.len() > MAX_PLAN_BYTES {
+        return Err(LoadError {
+            path: "$".into(),
+            message: format!(
+                "plan is {} bytes; the limit is {MAX_PLAN_BYTES}",
+                text.len()
+            ),
+        });
+    }
+    // Check the version first so an old or future plan gets the right message
+    // rather than a complaint about some field it names differently.
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| LoadError {
+        path: "$".into(),
+        message: format!(
+            "not valid JSON (line {}, column {}): {}",
+            e.line(),
+            e.column(),
+            strip_position(&e.to_string())
+        ),
+    })?;
+    match value.get("berthVersion") {
+        None => {
+            return Err(LoadError {
+                path: "$.berthVersion".into(),
+                message: "missing: a Berth plan starts with \"berthVersion\": 1".into(),
+            })
+        }
+        Some(v) if v.as_u64() != Some(BERTH_VERSION as u64) => {
+            return Err(LoadError {
+                path: "$.berthVersion".into(),
+                message: format!(
+                    "version {v} is not supported; this Berth reads version {BERTH_VERSION}"
+                ),
+            })
+        }
+        _ => {}
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        LoadError {
+            path: if path == "." {
+                "$".into()
+            } else {
+                format!("$.{path}").replace(".[", "[")
+            },
+            message: e.into_inner().to_string(),
+        }
+    })
+}
+
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrong_type_names_the_path() {
+        let err = load_plan(r#"{"berthVersion":1,"cluster":{"instanceGroups":[{"name":"a","instanceType":"t2.micro","count":"two"}]}}"#)
+            .unwrap_err();
+        assert_eq!(err.path, "$.cluster.instanceGroups[0].count");
+        assert!(err.message.contains("expected u32"), "{err}");
+    }
+
+    #[test]
+    fn bad_json_and_versions() {
+        assert!(load_plan("{")
+            .unwrap_err()
+            .message
+            .contains("not valid JSON"));
+        assert_eq!(load_plan("{}").unwrap_err().path, "$.berthVersion");
+        assert!(load_plan(r#"{"berthVersion":2,"cluster":{}}"#)
+            .unwrap_err()
+            .message
+            .contains("version 2"));
+    }
+
+    #[test]
+    fn task_size_errors_name_the_field() {
+        let err = load_plan(
+            r#"{"berthVersion":1,"cluster":{},"taskDefinitions":[{"family":"x","memory":"2 TB"}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.path, "$.taskDefinitions[0].memory");
+        assert!(err.message.contains("2 TB"), "{err}");
+    }
+}

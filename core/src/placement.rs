@@ -1,0 +1,827 @@
+//! Where ECS would put each task, and why it would not (§2.3, §3, §4).
+//!
+//! [`ClusterState`] is the per-instance ledger (CPU, memory, host ports per
+//! protocol, ENIs) that both the one-shot [`place`] and the deployment
+//! simulator mutate one task at a time. A task is checked against resources,
+//! then constraints, then ordered by strategies, in ECS's order (§4.1).
+//! Everything is deterministic: `random` is a seeded hash, ties go to the
+//! instance that comes first in the plan.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use crate::cluster::{container_instances, ContainerInstance};
+use crate::cql;
+use crate::model::{
+    ConstraintType, PlacementConstraint, PlacementStrategy, Plan, Protocol, StrategyType,
+    TaskDefinition,
+};
+use crate::requirements::{requirements, Requirements};
+
+/// §3.2: "A container instance can have up to 100 reserved ports at a time.
+/// This number includes the default reserved ports."
+pub const MAX_RESERVED_PORTS: usize = 100;
+
+/// Who a task belongs to: a service, or a standalone RunTask of a task definition.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Owner {
+    #[serde(rename = "service")]
+    Service(String),
+    #[serde(rename = "taskDefinition")]
+    Standalone(String),
+}
+
+impl Owner {
+    /// The task group that `spread` and `distinctInstance` count within (§4.2):
+    /// a service's tasks, or standalone tasks of the same family.
+    pub fn group(&self) -> String {
+        match self {
+            Owner::Service(s) => format!("service:{s}"),
+            Owner::Standalone(td) => format!("family:{}", td.split(':').next().unwrap_or(td)),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            Owner::Service(s) | Owner::Standalone(s) => s,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostPort {
+    pub container_name: String,
+    pub container_port: u16,
+    pub host_port: u16,
+    pub protocol: Protocol,
+    /// Taken from the dynamic range by the agent (§3.3), not asked for.
+    pub dynamic: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlacedTask {
+    /// Unique within one cluster state, in the order tasks were started.
+    pub id: u32,
+    #[serde(flatten)]
+    pub owner: Owner,
+    /// `family:revision` of the task definition it runs.
+    pub task_definition_arn: String,
+    pub cpu: u32,
+    pub memory: u32,
+    pub host_ports: Vec<HostPort>,
+    pub eni: bool,
+    pub pinned: bool,
+}
+
+/// One container instance and what is running on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstanceState {
+    pub instance: ContainerInstance,
+    pub tasks: Vec<PlacedTask>,
+    pub remaining_cpu: u32,
+    pub remaining_memory: u32,
+    pub enis_used: u32,
+    /// Host ports in use (agent-reserved, static and dynamic), per protocol.
+    used_tcp: BTreeSet<u16>,
+    used_udp: BTreeSet<u16>,
+    /// Reserved (non-dynamic) ports, which count toward the limit of 100.
+    reserved_count: usize,
+    /// §3.3: the agent scans from the last assigned port + 1.
+    last_dynamic: [Option<u16>; 2],
+}
+
+impl InstanceState {
+    fn used(&self, protocol: Protocol) -> &BTreeSet<u16> {
+        match protocol {
+            Protocol::Tcp => &self.used_tcp,
+            Protocol::Udp => &self.used_udp,
+        }
+    }
+
+    fn used_mut(&mut self, protocol: Protocol) -> &mut BTreeSet<u16> {
+        match protocol {
+            Protocol::Tcp => &mut self.used_tcp,
+            Protocol::Udp => &mut self.used_udp,
+        }
+    }
+
+    /// Whether a host port is in use for a protocol (reserved, static or dynamic).
+    pub fn port_in_use(&self, protocol: Protocol, port: u16) -> bool {
+        self.used(protocol).contains(&port)
+    }
+}
+
+/// ECS's reason codes for a task that cannot be placed (§4.4 RunTask failures).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Reason {
+    #[serde(rename = "RESOURCE:CPU")]
+    Cpu,
+    #[serde(rename = "RESOURCE:MEMORY")]
+    Memory,
+    #[serde(rename = "RESOURCE:PORTS")]
+    Ports,
+    /// Too many reserved ports (§3.2); ECS reports it as RESOURCE:PORTS.
+    #[serde(rename = "RESOURCE:PORTS")]
+    PortLimit,
+    #[serde(rename = "RESOURCE:PORTS_UDP")]
+    PortsUdp,
+    #[serde(rename = "RESOURCE:ENI")]
+    Eni,
+    #[serde(rename = "ATTRIBUTE")]
+    Attribute,
+    /// No container instance at all.
+    #[serde(rename = "MISSING")]
+    NoInstances,
+}
+
+impl Reason {
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::Cpu => "RESOURCE:CPU",
+            Reason::Memory => "RESOURCE:MEMORY",
+            Reason::Ports | Reason::PortLimit => "RESOURCE:PORTS",
+            Reason::PortsUdp => "RESOURCE:PORTS_UDP",
+            Reason::Eni => "RESOURCE:ENI",
+            Reason::Attribute => "ATTRIBUTE",
+            Reason::NoInstances => "MISSING",
+        }
+    }
+
+    /// The clause ECS appends about the closest matching instance (§4.4).
+    fn clause(self) -> &'static str {
+        match self {
+            Reason::Cpu => "has insufficient CPU units available.",
+            Reason::Memory => "has insufficient memory available. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.",
+            Reason::Ports | Reason::PortsUdp => "is already using a port required by your task. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.",
+            // §3.2 documented cause, in the same sentence frame.
+            Reason::PortLimit => "has too many ports registered: it can not exceed the maximum allowed reserved port limit of 100 host ports per container instance.",
+            // §3.6 documented cause "Not enough available ENI attachment points".
+            Reason::Eni => "does not have enough available ENI attachment points.",
+            Reason::Attribute | Reason::NoInstances => "",
+        }
+    }
+}
+
+/// Why one task could not be placed, in ECS's words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    pub reason: Reason,
+    /// The closest matching container instance, when one passed the constraints.
+    pub closest: Option<String>,
+    pub message: String,
+}
+
+impl Failure {
+    fn new(owner: &Owner, reason: Reason, closest: Option<&str>) -> Failure {
+        let message = match owner {
+            Owner::Service(name) => {
+                let mut m = format!(
+                    "service {name} was unable to place a task because no container instance met all of its requirements."
+                );
+                if let Some(id) = closest.filter(|_| !reason.clause().is_empty()) {
+                    m.push_str(&format!(
+                        " The closest matching container-instance {id} {}",
+                        reason.clause()
+                    ));
+                }
+                m
+            }
+            Owner::Standalone(td) => match closest {
+                Some(id) => format!(
+                    "RunTask of {td} failed: {} (container-instance {id})",
+                    reason.code()
+                ),
+                None => format!("RunTask of {td} failed: {}", reason.code()),
+            },
+        };
+        Failure {
+            reason,
+            closest: closest.map(str::to_string),
+            message,
+        }
+    }
+}
+
+/// Tasks of one owner that could not be placed, grouped by cause.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unplaced {
+    #[serde(flatten)]
+    pub owner: Owner,
+    pub count: u32,
+    #[serde(flatten)]
+    pub failure: Failure,
+    /// Set when these tasks were pinned to one instance and did not fit there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned_instance: Option<String>,
+}
+
+/// A constraint made ready to test.
+#[derive(Debug, Clone)]
+enum Constraint {
+    DistinctInstance,
+    MemberOf(Option<cql::Expr>),
+}
+
+fn compile(constraints: &[PlacementConstraint]) -> Vec<Constraint> {
+    constraints
+        .iter()
+        .map(|c| match c.kind {
+            ConstraintType::DistinctInstance => Constraint::DistinctInstance,
+            // An expression that does not parse matches nothing; validation names it.
+            ConstraintType::MemberOf => {
+                Constraint::MemberOf(c.expression.as_deref().and_then(|e| cql::parse(e).ok()))
+            }
+        })
+        .collect()
+}
+
+/// Everything the scheduler needs to place one more task of an owner.
+#[derive(Debug, Clone)]
+pub struct TaskRequest {
+    pub owner: Owner,
+    pub task_definition_arn: String,
+    pub requirements: Requirements,
+    constraints: Vec<Constraint>,
+    pub strategies: Vec<PlacementStrategy>,
+}
+
+impl TaskRequest {
+    /// A request for a task definition: its own constraints plus the caller's,
+    /// and the caller's strategies (an empty list means the default of §4.2).
+    pub fn new(
+        owner: Owner,
+        td: &TaskDefinition,
+        extra_constraints: &[PlacementConstraint],
+        strategies: &[PlacementStrategy],
+    ) -> TaskRequest {
+        let mut all = td.placement_constraints.clone();
+        all.extend_from_slice(extra_constraints);
+        let strategies = if strategies.is_empty() {
+            default_strategy(&owner)
+        } else {
+            strategies.to_vec()
+        };
+        TaskRequest {
+            task_definition_arn: format!("{}:{}", td.family, td.revision),
+            requirements: requirements(td),
+            constraints: compile(&all),
+            strategies,
+            owner,
+        }
+    }
+
+    /// A service task, with the service's constraints and strategies.
+    pub fn for_service(plan: &Plan, service: &crate::model::Service) -> Option<TaskRequest> {
+        let td = plan.task_definition(&service.task_definition)?;
+        Some(TaskRequest::new(
+            Owner::Service(service.service_name.clone()),
+            td,
+            &service.placement_constraints,
+            &service.placement_strategy,
+        ))
+    }
+}
+
+/// §4.2: services spread across AZs, then favour the instance with the fewest
+/// tasks of the service; RunTask places at random.
+pub fn default_strategy(owner: &Owner) -> Vec<PlacementStrategy> {
+    match owner {
+        Owner::Service(_) => vec![
+            PlacementStrategy {
+                kind: StrategyType::Spread,
+                field: Some("attribute:ecs.availability-zone".into()),
+            },
+            PlacementStrategy {
+                kind: StrategyType::Spread,
+                field: Some("instanceId".into()),
+            },
+        ],
+        Owner::Standalone(_) => vec![PlacementStrategy {
+            kind: StrategyType::Random,
+            field: None,
+        }],
+    }
+}
+
+/// The ledger of a cluster: every container instance and its tasks.
+#[derive(Debug, Clone)]
+pub struct ClusterState {
+    pub instances: Vec<InstanceState>,
+    dynamic_range: (u16, u16),
+    next_task_id: u32,
+    /// Seed for the `random` strategy; the same plan gives the same answer.
+    seed: u64,
+}
+
+fn spread_value<'a>(inst: &'a ContainerInstance, field: &str) -> Option<&'a str> {
+    match field {
+        "instanceId" | "host" => Some(&inst.id),
+        f => inst.attribute(f.strip_prefix("attribute:").unwrap_or(f)),
+    }
+}
+
+fn lookup<'a>(inst: &'a ContainerInstance) -> impl Fn(&str) -> Option<&'a str> {
+    move |subject: &str| match subject {
+        "ec2InstanceId" | "containerInstanceId" => Some(inst.id.as_str()),
+        s => s.strip_prefix("attribute:").and_then(|a| inst.attribute(a)),
+    }
+}
+
+/// A small, fixed mix (splitmix64) so `random` is reproducible everywhere.
+fn mix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+fn hash_str(s: &str) -> u64 {
+    s.bytes().fold(0xCBF2_9CE4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01B3)
+    })
+}
+
+impl ClusterState {
+    pub fn new(plan: &Plan) -> ClusterState {
+        let reserved_tcp: BTreeSet<u16> = plan.cluster.reserved_ports.iter().copied().collect();
+        let reserved_udp: BTreeSet<u16> = plan.cluster.reserved_ports_udp.iter().copied().collect();
+        let instances = container_instances(plan)
+            .into_iter()
+            .map(|instance| InstanceState {
+                remaining_cpu: instance.registered_cpu,
+                remaining_memory: instance.registered_memory,
+                enis_used: 0,
+                reserved_count: reserved_tcp.len() + reserved_udp.len(),
+                used_tcp: reserved_tcp.clone(),
+                used_udp: reserved_udp.clone(),
+                last_dynamic: [None, None],
+                tasks: Vec::new(),
+                instance,
+            })
+            .collect();
+        let [lo, hi] = plan.cluster.dynamic_host_port_range;
+        ClusterState {
+            instances,
+            dynamic_range: (lo.min(hi), lo.max(hi)),
+            next_task_id: 1,
+            seed: hash_str(&plan.name),
+        }
+    }
+
+    pub fn index_of(&self, instance_id: &str) -> Option<usize> {
+        self.instances
+            .iter()
+            .position(|i| i.instance.id == instance_id)
+    }
+
+    /// §4.1 step 1: does the task fit this instance's resources and ports?
+    pub fn check_resources(&self, idx: usize, req: &Requirements) -> Result<(), Reason> {
+        let inst = &self.instances[idx];
+        if req.cpu > inst.remaining_cpu {
+            return Err(Reason::Cpu);
+        }
+        if req.memory > inst.remaining_memory {
+            return Err(Reason::Memory);
+        }
+        let mut statics = 0;
+        for (protocol, reason) in [
+            (Protocol::Tcp, Reason::Ports),
+            (Protocol::Udp, Reason::PortsUdp),
+        ] {
+            let mut seen = BTreeSet::new();
+            for p in req.static_ports(protocol) {
+                if inst.port_in_use(protocol, p) || !seen.insert(p) {
+                    return Err(reason);
+                }
+                statics += 1;
+            }
+        }
+        if inst.reserved_count + statics > MAX_RESERVED_PORTS {
+            return Err(Reason::PortLimit);
+        }
+        for (protocol, reason) in [
+            (Protocol::Tcp, Reason::Ports),
+            (Protocol::Udp, Reason::PortsUdp),
+        ] {
+            let need = req.dynamic_count(protocol);
+            if need > 0 {
+                let free = self.free_dynamic_ports(idx, protocol);
+                let own_statics_in_range = req
+                    .static_ports(protocol)
+                    .filter(|p| (self.dynamic_range.0..=self.dynamic_range.1).contains(p))
+                    .count();
+                if free < need + own_statics_in_range {
+                    return Err(reason);
+                }
+            }
+        }
+        if req.eni && inst.enis_used >= inst.instance.eni_capacity {
+            return Err(Reason::Eni);
+        }
+        Ok(())
+    }
+
+    fn free_dynamic_ports(&self, idx: usize, protocol: Protocol) -> usize {
+        let (lo, hi) = self.dynamic_range;
+        let total = (hi - lo) as usize + 1;
+        total - self.instances[idx].used(protocol).range(lo..=hi).count()
+    }
+
+    /// §4.1 step 2: the binding constraints.
+    fn satisfies_constraints(&self, idx: usize, req: &TaskRequest) -> bool {
+        let inst = &self.instances[idx];
+        req.constraints.iter().all(|c| match c {
+            Constraint::DistinctInstance => {
+                let group = req.owner.group();
+                !inst.tasks.iter().any(|t| t.owner.group() == group)
+            }
+            Constraint::MemberOf(expr) => expr
+                .as_ref()
+                .is_some_and(|e| e.eval(&lookup(&inst.instance))),
+        })
+    }
+
+    /// Checks one instance for a request: resources, then constraints.
+    pub fn check(&self, idx: usize, req: &TaskRequest) -> Result<(), Reason> {
+        self.check_resources(idx, &req.requirements)?;
+        if self.satisfies_constraints(idx, req) {
+            Ok(())
+        } else {
+            Err(Reason::Attribute)
+        }
+    }
+
+    /// Why no instance among `candidates` takes the task: the closest match is
+    /// an instance that satisfies the constraints and fails the fewest
+    /// resource checks; its first failing check is the reason.
+    fn explain(&self, req: &TaskRequest, candidates: &[usize]) -> Failure {
+        if candidates.is_empty() {
+            return Failure::new(&req.owner, Reason::NoInstances, None);
+        }
+        let mut best: Option<(usize, usize, Reason)> = None;
+        for &idx in candidates {
+            if !self.satisfies_constraints(idx, req) {
+                continue;
+            }
+            let reason = match self.check_resources(idx, &req.requirements) {
+                Err(r) => r,
+                Ok(()) => continue,
+            };
+            let failing = self.failing_checks(idx, &req.requirements);
+            if best.is_none_or(|(_, f, _)| failing < f) {
+                best = Some((idx, failing, reason));
+            }
+        }
+        match best {
+            Some((idx, _, reason)) => {
+                Failure::new(&req.owner, reason, Some(&self.instances[idx].instance.id))
+            }
+            None => Failure::new(&req.owner, Reason::Attribute, None),
+        }
+    }
+
+    fn failing_checks(&self, idx: usize, req: &Requirements) -> usize {
+        let inst = &self.instances[idx];
+        let ports = self
+            .check_resources(
+                idx,
+                &Requirements {
+                    cpu: 0,
+                    memory: 0,
+                    ..req.clone()
+                },
+            )
+            .is_err();
+        (req.cpu > inst.remaining_cpu) as usize
+            + (req.memory > inst.remaining_memory) as usize
+            + ports as usize
+    }
+
+    /// §4.1 steps 3–4: order the fitting instances by the strategies, in turn.
+    fn choose(&self, req: &TaskRequest, fitting: &[usize]) -> usize {
+        let group = req.owner.group();
+        let keys: Vec<Vec<u64>> = req
+            .strategies
+            .iter()
+            .map(|s| self.strategy_keys(s, &group, fitting))
+            .collect();
+        *fitting
+            .iter()
+            .enumerate()
+            .min_by(|(a, ia), (b, ib)| {
+                keys.iter()
+                    .map(|k| k[*a].cmp(&k[*b]))
+                    .find(|o| o.is_ne())
+                    .unwrap_or(std::cmp::Ordering::Equal)
+                    .then(ia.cmp(ib))
+            })
+            .map(|(_, idx)| idx)
+            .expect("choose is called with at least one fitting instance")
+    }
+
+    /// A key per fitting instance; smaller is preferred.
+    fn strategy_keys(&self, s: &PlacementStrategy, group: &str, fitting: &[usize]) -> Vec<u64> {
+        let field = s.field.as_deref().unwrap_or("");
+        match s.kind {
+            // "the least available amount of the resource" — after placement,
+            // which orders the same way as before it.
+            StrategyType::Binpack => fitting
+                .iter()
+                .map(|&i| {
+                    let inst = &self.instances[i];
+                    if field.eq_ignore_ascii_case("cpu") {
+                        inst.remaining_cpu as u64
+                    } else {
+                        inst.remaining_memory as u64
+                    }
+                })
+                .collect(),
+            StrategyType::Spread => {
+                let mut per_value: HashMap<Option<&str>, u64> = HashMap::new();
+                for inst in &self.instances {
+                    let n = inst
+                        .tasks
+                        .iter()
+                        .filter(|t| t.owner.group() == group)
+                        .count() as u64;
+                    if n > 0 {
+                        *per_value
+                            .entry(spread_value(&inst.instance, field))
+                            .or_default() += n;
+                    }
+                }
+                fitting
+                    .iter()
+                    .map(|&i| {
+                        let v = spread_value(&self.instances[i].instance, field);
+                        per_value.get(&v).copied().unwrap_or(0)
+                    })
+                    .collect()
+            }
+            StrategyType::Random => {
+                let salt =
+                    self.seed ^ hash_str(group) ^ (self.next_task_id as u64).wrapping_mul(0x100);
+                fitting
+                    .iter()
+                    .map(|&i| mix(salt ^ hash_str(&self.instances[i].instance.id)))
+                    .collect()
+            }
+        }
+    }
+
+    /// Places one task on the best instance among `candidates` (all when None).
+    pub fn place_one(
+        &mut self,
+        req: &TaskRequest,
+        candidates: Option<&[usize]>,
+    ) -> Result<usize, Failure> {
+        let all: Vec<usize>;
+        let candidates = match candidates {
+            Some(c) => c,
+            None => {
+                all = (0..self.instances.len()).collect();
+                &all
+            }
+        };
+        let fitting: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&i| self.check(i, req).is_ok())
+            .collect();
+        if fitting.is_empty() {
+            return Err(self.explain(req, candidates));
+        }
+        let idx = self.choose(req, &fitting);
+        self.start(idx, req, false);
+        Ok(idx)
+    }
+
+    /// Starts a task on an instance already checked to fit; returns its id.
+    fn start(&mut self, idx: usize, req: &TaskRequest, pinned: bool) -> u32 {
+        let id = self.next_task_id;
+        self.next_task_id += 1;
+        let (lo, hi) = self.dynamic_range;
+        let inst = &mut self.instances[idx];
+        inst.remaining_cpu -= req.requirements.cpu;
+        inst.remaining_memory -= req.requirements.memory;
+        if req.requirements.eni {
+            inst.enis_used += 1;
+        }
+        // Static ports first, so a dynamic scan never takes one the task itself needs.
+        for p in &req.requirements.ports {
+            if let Some(hp) = p.host_port {
+                inst.used_mut(p.protocol).insert(hp);
+                inst.reserved_count += 1;
+            }
+        }
+        let mut host_ports = Vec::new();
+        for p in &req.requirements.ports {
+            let (host_port, dynamic) = match p.host_port {
+                Some(hp) => (hp, false),
+                None => {
+                    let slot = p.protocol as usize;
+                    let start =
+                        inst.last_dynamic[slot].map_or(lo, |l| if l >= hi { lo } else { l + 1 });
+                    let used = inst.used(p.protocol);
+                    let port = (start..=hi)
+                        .chain(lo..start)
+                        .find(|c| !used.contains(c))
+                        .expect("check_resources counted a free dynamic port");
+                    inst.used_mut(p.protocol).insert(port);
+                    inst.last_dynamic[slot] = Some(port);
+                    (port, true)
+                }
+            };
+            host_ports.push(HostPort {
+                container_name: p.container.clone(),
+                container_port: p.container_port,
+                host_port,
+                protocol: p.protocol,
+                dynamic,
+            });
+        }
+        inst.tasks.push(PlacedTask {
+            id,
+            owner: req.owner.clone(),
+            task_definition_arn: req.task_definition_arn.clone(),
+            cpu: req.requirements.cpu,
+            memory: req.requirements.memory,
+            host_ports,
+            eni: req.requirements.eni,
+            pinned,
+        });
+        id
+    }
+
+    /// Places a task on exactly this instance, if it fits there.
+    pub fn place_on(
+        &mut self,
+        idx: usize,
+        req: &TaskRequest,
+        pinned: bool,
+    ) -> Result<u32, Failure> {
+        match self.check(idx, req) {
+            Ok(()) => Ok(self.start(idx, req, pinned)),
+            Err(reason) => Err(Failure::new(
+                &req.owner,
+                reason,
+                Some(&self.instances[idx].instance.id),
+            )),
+        }
+    }
+
+    /// Stops a task and frees everything it held. Returns it, if it existed.
+    pub fn stop(&mut self, task_id: u32) -> Option<(usize, PlacedTask)> {
+        for (idx, inst) in self.instances.iter_mut().enumerate() {
+            if let Some(pos) = inst.tasks.iter().position(|t| t.id == task_id) {
+                let task = inst.tasks.remove(pos);
+                inst.remaining_cpu += task.cpu;
+                inst.remaining_memory += task.memory;
+                if task.eni {
+                    inst.enis_used -= 1;
+                }
+                for hp in &task.host_ports {
+                    inst.used_mut(hp.protocol).remove(&hp.host_port);
+                    if !hp.dynamic {
+                        inst.reserved_count -= 1;
+                    }
+                }
+                return Some((idx, task));
+            }
+        }
+        None
+    }
+}
+
+/// The placement of a whole plan.
+#[derive(Debug, Clone)]
+pub struct Placement {
+    pub state: ClusterState,
+    pub unplaced: Vec<Unplaced>,
+}
+
+impl Placement {
+    pub fn instances(&self) -> &[InstanceState] {
+        &self.state.instances
+    }
+
+    /// "Can one more task of service S go on instance I, and if not why?"
+    /// Returns the host ports it would get, or ECS's reason.
+    pub fn try_one_more(
+        &self,
+        plan: &Plan,
+        service: &str,
+        instance_id: &str,
+    ) -> Result<Vec<HostPort>, Failure> {
+        let owner = Owner::Service(service.to_string());
+        let svc = plan.service(service).ok_or_else(|| Failure {
+            reason: Reason::Attribute,
+            closest: None,
+            message: format!("service {service} is not in the plan"),
+        })?;
+        let req = TaskRequest::for_service(plan, svc).ok_or_else(|| Failure {
+            reason: Reason::Attribute,
+            closest: None,
+            message: format!(
+                "service {service} names task definition {}, which is not in the plan",
+                svc.task_definition
+            ),
+        })?;
+        let idx = self
+            .state
+            .index_of(instance_id)
+            .ok_or_else(|| Failure::new(&owner, Reason::NoInstances, None))?;
+        let mut trial = self.state.clone();
+        trial.place_on(idx, &req, true)?;
+        Ok(trial.instances[idx]
+            .tasks
+            .last()
+            .map(|t| t.host_ports.clone())
+            .unwrap_or_default())
+    }
+}
+
+fn record(
+    unplaced: &mut Vec<Unplaced>,
+    owner: &Owner,
+    failure: Failure,
+    pinned_instance: Option<&str>,
+) {
+    if let Some(last) = unplaced.last_mut() {
+        if &last.owner == owner
+            && last.failure == failure
+            && last.pinned_instance.as_deref() == pinned_instance
+        {
+            last.count += 1;
+            return;
+        }
+    }
+    unplaced.push(Unplaced {
+        owner: owner.clone(),
+        count: 1,
+        failure,
+        pinned_instance: pinned_instance.map(str::to_string),
+    });
+}
+
+/// Places a whole plan: pins first (in plan order), then each service's
+/// remaining desired tasks in plan order, then standalone tasks.
+pub fn place(plan: &Plan) -> Placement {
+    let mut state = ClusterState::new(plan);
+    let mut unplaced = Vec::new();
+    let mut pinned: BTreeMap<&str, u32> = BTreeMap::new();
+
+    for pin in &plan.pins {
+        let Some(svc) = plan.service(&pin.service) else {
+            continue;
+        };
+        let count = pinned.entry(svc.service_name.as_str()).or_default();
+        if *count >= svc.desired_count {
+            continue; // validation reports pins beyond desiredCount
+        }
+        *count += 1;
+        let Some(req) = TaskRequest::for_service(plan, svc) else {
+            continue;
+        };
+        let result = match state.index_of(&pin.instance) {
+            Some(idx) => state.place_on(idx, &req, true).map(|_| ()),
+            None => Err(Failure::new(&req.owner, Reason::NoInstances, None)),
+        };
+        if let Err(f) = result {
+            record(&mut unplaced, &req.owner, f, Some(&pin.instance));
+        }
+    }
+
+    for svc in &plan.services {
+        let Some(req) = TaskRequest::for_service(plan, svc) else {
+            continue;
+        };
+        let already = pinned.get(svc.service_name.as_str()).copied().unwrap_or(0);
+        for _ in already..svc.desired_count {
+            if let Err(f) = state.place_one(&req, None) {
+                record(&mut unplaced, &req.owner, f, None);
+            }
+        }
+    }
+
+    for run in &plan.tasks {
+        let Some(td) = plan.task_definition(&run.task_definition) else {
+            continue;
+        };
+        let req = TaskRequest::new(
+            Owner::Standalone(run.task_definition.clone()),
+            td,
+            &run.placement_constraints,
+            &run.placement_strategy,
+        );
+        for _ in 0..run.count {
+            if let Err(f) = state.place_one(&req, None) {
+                record(&mut unplaced, &req.owner, f, None);
+            }
+        }
+    }
+    Placement { state, unplaced }
+}

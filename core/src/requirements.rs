@@ -1,0 +1,97 @@
+//! What one task of a task definition asks of a container instance: the
+//! scheduler's reservation formula of §2.3 and the host ports of §3.
+
+use crate::model::{NetworkMode, Protocol, TaskDefinition};
+
+/// One port mapping as the host sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortNeed {
+    pub container: String,
+    pub container_port: u16,
+    pub protocol: Protocol,
+    /// `Some` for a static host port (bridge hostPort > 0, or host mode where
+    /// the host port is the container port, §3.1); `None` for a dynamic one.
+    pub host_port: Option<u16>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requirements {
+    pub cpu: u32,
+    pub memory: u32,
+    /// Host ports; empty for awsvpc and none (§3.6: awsvpc ports live on the ENI).
+    pub ports: Vec<PortNeed>,
+    /// awsvpc tasks take one ENI attachment each.
+    pub eni: bool,
+}
+
+impl Requirements {
+    pub fn static_ports(&self, protocol: Protocol) -> impl Iterator<Item = u16> + '_ {
+        self.ports
+            .iter()
+            .filter(move |p| p.protocol == protocol)
+            .filter_map(|p| p.host_port)
+    }
+
+    pub fn dynamic_count(&self, protocol: Protocol) -> usize {
+        self.ports
+            .iter()
+            .filter(|p| p.protocol == protocol && p.host_port.is_none())
+            .count()
+    }
+}
+
+/// §2.3 `ToHostResources()`: task-level values win; else per container
+/// memoryReservation if > 0, else memory; CPU sums container cpu.
+pub fn requirements(td: &TaskDefinition) -> Requirements {
+    let cpu = match td.cpu {
+        Some(c) if c.0 > 0 => c.0,
+        _ => td
+            .container_definitions
+            .iter()
+            .map(|c| c.cpu)
+            .fold(0u32, u32::saturating_add),
+    };
+    let memory = match td.memory {
+        Some(m) if m.0 > 0 => m.0,
+        _ => td
+            .container_definitions
+            .iter()
+            .map(|c| match c.memory_reservation {
+                Some(r) if r > 0 => r,
+                _ => c.memory.unwrap_or(0),
+            })
+            .fold(0u32, u32::saturating_add),
+    };
+    let mut ports = Vec::new();
+    if matches!(td.network_mode, NetworkMode::Bridge | NetworkMode::Host) {
+        for c in &td.container_definitions {
+            for pm in &c.port_mappings {
+                let host_port = match td.network_mode {
+                    NetworkMode::Host => Some(pm.container_port),
+                    _ => pm.host_port.filter(|&p| p > 0),
+                };
+                ports.push(PortNeed {
+                    container: c.name.clone(),
+                    container_port: pm.container_port,
+                    protocol: pm.protocol,
+                    host_port,
+                });
+            }
+        }
+    }
+    Requirements {
+        cpu,
+        memory,
+        ports,
+        eni: td.network_mode == NetworkMode::Awsvpc,
+    }
+}
+
+/// The hard limit that bounds a container (§2.4 "effective hard limit"):
+/// its own `memory`, else the task's `memory`, else none.
+pub fn effective_hard_limit(td: &TaskDefinition, container: usize) -> Option<u32> {
+    td.container_definitions
+        .get(container)
+        .and_then(|c| c.memory)
+        .or(td.memory.map(|m| m.0))
+}
