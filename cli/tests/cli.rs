@@ -1,0 +1,146 @@
+//! The `berth` binary as CI sees it: output shapes and exit codes.
+
+use std::process::Command;
+
+fn berth(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_berth"))
+        .args(args)
+        .output()
+        .expect("berth runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+fn example() -> String {
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../public/examples/microtrader.json"
+    )
+    .to_string()
+}
+
+fn temp(name: &str, content: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("berth-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p.to_string_lossy().into()
+}
+
+#[test]
+fn place_prints_the_documented_json() {
+    let (code, out, _) = berth(&["place", &example()]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let inst = &v["instances"][0];
+    for key in [
+        "id",
+        "instanceType",
+        "availabilityZone",
+        "registered",
+        "remaining",
+        "tasks",
+    ] {
+        assert!(inst.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(inst["registered"]["memory"], 995);
+    let task = &inst["tasks"][0];
+    assert!(task.get("service").is_some());
+    let hp = &task["hostPorts"][0];
+    for key in ["containerPort", "hostPort", "protocol"] {
+        assert!(hp.get(key).is_some(), "missing {key}");
+    }
+    assert!(v["unplaced"].as_array().unwrap().is_empty());
+    assert!(v["warnings"].is_array());
+}
+
+#[test]
+fn unplaced_entries_carry_reason_and_message() {
+    let plan = r#"{"berthVersion":1,"cluster":{"instanceGroups":[{"name":"app","instanceType":"t2.micro","count":1}]},
+      "taskDefinitions":[{"family":"quote","containerDefinitions":[{"name":"q","memory":600}]}],
+      "services":[{"serviceName":"quote","taskDefinition":"quote","desiredCount":3}]}"#;
+    let f = temp("unplaced.json", plan);
+    let (code, out, _) = berth(&["place", &f]);
+    assert_eq!(code, 0, "place reports, it does not judge");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let u = &v["unplaced"][0];
+    assert_eq!(u["service"], "quote");
+    assert_eq!(u["count"], 2);
+    assert_eq!(u["reason"], "RESOURCE:MEMORY");
+    assert!(u["message"]
+        .as_str()
+        .unwrap()
+        .contains("app-1 has insufficient memory available"));
+    let (code, text, _) = berth(&["check", &f]);
+    assert_eq!(code, 1);
+    assert!(
+        text.contains("unplaced 2 × quote [RESOURCE:MEMORY]"),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_exit_codes() {
+    let clean = r#"{"berthVersion":1,"cluster":{"instanceGroups":[{"name":"app","instanceType":"m5.large","count":1}]},
+      "taskDefinitions":[{"family":"web","containerDefinitions":[{"name":"w","memory":256}]}],
+      "services":[{"serviceName":"web","taskDefinition":"web","desiredCount":2}]}"#;
+    let (code, out, _) = berth(&["check", &temp("clean.json", clean)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("0 errors"));
+    let (code, out, _) = berth(&["check", "--json", &example()]);
+    assert_eq!(code, 1, "the seed's JVM settings are an error");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["code"] == "J3001"));
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_2() {
+    let cases = [
+        (
+            vec!["place".to_string(), "/no/such/plan.json".to_string()],
+            "cannot read",
+        ),
+        (
+            vec![
+                "place".to_string(),
+                temp("broken.json", "{\"berthVersion\": 1,"),
+            ],
+            "not valid JSON",
+        ),
+        (
+            vec![
+                "check".to_string(),
+                temp(
+                    "wrongtype.json",
+                    r#"{"berthVersion":1,"cluster":{"instanceGroups":[{"name":"a","instanceType":"t2.micro","count":"two"}]}}"#,
+                ),
+            ],
+            "$.cluster.instanceGroups[0].count",
+        ),
+        (vec!["frobnicate".to_string()], "unknown command"),
+        (
+            vec!["check".to_string(), "--yaml".to_string(), example()],
+            "unknown option",
+        ),
+        (vec![], "no command"),
+    ];
+    for (args, expect) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, out, err) = berth(&args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(out.is_empty(), "{args:?}: nothing on stdout");
+        assert!(err.contains(expect), "{args:?}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("backtrace"),
+            "{err}"
+        );
+        assert!(err.lines().next().unwrap().starts_with("berth: "));
+    }
+}

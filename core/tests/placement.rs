@@ -1,0 +1,428 @@
+//! Placement rules beyond the seed: constraints, strategies, protocols,
+//! awsvpc, pins and the "one more task here?" question. Every placement is
+//! also run through the independent checker.
+
+mod common;
+
+use berth_core::model::Protocol;
+use berth_core::placement::{place, Reason};
+use common::*;
+use serde_json::json;
+
+#[test]
+fn member_of_keeps_tasks_on_matching_types_and_reports_attribute() {
+    let groups = json!([group("small", "t2.micro", 2), group("big", "m5.large", 1)]);
+    let mut svc = service("api", 3);
+    svc["placementConstraints"] =
+        json!([{"type": "memberOf", "expression": "attribute:ecs.instance-type =~ t2.*"}]);
+    let td = task_def(
+        "api",
+        "bridge",
+        vec![container("api", 0, 600, None, json!([]))],
+    );
+    let p = checked(&plan(groups, vec![td], vec![svc]));
+    for inst in p.instances() {
+        if inst.instance.instance_type == "m5.large" {
+            assert!(inst.tasks.is_empty(), "constraint binds");
+        }
+    }
+    // Two fit on the t2.micros; the third fails on memory there (the big one is not a match).
+    assert_eq!(p.unplaced.len(), 1);
+    assert_eq!(p.unplaced[0].failure.reason, Reason::Memory);
+    assert!(p.unplaced[0]
+        .failure
+        .closest
+        .as_deref()
+        .unwrap()
+        .starts_with("small-"));
+
+    let mut none = service("api", 1);
+    none["placementConstraints"] =
+        json!([{"type": "memberOf", "expression": "attribute:ecs.cpu-architecture == arm64"}]);
+    let td = task_def(
+        "api",
+        "bridge",
+        vec![container("api", 0, 100, None, json!([]))],
+    );
+    let p = checked(&plan(
+        json!([group("small", "t2.micro", 2)]),
+        vec![td],
+        vec![none],
+    ));
+    assert_eq!(p.unplaced[0].failure.reason, Reason::Attribute);
+    assert_eq!(p.unplaced[0].failure.message, "service api was unable to place a task because no container instance met all of its requirements.");
+}
+
+#[test]
+fn distinct_instance_puts_one_task_per_instance() {
+    let mut svc = service("api", 3);
+    svc["placementConstraints"] = json!([{"type": "distinctInstance"}]);
+    let td = task_def(
+        "api",
+        "bridge",
+        vec![container("api", 0, 10, None, json!([]))],
+    );
+    let p = checked(&plan(
+        json!([group("g", "m5.large", 2)]),
+        vec![td],
+        vec![svc],
+    ));
+    assert!(p.instances().iter().all(|i| i.tasks.len() == 1));
+    assert_eq!(p.unplaced[0].count, 1);
+}
+
+#[test]
+fn default_spread_balances_availability_zones_then_instances() {
+    let td = task_def(
+        "api",
+        "bridge",
+        vec![container("api", 0, 10, None, json!([]))],
+    );
+    let p = checked(&plan(
+        json!([group("g", "m5.large", 4)]),
+        vec![td],
+        vec![service("api", 6)],
+    ));
+    let per: Vec<usize> = p.instances().iter().map(|i| i.tasks.len()).collect();
+    assert_eq!(per.iter().sum::<usize>(), 6);
+    assert!(
+        per.iter().max().unwrap() - per.iter().min().unwrap() <= 1,
+        "{per:?}"
+    );
+    let az_a: usize = p
+        .instances()
+        .iter()
+        .filter(|i| i.instance.availability_zone == "us-east-1a")
+        .map(|i| i.tasks.len())
+        .sum();
+    assert_eq!(az_a, 3);
+}
+
+#[test]
+fn binpack_memory_fills_the_fullest_instance_first() {
+    let mut svc = service("api", 3);
+    svc["placementStrategy"] = json!([{"type": "binpack", "field": "memory"}]);
+    let td = task_def(
+        "api",
+        "bridge",
+        vec![container("api", 0, 1000, None, json!([]))],
+    );
+    let p = checked(&plan(
+        json!([group("g", "m5.large", 3)]),
+        vec![td],
+        vec![svc],
+    ));
+    let per: Vec<usize> = p.instances().iter().map(|i| i.tasks.len()).collect();
+    assert_eq!(per, vec![3, 0, 0]);
+}
+
+#[test]
+fn random_is_reproducible() {
+    let mut svc = service("api", 20);
+    svc["placementStrategy"] = json!([{"type": "random"}]);
+    let td = task_def(
+        "api",
+        "bridge",
+        vec![container("api", 0, 10, None, json!([]))],
+    );
+    let pl = plan(json!([group("g", "m5.large", 5)]), vec![td], vec![svc]);
+    let a: Vec<usize> = checked(&pl)
+        .instances()
+        .iter()
+        .map(|i| i.tasks.len())
+        .collect();
+    let b: Vec<usize> = place(&pl)
+        .instances()
+        .iter()
+        .map(|i| i.tasks.len())
+        .collect();
+    assert_eq!(a, b);
+    assert!(
+        a.iter().filter(|&&n| n > 0).count() >= 3,
+        "spreads somewhat: {a:?}"
+    );
+}
+
+#[test]
+fn tcp_and_udp_ports_are_separate_resources() {
+    let tds = vec![
+        task_def(
+            "dns-tcp",
+            "bridge",
+            vec![container(
+                "d",
+                0,
+                10,
+                None,
+                json!([{"containerPort": 53, "hostPort": 53, "protocol": "tcp"}]),
+            )],
+        ),
+        task_def(
+            "dns-udp",
+            "bridge",
+            vec![container(
+                "d",
+                0,
+                10,
+                None,
+                json!([{"containerPort": 53, "hostPort": 53, "protocol": "udp"}]),
+            )],
+        ),
+    ];
+    let p = checked(&plan(
+        json!([group("g", "t2.micro", 1)]),
+        tds.clone(),
+        vec![service("dns-tcp", 1), service("dns-udp", 2)],
+    ));
+    assert_eq!(p.instances()[0].tasks.len(), 2);
+    assert_eq!(p.unplaced[0].failure.reason, Reason::PortsUdp);
+    assert!(p.instances()[0].port_in_use(Protocol::Udp, 53));
+}
+
+#[test]
+fn agent_reserved_ports_refuse_static_mappings() {
+    let td = task_def(
+        "ssh",
+        "bridge",
+        vec![container(
+            "s",
+            0,
+            10,
+            None,
+            json!([{"containerPort": 22, "hostPort": 22}]),
+        )],
+    );
+    let p = checked(&plan(
+        json!([group("g", "t2.micro", 1)]),
+        vec![td],
+        vec![service("ssh", 1)],
+    ));
+    assert_eq!(p.unplaced[0].failure.reason, Reason::Ports);
+}
+
+#[test]
+fn awsvpc_tasks_use_enis_not_host_ports() {
+    // c5.large: 3 ENIs → 2 awsvpc tasks, 10 with trunking (§3.6).
+    let td = task_def(
+        "api",
+        "awsvpc",
+        vec![container(
+            "api",
+            0,
+            10,
+            None,
+            json!([{"containerPort": 8000}]),
+        )],
+    );
+    let p = checked(&plan(
+        json!([group("g", "c5.large", 1)]),
+        vec![td.clone()],
+        vec![service("api", 3)],
+    ));
+    assert_eq!(p.instances()[0].tasks.len(), 2);
+    assert!(p.instances()[0]
+        .tasks
+        .iter()
+        .all(|t| t.host_ports.is_empty()));
+    assert_eq!(p.unplaced[0].failure.reason, Reason::Eni);
+    let mut g = group("g", "c5.large", 1);
+    g["awsvpcTrunking"] = json!(true);
+    let p = checked(&plan(json!([g]), vec![td], vec![service("api", 10)]));
+    assert!(p.unplaced.is_empty());
+}
+
+#[test]
+fn the_dynamic_scan_skips_ports_in_use_and_wraps() {
+    let mut pl = plan(
+        json!([group("g", "m5.large", 1)]),
+        vec![
+            task_def(
+                "fixed",
+                "bridge",
+                vec![container(
+                    "f",
+                    0,
+                    10,
+                    None,
+                    json!([{"containerPort": 80, "hostPort": 40001}]),
+                )],
+            ),
+            task_def(
+                "dyn",
+                "bridge",
+                vec![container("d", 0, 10, None, json!([{"containerPort": 80}]))],
+            ),
+        ],
+        vec![service("fixed", 1), service("dyn", 3)],
+    );
+    pl.cluster.dynamic_host_port_range = [40000, 40003];
+    let p = checked(&pl);
+    let mut dynamic: Vec<u16> = p.instances()[0]
+        .tasks
+        .iter()
+        .flat_map(|t| &t.host_ports)
+        .filter(|h| h.dynamic)
+        .map(|h| h.host_port)
+        .collect();
+    dynamic.sort();
+    assert_eq!(dynamic, vec![40000, 40002, 40003]);
+    // The range is now full: one more fails on ports.
+    pl.services[1].desired_count = 4;
+    let p = checked(&pl);
+    assert_eq!(p.unplaced[0].failure.reason, Reason::Ports);
+}
+
+#[test]
+fn the_hundred_reserved_ports_limit() {
+    // 5 default reserved ports + 95 static ports fill the limit of 100.
+    let ports: Vec<serde_json::Value> = (1000..1096)
+        .map(|p| json!({"containerPort": p, "hostPort": p}))
+        .collect();
+    let td = task_def(
+        "many",
+        "bridge",
+        vec![container("m", 0, 10, None, json!(ports))],
+    );
+    let p = checked(&plan(
+        json!([group("g", "m5.large", 1)]),
+        vec![td],
+        vec![service("many", 1)],
+    ));
+    assert_eq!(p.unplaced[0].failure.reason, Reason::PortLimit);
+    assert!(p.unplaced[0]
+        .failure
+        .message
+        .contains("100 host ports per container instance"));
+}
+
+#[test]
+fn pins_place_on_their_instance_or_say_why() {
+    let td = task_def(
+        "api",
+        "bridge",
+        vec![container("api", 0, 600, None, json!([]))],
+    );
+    let mut pl = plan(
+        json!([group("g", "t2.micro", 2)]),
+        vec![td],
+        vec![service("api", 2)],
+    );
+    pl.pins = vec![
+        berth_core::model::Pin {
+            service: "api".into(),
+            instance: "g-2".into(),
+        },
+        berth_core::model::Pin {
+            service: "api".into(),
+            instance: "g-2".into(),
+        },
+    ];
+    let p = checked(&pl);
+    assert_eq!(p.instances()[1].tasks.len(), 1);
+    assert!(p.instances()[1].tasks[0].pinned);
+    assert_eq!(p.unplaced.len(), 1, "the second pin does not fit g-2");
+    assert_eq!(p.unplaced[0].pinned_instance.as_deref(), Some("g-2"));
+    assert_eq!(p.unplaced[0].failure.reason, Reason::Memory);
+    assert!(
+        p.instances()[0].tasks.is_empty(),
+        "a pinned task is not moved elsewhere"
+    );
+}
+
+#[test]
+fn one_more_task_here_answers_with_ports_or_the_reason() {
+    let td = task_def(
+        "web",
+        "bridge",
+        vec![container(
+            "web",
+            0,
+            400,
+            None,
+            json!([{"containerPort": 8000, "hostPort": 8000}]),
+        )],
+    );
+    let pl = plan(
+        json!([group("g", "t2.micro", 2)]),
+        vec![td],
+        vec![service("web", 1)],
+    );
+    let p = checked(&pl);
+    let busy = p
+        .instances()
+        .iter()
+        .find(|i| !i.tasks.is_empty())
+        .unwrap()
+        .instance
+        .id
+        .clone();
+    let free = p
+        .instances()
+        .iter()
+        .find(|i| i.tasks.is_empty())
+        .unwrap()
+        .instance
+        .id
+        .clone();
+    let err = p.try_one_more(&pl, "web", &busy).unwrap_err();
+    assert_eq!(err.reason, Reason::Ports);
+    assert!(err.message.contains(&format!(
+        "container-instance {busy} is already using a port"
+    )));
+    let ports = p.try_one_more(&pl, "web", &free).unwrap();
+    assert_eq!(ports[0].host_port, 8000);
+    assert!(p.try_one_more(&pl, "nope", &free).is_err());
+}
+
+#[test]
+fn task_level_sizes_win_over_containers() {
+    let mut td = task_def(
+        "t",
+        "bridge",
+        vec![container("a", 100, 100, Some(200), json!([]))],
+    );
+    td["cpu"] = json!("0.5 vCPU");
+    td["memory"] = json!("1 GB");
+    let p = checked(&plan(
+        json!([group("g", "m5.large", 1)]),
+        vec![td],
+        vec![service("t", 1)],
+    ));
+    let t = &p.instances()[0].tasks[0];
+    assert_eq!((t.cpu, t.memory), (512, 1024));
+}
+
+#[test]
+fn the_same_plan_places_the_same_byte_for_byte() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../public/examples/microtrader.json"
+    ))
+    .unwrap();
+    let pl = berth_core::load_plan(&text).unwrap();
+    let a = serde_json::to_string(&berth_core::report::place_report(&pl, &place(&pl))).unwrap();
+    let b = serde_json::to_string(&berth_core::report::place_report(&pl, &place(&pl))).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn run_tasks_place_at_random_and_report_runtask_failures() {
+    let td = task_def(
+        "migrate",
+        "bridge",
+        vec![container("m", 0, 900, None, json!([]))],
+    );
+    let mut pl = plan(json!([group("g", "t2.micro", 1)]), vec![td], vec![]);
+    pl.tasks = vec![berth_core::model::RunTask {
+        task_definition: "migrate".into(),
+        count: 2,
+        placement_strategy: vec![],
+        placement_constraints: vec![],
+    }];
+    let p = checked(&pl);
+    assert_eq!(p.instances()[0].tasks.len(), 1);
+    assert_eq!(
+        p.unplaced[0].failure.message,
+        "RunTask of migrate failed: RESOURCE:MEMORY (container-instance g-1)"
+    );
+}
