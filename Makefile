@@ -1,0 +1,33 @@
+# Berth's two commands: `make serve` and `make test`. Both install what is
+# missing first (scripts/setup.sh), so they work on a fresh Debian machine.
+
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
+# Fixed, so every run explores the same random plans.
+export PROPTEST_CASES ?= 2000
+
+.PHONY: setup serve test lint unit web e2e
+
+setup:
+	@scripts/setup.sh
+
+serve: setup
+	trunk serve --release --offline
+
+test: setup lint unit web e2e
+	@echo "make test: all checks passed"
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --quiet -- -D warnings
+	cargo clippy -p berth --target wasm32-unknown-unknown --quiet -- -D warnings
+
+unit:
+	cargo test --workspace --quiet
+
+web:
+	trunk build --release --offline
+	@scripts/bundle-size.sh
+
+e2e:
+	node --test tests/
