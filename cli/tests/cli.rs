@@ -144,3 +144,103 @@ fn bad_input_is_one_line_and_exit_2() {
         assert!(err.lines().next().unwrap().starts_with("berth: "));
     }
 }
+
+#[test]
+fn deploy_prints_steps_and_exits_by_outcome() {
+    let (code, out, err) = berth(&[
+        "deploy",
+        &example(),
+        "--service",
+        "quote",
+        "--image",
+        "dockerproductionaws/microtrader-quote:1.5",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    for key in [
+        "service",
+        "desiredCount",
+        "minHealthy",
+        "maxTasks",
+        "steps",
+        "outcome",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(v["outcome"]["status"], "completed");
+    let step = &v["steps"][1];
+    for key in ["t", "action", "old", "new", "events"] {
+        assert!(step.get(key).is_some(), "missing {key}");
+    }
+    let (code, text, _) = berth(&[
+        "deploy",
+        &example(),
+        "--service",
+        "quote",
+        "--image",
+        ":1.5",
+        "--text",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        text.contains("stop 2 old (begin draining)") && text.contains("outcome: completed"),
+        "{text}"
+    );
+
+    // The seed's 200 % with a static host port on the same instances stalls: exit 1.
+    let plan = r#"{"berthVersion":1,"cluster":{"instanceGroups":[{"name":"app","instanceType":"t2.micro","count":2,"availabilityZones":["a","b"]}]},
+      "taskDefinitions":[{"family":"web","containerDefinitions":[{"name":"w","memoryReservation":195,"portMappings":[{"containerPort":8000,"hostPort":8000}]}]}],
+      "services":[{"serviceName":"web","taskDefinition":"web","desiredCount":2}]}"#;
+    let (code, text, _) = berth(&[
+        "deploy",
+        &temp("static.json", plan),
+        "--service",
+        "web",
+        "--image",
+        ":2",
+        "--text",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        text.contains("outcome: stalled") && text.contains("already using a port"),
+        "{text}"
+    );
+    let (code, _, err) = berth(&["deploy", &example(), "--service", "nope"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no service named \"nope\""), "{err}");
+    let (code, _, err) = berth(&[
+        "deploy",
+        &example(),
+        "--service",
+        "quote",
+        "--min-healthy",
+        "lots",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--min-healthy must be a whole number"),
+        "{err}"
+    );
+}
+
+#[test]
+fn run_task_and_scale() {
+    let (code, out, _) = berth(&["run-task", &example(), "--task-definition", "migrate"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["instance"].as_str().unwrap().starts_with("app-"));
+    let (code, out, _) = berth(&[
+        "scale",
+        &example(),
+        "--service",
+        "quote",
+        "--desired",
+        "40",
+        "--text",
+    ]);
+    assert_eq!(code, 1, "40 × 195 MiB do not fit two t2.micros");
+    assert!(out.contains("insufficient memory available"), "{out}");
+    let (code, _, err) = berth(&["run-task", &example(), "--task-definition", "ghost"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("ghost"));
+}

@@ -10,7 +10,7 @@ use crate::cql;
 use crate::model::{
     ConstraintType, NetworkMode, PlacementConstraint, Plan, Protocol, TaskDefinition,
 };
-use crate::placement::{Owner, PlacedTask, Placement};
+use crate::placement::{ClusterState, InstanceState, Owner, PlacedTask, Placement};
 
 struct Facts {
     id: String,
@@ -152,97 +152,23 @@ struct Used {
     groups: BTreeSet<String>,
 }
 
+/// Checks one ledger — every instance within its CPU, memory, ENIs and ports,
+/// every constraint kept — whatever produced it (placement or a deployment step).
+pub fn check_state(plan: &Plan, state: &ClusterState) -> Vec<String> {
+    let mut bad = Vec::new();
+    let _ = check_instances(plan, state.instances.as_slice(), &mut bad);
+    bad
+}
+
 /// Every violation found, in words; empty when the placement is sound.
 pub fn check_placement(plan: &Plan, placement: &Placement) -> Vec<String> {
     let mut bad = Vec::new();
-    let facts = expected_instances(plan);
+    let Some((facts, used_by, placed)) = check_instances(plan, placement.instances(), &mut bad)
+    else {
+        return bad;
+    };
     let [lo, hi] = plan.cluster.dynamic_host_port_range;
     let (lo, hi) = (lo.min(hi), lo.max(hi));
-    let states = placement.instances();
-    if states.len() != facts.len() {
-        bad.push(format!(
-            "{} instances placed, the plan has {}",
-            states.len(),
-            facts.len()
-        ));
-        return bad;
-    }
-    let mut used_by = Vec::new();
-    let mut placed: BTreeMap<Owner, u32> = BTreeMap::new();
-    let mut ids = BTreeSet::new();
-    for (st, f) in states.iter().zip(&facts) {
-        if st.instance.id != f.id || st.instance.instance_type != f.instance_type {
-            bad.push(format!(
-                "instance {} ({}) should be {} ({})",
-                st.instance.id, st.instance.instance_type, f.id, f.instance_type
-            ));
-            continue;
-        }
-        let mut used = Used {
-            cpu: 0,
-            memory: 0,
-            enis: 0,
-            ports: BTreeMap::new(),
-            reserved: 0,
-            groups: BTreeSet::new(),
-        };
-        for p in &plan.cluster.reserved_ports {
-            *used.ports.entry((Protocol::Tcp, *p)).or_default() += 1;
-        }
-        for p in &plan.cluster.reserved_ports_udp {
-            *used.ports.entry((Protocol::Udp, *p)).or_default() += 1;
-        }
-        used.reserved = plan.cluster.reserved_ports.len() + plan.cluster.reserved_ports_udp.len();
-        for t in &st.tasks {
-            if !ids.insert(t.id) {
-                bad.push(format!("task id {} appears twice", t.id));
-            }
-            *placed.entry(t.owner.clone()).or_default() += 1;
-            check_task(plan, f, t, &mut used, lo, hi, &mut bad);
-        }
-        if used.cpu > f.cpu {
-            bad.push(format!(
-                "{}: {} CPU units reserved of {}",
-                f.id, used.cpu, f.cpu
-            ));
-        }
-        if used.memory > f.memory {
-            bad.push(format!(
-                "{}: {} MiB reserved of {}",
-                f.id, used.memory, f.memory
-            ));
-        }
-        if used.enis > f.enis {
-            bad.push(format!(
-                "{}: {} awsvpc tasks, ENIs allow {}",
-                f.id, used.enis, f.enis
-            ));
-        }
-        if used.reserved > 100 {
-            bad.push(format!(
-                "{}: {} reserved ports, the limit is 100",
-                f.id, used.reserved
-            ));
-        }
-        for ((proto, port), n) in &used.ports {
-            if *n > 1 {
-                bad.push(format!(
-                    "{}: host port {port}/{} used {n} times",
-                    f.id,
-                    proto.as_str()
-                ));
-            }
-        }
-        if st.remaining_cpu as u64 + used.cpu != f.cpu
-            || st.remaining_memory as u64 + used.memory != f.memory
-        {
-            bad.push(format!(
-                "{}: remaining resources disagree with its tasks",
-                f.id
-            ));
-        }
-        used_by.push(used);
-    }
 
     // Counts: every desired task is placed or reported unplaced.
     let mut unplaced: BTreeMap<Owner, u32> = BTreeMap::new();
@@ -317,6 +243,103 @@ pub fn check_placement(plan: &Plan, placement: &Placement) -> Vec<String> {
         }
     }
     bad
+}
+
+#[allow(clippy::type_complexity)]
+fn check_instances(
+    plan: &Plan,
+    states: &[InstanceState],
+    bad: &mut Vec<String>,
+) -> Option<(Vec<Facts>, Vec<Used>, BTreeMap<Owner, u32>)> {
+    let facts = expected_instances(plan);
+    let [lo, hi] = plan.cluster.dynamic_host_port_range;
+    let (lo, hi) = (lo.min(hi), lo.max(hi));
+    if states.len() != facts.len() {
+        bad.push(format!(
+            "{} instances placed, the plan has {}",
+            states.len(),
+            facts.len()
+        ));
+        return None;
+    }
+    let mut used_by = Vec::new();
+    let mut placed: BTreeMap<Owner, u32> = BTreeMap::new();
+    let mut ids = BTreeSet::new();
+    for (st, f) in states.iter().zip(&facts) {
+        if st.instance.id != f.id || st.instance.instance_type != f.instance_type {
+            bad.push(format!(
+                "instance {} ({}) should be {} ({})",
+                st.instance.id, st.instance.instance_type, f.id, f.instance_type
+            ));
+            continue;
+        }
+        let mut used = Used {
+            cpu: 0,
+            memory: 0,
+            enis: 0,
+            ports: BTreeMap::new(),
+            reserved: 0,
+            groups: BTreeSet::new(),
+        };
+        for p in &plan.cluster.reserved_ports {
+            *used.ports.entry((Protocol::Tcp, *p)).or_default() += 1;
+        }
+        for p in &plan.cluster.reserved_ports_udp {
+            *used.ports.entry((Protocol::Udp, *p)).or_default() += 1;
+        }
+        used.reserved = plan.cluster.reserved_ports.len() + plan.cluster.reserved_ports_udp.len();
+        for t in &st.tasks {
+            if !ids.insert(t.id) {
+                bad.push(format!("task id {} appears twice", t.id));
+            }
+            *placed.entry(t.owner.clone()).or_default() += 1;
+            check_task(plan, f, t, &mut used, lo, hi, bad);
+        }
+        if used.cpu > f.cpu {
+            bad.push(format!(
+                "{}: {} CPU units reserved of {}",
+                f.id, used.cpu, f.cpu
+            ));
+        }
+        if used.memory > f.memory {
+            bad.push(format!(
+                "{}: {} MiB reserved of {}",
+                f.id, used.memory, f.memory
+            ));
+        }
+        if used.enis > f.enis {
+            bad.push(format!(
+                "{}: {} awsvpc tasks, ENIs allow {}",
+                f.id, used.enis, f.enis
+            ));
+        }
+        if used.reserved > 100 {
+            bad.push(format!(
+                "{}: {} reserved ports, the limit is 100",
+                f.id, used.reserved
+            ));
+        }
+        for ((proto, port), n) in &used.ports {
+            if *n > 1 {
+                bad.push(format!(
+                    "{}: host port {port}/{} used {n} times",
+                    f.id,
+                    proto.as_str()
+                ));
+            }
+        }
+        if st.remaining_cpu as u64 + used.cpu != f.cpu
+            || st.remaining_memory as u64 + used.memory != f.memory
+        {
+            bad.push(format!(
+                "{}: remaining resources disagree with its tasks",
+                f.id
+            ));
+        }
+        used_by.push(used);
+    }
+
+    Some((facts, used_by, placed))
 }
 
 fn check_task(

@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod checker;
 pub mod cluster;
 pub mod cql;
+pub mod deploy;
 pub mod jvm;
 pub mod load;
 pub mod model;

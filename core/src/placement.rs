@@ -307,7 +307,7 @@ pub fn default_strategy(owner: &Owner) -> Vec<PlacementStrategy> {
 }
 
 /// The ledger of a cluster: every container instance and its tasks.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClusterState {
     pub instances: Vec<InstanceState>,
     dynamic_range: (u16, u16),
@@ -572,31 +572,20 @@ impl ClusterState {
         }
     }
 
-    /// Places one task on the best instance among `candidates` (all when None).
-    pub fn place_one(
-        &mut self,
-        req: &TaskRequest,
-        candidates: Option<&[usize]>,
-    ) -> Result<usize, Failure> {
-        let all: Vec<usize>;
-        let candidates = match candidates {
-            Some(c) => c,
-            None => {
-                all = (0..self.instances.len()).collect();
-                &all
-            }
-        };
-        let fitting: Vec<usize> = candidates
+    /// Places one task on the best fitting instance; returns (instance index, task id).
+    pub fn place_one(&mut self, req: &TaskRequest) -> Result<(usize, u32), Failure> {
+        let all: Vec<usize> = (0..self.instances.len()).collect();
+        let fitting: Vec<usize> = all
             .iter()
             .copied()
             .filter(|&i| self.check(i, req).is_ok())
             .collect();
         if fitting.is_empty() {
-            return Err(self.explain(req, candidates));
+            return Err(self.explain(req, &all));
         }
         let idx = self.choose(req, &fitting);
-        self.start(idx, req, false);
-        Ok(idx)
+        let id = self.start(idx, req, false);
+        Ok((idx, id))
     }
 
     /// Starts a task on an instance already checked to fit; returns its id.
@@ -801,7 +790,7 @@ pub fn place(plan: &Plan) -> Placement {
         };
         let already = pinned.get(svc.service_name.as_str()).copied().unwrap_or(0);
         for _ in already..svc.desired_count {
-            if let Err(f) = state.place_one(&req, None) {
+            if let Err(f) = state.place_one(&req) {
                 record(&mut unplaced, &req.owner, f, None);
             }
         }
@@ -818,7 +807,7 @@ pub fn place(plan: &Plan) -> Placement {
             &run.placement_strategy,
         );
         for _ in 0..run.count {
-            if let Err(f) = state.place_one(&req, None) {
+            if let Err(f) = state.place_one(&req) {
                 record(&mut unplaced, &req.owner, f, None);
             }
         }

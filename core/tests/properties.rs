@@ -176,3 +176,47 @@ fn the_checker_catches_broken_placements() {
         .iter()
         .any(|m| m.contains("fits on g-3")));
 }
+
+fn arb_deployment() -> impl Strategy<Value = (Plan, usize, u32, u32, u32, bool)> {
+    (
+        arb_plan(),
+        0usize..5,
+        0u32..=100,
+        100u32..=250,
+        prop::sample::select(vec![0u32, 0, 2, u32::MAX]),
+        any::<bool>(),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases() / 4, max_global_rejects: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// At no step fewer than minHealthy healthy tasks (unless the service
+    /// started below it) or more than maxTasks running + pending, and no
+    /// instance over-committed — checked by the independent checker.
+    #[test]
+    fn every_deployment_step_keeps_the_limits((plan, s, min, max, failing, rollback) in arb_deployment()) {
+        prop_assume!(!plan.services.is_empty());
+        let svc = plan.services[s % plan.services.len()].service_name.clone();
+        let opts = berth_core::deploy::DeployOptions {
+            change: berth_core::deploy::Change { image: Some(":2".into()), ..Default::default() },
+            minimum_healthy_percent: Some(min),
+            maximum_percent: Some(max),
+            failing_new_tasks: failing,
+            circuit_breaker: Some(berth_core::model::CircuitBreaker { enable: failing > 0, rollback }),
+            ..Default::default()
+        };
+        let d = berth_core::deploy::deploy(&plan, &svc, &opts).expect("valid options");
+        let first = &d.steps[0];
+        let start_healthy = first.old.healthy;
+        let start_active = first.old.running + first.old.pending;
+        for (i, step) in d.steps.iter().enumerate() {
+            let v = berth_core::checker::check_state(&d.plan, &step.state);
+            prop_assert!(v.is_empty(), "step {} {}: {:?}", i, step.action, v);
+            let healthy = step.old.healthy + step.new.healthy;
+            prop_assert!(healthy >= d.min_healthy.min(start_healthy), "step {} {}: {} healthy < {}", i, step.action, healthy, d.min_healthy);
+            let active = step.old.running + step.old.pending + step.new.running + step.new.pending;
+            prop_assert!(active <= d.max_tasks.max(start_active), "step {} {}: {} active > {}", i, step.action, active, d.max_tasks);
+        }
+    }
+}
