@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(or $(CARGO_HOME),$(HOME)/.cargo)/bi
 # Fixed, so every run explores the same random plans.
 export PROPTEST_CASES ?= 2000
 
-.PHONY: setup serve test lint unit web e2e
+.PHONY: setup serve test lint unit cfn web e2e
 
 setup:
 	@scripts/setup.sh
@@ -14,7 +14,7 @@ setup:
 serve: setup
 	trunk serve --release --offline
 
-test: setup lint unit web e2e
+test: setup lint unit cfn web e2e
 	@echo "make test: all checks passed"
 
 lint:
@@ -24,6 +24,9 @@ lint:
 
 unit:
 	cargo test --workspace --quiet
+
+cfn:
+	.venv/bin/python -m unittest discover --start-directory tests/cfn --pattern 'test_*.py'
 
 web:
 	trunk build --release --offline

@@ -57,6 +57,16 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
+# Python test tools (cfn-lint, awscli's parsers), pinned, in .venv/.
+stamp=.venv/.berth-requirements-sha
+want=$(sha256sum requirements-test.txt | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  step "python test tools (cfn-lint, awscli)"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+  echo "$want" > "$stamp"
+fi
+
 if [ ${#did[@]} -eq 0 ]; then
   echo "setup: everything present"
 fi

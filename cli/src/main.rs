@@ -6,9 +6,11 @@
 
 use std::process::ExitCode;
 
+use berth_core::cfn::export::{export, Format, FORMATS};
 use berth_core::deploy::{
     deploy, run_task, scale, Change, DeployOptions, Deployment, Outcome, ThresholdRule, Timing,
 };
+use berth_core::import::import;
 use berth_core::model::CircuitBreaker;
 use berth_core::report::{check_report, place_report, CheckReport};
 use berth_core::{load_plan, place, Plan};
@@ -22,10 +24,12 @@ const USAGE: &str = "usage:
                                   a rolling deployment, step by step (JSON, or a table with --text)
   berth scale PLAN.json --service NAME --desired N [--text]
   berth run-task PLAN.json --task-definition FAMILY[:REV] [--seconds S]
+  berth export PLAN.json --format cfn-parameters|deploy-overrides|codepipeline|ansible|template [--inline] [--json]
+  berth import FILE [--param KEY=VALUE]...   a Berth plan, ECS task definition or CloudFormation template → plan JSON
 exit: 0 clean / completed / placed, 1 errors, unplaced, stalled, failed or rolled back, 2 bad input or usage";
 
 /// Flags that take no value.
-const SWITCHES: &[&str] = &["--json", "--text", "--legacy-threshold"];
+const SWITCHES: &[&str] = &["--json", "--text", "--legacy-threshold", "--inline"];
 
 enum Failure {
     Usage(String),
@@ -283,6 +287,59 @@ fn run(args: &[String]) -> Result<u8, Failure> {
             });
             print_json(&summary);
             Ok(if r.failure.is_none() { 0 } else { 1 })
+        }
+        "export" => {
+            a.allow(&["--format", "--inline", "--json"])?;
+            let plan = a.plan()?;
+            let name = a.required("--format")?;
+            let format =
+                Format::parse(name, a.flag("--inline"), a.flag("--json")).ok_or_else(|| {
+                    Failure::Usage(format!(
+                        "export: unknown format {name}; use one of {}",
+                        FORMATS.join(", ")
+                    ))
+                })?;
+            match export(&plan, format) {
+                Ok(text) => {
+                    out(&text);
+                    Ok(0)
+                }
+                Err(errors) => {
+                    for e in errors {
+                        eprintln!("berth: {}: {}", e.path, e.message);
+                    }
+                    Ok(1)
+                }
+            }
+        }
+        "import" => {
+            a.allow(&["--param"])?;
+            let file = match a.files.as_slice() {
+                [f] => *f,
+                _ => return Err(Failure::Usage("import: give one FILE".into())),
+            };
+            let params = a
+                .options
+                .iter()
+                .filter(|(k, _)| *k == "--param")
+                .map(|(_, v)| {
+                    let v = v.unwrap_or("");
+                    v.split_once('=')
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .ok_or_else(|| {
+                            Failure::Usage(format!("import: --param takes KEY=VALUE, not \"{v}\""))
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| Failure::Input(format!("{file}: cannot read: {e}")))?;
+            let imported =
+                import(&text, &params).map_err(|e| Failure::Input(format!("{file}: {e}")))?;
+            for w in &imported.warnings {
+                eprintln!("berth: warning: {w}");
+            }
+            print_json(&imported.plan);
+            Ok(0)
         }
         "help" | "--help" | "-h" => {
             out(&format!("{USAGE}\n"));

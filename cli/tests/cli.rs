@@ -244,3 +244,43 @@ fn run_task_and_scale() {
     assert_eq!(code, 2);
     assert!(err.contains("ghost"));
 }
+
+#[test]
+fn export_and_import() {
+    let (code, out, _) = berth(&["export", &example(), "--format", "cfn-parameters"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v[0]["ParameterKey"], "ApplicationDesiredCount");
+    let (code, yaml, _) = berth(&["export", &example(), "--format", "template"]);
+    assert_eq!(code, 0);
+    assert!(
+        yaml.contains("Type: AWS::ECS::Service") && yaml.contains("!Ref ApplicationInstanceType")
+    );
+    let path = temp("template.yaml", &yaml);
+    let (code, plan_json, err) = berth(&["import", &path]);
+    assert_eq!(code, 0, "{err}");
+    let plan: serde_json::Value = serde_json::from_str(&plan_json).unwrap();
+    assert_eq!(plan["berthVersion"], 1);
+    assert_eq!(plan["services"].as_array().unwrap().len(), 4);
+    let (code, _, err) = berth(&["import", &path, "--param", "ApplicationDesiredCount"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("KEY=VALUE"), "{err}");
+    let (code, _, err) = berth(&["export", &example(), "--format", "pdf"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown format pdf"), "{err}");
+    let missing = std::fs::read_to_string(example())
+        .unwrap()
+        .replace("\"DatabaseUser\": \"microtrader\"", "\"Unused\": \"x\"");
+    let (code, out, err) = berth(&[
+        "export",
+        &temp("missing.json", &missing),
+        "--format",
+        "ansible",
+    ]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("Parameters: [DatabaseUser] must have values"),
+        "{err}"
+    );
+}

@@ -7,10 +7,12 @@
 //! the web app and the CLI are shells that call into this crate.
 
 pub mod catalogue;
+pub mod cfn;
 pub mod checker;
 pub mod cluster;
 pub mod cql;
 pub mod deploy;
+pub mod import;
 pub mod jvm;
 pub mod load;
 pub mod model;

@@ -34,6 +34,9 @@ pub struct Plan {
     pub tasks: Vec<RunTask>,
     #[serde(default)]
     pub pins: Vec<Pin>,
+    /// Parameters for deploying the plan with CloudFormation (§6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloud_formation: Option<crate::cfn::CloudFormation>,
     #[serde(flatten)]
     pub extra: Extra,
 }

@@ -1,0 +1,183 @@
+//! Binding paths: how a CloudFormation parameter names a plan field.
+//!
+//! `cluster.instanceGroups[app].count`, `cluster.instanceGroups[app].instanceType`,
+//! `services[quote].desiredCount`,
+//! `taskDefinitions[quote].containerDefinitions[quote].image` (and `image:tag`,
+//! the part after the last colon), `.cpu`, `.memory`, `.memoryReservation`.
+//! Brackets select by name: group name, serviceName, family, container name.
+
+use crate::model::{ContainerDefinition, Plan};
+
+/// A parsed binding target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    GroupCount(String),
+    GroupInstanceType(String),
+    ServiceDesiredCount(String),
+    Container {
+        family: String,
+        container: String,
+        field: ContainerField,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContainerField {
+    Image,
+    ImageTag,
+    Cpu,
+    Memory,
+    MemoryReservation,
+}
+
+fn bracket<'a>(segment: &'a str, name: &str) -> Option<&'a str> {
+    segment
+        .strip_prefix(name)?
+        .strip_prefix('[')?
+        .strip_suffix(']')
+}
+
+pub fn parse(path: &str) -> Result<Target, String> {
+    let bad = || {
+        format!("binding \"{path}\" does not name a plan field Berth can bind (see the CloudFormation section of the README)")
+    };
+    let parts: Vec<&str> = path.split('.').collect();
+    match parts.as_slice() {
+        ["cluster", g, field] => {
+            let group = bracket(g, "instanceGroups").ok_or_else(bad)?.to_string();
+            match *field {
+                "count" => Ok(Target::GroupCount(group)),
+                "instanceType" => Ok(Target::GroupInstanceType(group)),
+                _ => Err(bad()),
+            }
+        }
+        [s, "desiredCount"] => Ok(Target::ServiceDesiredCount(
+            bracket(s, "services").ok_or_else(bad)?.to_string(),
+        )),
+        [t, c, field] => {
+            let family = bracket(t, "taskDefinitions").ok_or_else(bad)?.to_string();
+            let container = bracket(c, "containerDefinitions")
+                .ok_or_else(bad)?
+                .to_string();
+            let field = match *field {
+                "image" => ContainerField::Image,
+                "image:tag" => ContainerField::ImageTag,
+                "cpu" => ContainerField::Cpu,
+                "memory" => ContainerField::Memory,
+                "memoryReservation" => ContainerField::MemoryReservation,
+                _ => return Err(bad()),
+            };
+            Ok(Target::Container {
+                family,
+                container,
+                field,
+            })
+        }
+        _ => Err(bad()),
+    }
+}
+
+/// Splits an image into (repository, tag); the tag is after the last colon
+/// that comes after the last slash (a registry port is not a tag).
+pub fn split_image(image: &str) -> (&str, Option<&str>) {
+    let slash = image.rfind('/').map_or(0, |i| i + 1);
+    match image[slash..].rfind(':') {
+        Some(i) => (&image[..slash + i], Some(&image[slash + i + 1..])),
+        None => (image, None),
+    }
+}
+
+fn container<'a>(
+    plan: &'a Plan,
+    family: &str,
+    name: &str,
+) -> Result<&'a ContainerDefinition, String> {
+    let td = plan
+        .task_definition(family)
+        .ok_or_else(|| format!("binding names unknown task definition \"{family}\""))?;
+    td.container_definitions
+        .iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| format!("task definition {family} has no container \"{name}\""))
+}
+
+/// Reads a bound field's value, as a CloudFormation parameter string.
+pub fn read(plan: &Plan, path: &str) -> Result<String, String> {
+    let group = |g: &str| {
+        plan.cluster
+            .instance_groups
+            .iter()
+            .find(|x| x.name == g)
+            .ok_or_else(|| format!("binding names unknown instance group \"{g}\""))
+    };
+    match parse(path)? {
+        Target::GroupCount(g) => Ok(group(&g)?.count.to_string()),
+        Target::GroupInstanceType(g) => Ok(group(&g)?.instance_type.clone()),
+        Target::ServiceDesiredCount(s) => plan
+            .service(&s)
+            .map(|s| s.desired_count.to_string())
+            .ok_or_else(|| format!("binding names unknown service \"{s}\"")),
+        Target::Container {
+            family,
+            container: name,
+            field,
+        } => {
+            let c = container(plan, &family, &name)?;
+            match field {
+                ContainerField::Image => Ok(c.image.clone()),
+                ContainerField::ImageTag => split_image(&c.image)
+                    .1
+                    .map(str::to_string)
+                    .ok_or_else(|| format!("image \"{}\" has no tag to bind", c.image)),
+                ContainerField::Cpu => Ok(c.cpu.to_string()),
+                ContainerField::Memory => c
+                    .memory
+                    .map(|m| m.to_string())
+                    .ok_or_else(|| format!("container {name} has no memory to bind")),
+                ContainerField::MemoryReservation => c
+                    .memory_reservation
+                    .map(|m| m.to_string())
+                    .ok_or_else(|| format!("container {name} has no memoryReservation to bind")),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_tags() {
+        assert_eq!(
+            split_image("dockerproductionaws/microtrader-quote:1.4"),
+            ("dockerproductionaws/microtrader-quote", Some("1.4"))
+        );
+        assert_eq!(
+            split_image("registry:5000/app"),
+            ("registry:5000/app", None)
+        );
+        assert_eq!(
+            split_image("registry:5000/app:2"),
+            ("registry:5000/app", Some("2"))
+        );
+        assert_eq!(split_image("nginx"), ("nginx", None));
+    }
+
+    #[test]
+    fn paths() {
+        assert_eq!(
+            parse("cluster.instanceGroups[app].count"),
+            Ok(Target::GroupCount("app".into()))
+        );
+        assert!(matches!(
+            parse("taskDefinitions[quote].containerDefinitions[quote].image:tag"),
+            Ok(Target::Container {
+                field: ContainerField::ImageTag,
+                ..
+            })
+        ));
+        assert!(parse("services[quote].nope").is_err());
+        assert!(parse("cluster.instanceGroups.count").is_err());
+    }
+}

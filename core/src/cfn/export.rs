@@ -1,0 +1,187 @@
+//! The export formats (§6.2): what `aws cloudformation create-stack
+//! --parameters file://…`, `deploy --parameter-overrides`, CodePipeline and an
+//! Ansible playbook read, plus the template. Every export validates the
+//! parameters first and refuses with CloudFormation's own messages.
+
+use serde_json::{json, Map, Value};
+
+use super::params::{resolve, ParameterError, Resolved, Source};
+use super::template::template;
+use super::yaml::{scalar, to_yaml};
+use crate::model::Plan;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `[{"ParameterKey","ParameterValue"}]` for create-stack / update-stack.
+    CfnParameters,
+    /// `["Key=Value", …]` for `deploy --parameter-overrides file://…`.
+    DeployOverrides,
+    /// `Key=Value Key2=Value2` for `deploy --parameter-overrides` on the command line.
+    DeployOverridesInline,
+    /// `{"Parameters": {…}, "Tags": {…}}`, a CodePipeline template configuration.
+    CodePipeline,
+    /// group_vars YAML with `config_<snake_case>` keys, as in the seed's playbook.
+    Ansible,
+    TemplateYaml,
+    TemplateJson,
+}
+
+impl Format {
+    pub fn parse(name: &str, inline: bool, json_template: bool) -> Option<Format> {
+        Some(match (name, inline, json_template) {
+            ("cfn-parameters", ..) => Format::CfnParameters,
+            ("deploy-overrides", true, _) => Format::DeployOverridesInline,
+            ("deploy-overrides", false, _) => Format::DeployOverrides,
+            ("codepipeline", ..) => Format::CodePipeline,
+            ("ansible", ..) => Format::Ansible,
+            ("template", _, true) => Format::TemplateJson,
+            ("template", _, false) => Format::TemplateYaml,
+            _ => return None,
+        })
+    }
+
+    /// A file name a download can use.
+    pub fn file_name(self, stack: &str) -> String {
+        let stem = if stack.is_empty() { "berth" } else { stack };
+        match self {
+            Format::CfnParameters => format!("{stem}-parameters.json"),
+            Format::DeployOverrides => format!("{stem}-overrides.json"),
+            Format::DeployOverridesInline => format!("{stem}-overrides.txt"),
+            Format::CodePipeline => format!("{stem}-configuration.json"),
+            Format::Ansible => format!("{stem}.yml"),
+            Format::TemplateYaml => format!("{stem}.template.yaml"),
+            Format::TemplateJson => format!("{stem}.template.json"),
+        }
+    }
+}
+
+pub const FORMATS: &[&str] = &[
+    "cfn-parameters",
+    "deploy-overrides",
+    "codepipeline",
+    "ansible",
+    "template",
+];
+
+/// `ApplicationDesiredCount` → `application_desired_count`.
+pub fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
+            if i > 0 && (prev_lower || (prev_upper && next_lower)) {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    out
+}
+
+fn shell_quote(v: &str) -> String {
+    if !v.is_empty()
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@,+=".contains(c))
+    {
+        v.to_string()
+    } else {
+        format!("'{}'", v.replace('\'', "'\\''"))
+    }
+}
+
+fn values(resolved: &[Resolved]) -> impl Iterator<Item = (&str, &str)> {
+    resolved
+        .iter()
+        .filter_map(|r| r.value.as_deref().map(|v| (r.name.as_str(), v)))
+}
+
+/// Exports the plan in a format, or CloudFormation's errors if any parameter
+/// is missing or breaks a constraint.
+pub fn export(plan: &Plan, format: Format) -> Result<String, Vec<ParameterError>> {
+    let (resolved, errors) = resolve(plan);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let pretty = |v: &Value| serde_json::to_string_pretty(v).expect("JSON values serialise") + "\n";
+    Ok(match format {
+        Format::CfnParameters => pretty(&json!(values(&resolved)
+            .map(|(k, v)| json!({"ParameterKey": k, "ParameterValue": v}))
+            .collect::<Vec<_>>())),
+        Format::DeployOverrides => pretty(&json!(values(&resolved)
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>())),
+        Format::DeployOverridesInline => {
+            values(&resolved)
+                .map(|(k, v)| format!("{k}={}", shell_quote(v)))
+                .collect::<Vec<_>>()
+                .join(" ")
+                + "\n"
+        }
+        Format::CodePipeline => {
+            let params: Map<String, Value> = values(&resolved)
+                .map(|(k, v)| (k.to_string(), json!(v)))
+                .collect();
+            let mut doc = json!({ "Parameters": params });
+            if let Some(tags) = plan
+                .cloud_formation
+                .as_ref()
+                .map(|c| &c.tags)
+                .filter(|t| !t.is_empty())
+            {
+                doc["Tags"] = json!(tags);
+            }
+            pretty(&doc)
+        }
+        Format::Ansible => {
+            let mut out = format!(
+                "# Ansible group_vars for stack {}: each config_* variable feeds the CloudFormation parameter of the same name.\n",
+                plan.cloud_formation.as_ref().map_or("", |c| c.stack_name.as_str())
+            );
+            let cfn = plan.cloud_formation.as_ref();
+            for r in &resolved {
+                let Some(v) = &r.value else { continue };
+                let key = format!("config_{}", snake_case(&r.name));
+                let is_number = cfn
+                    .and_then(|c| c.parameters.get(&r.name))
+                    .is_some_and(|p| p.kind == "Number")
+                    && v.parse::<f64>().is_ok();
+                let value = if is_number { v.clone() } else { scalar(v) };
+                match r.source {
+                    // The playbook leaves these out and the template's Default applies (as the seed's VpcName).
+                    Source::Default => {
+                        out.push_str(&format!("# {key}: {value}  (template default)\n"))
+                    }
+                    _ => out.push_str(&format!("{key}: {value}\n")),
+                }
+            }
+            out
+        }
+        Format::TemplateJson => pretty(&template(plan)),
+        Format::TemplateYaml => to_yaml(&template(plan)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_names() {
+        assert_eq!(
+            snake_case("ApplicationDesiredCount"),
+            "application_desired_count"
+        );
+        assert_eq!(snake_case("VpcName"), "vpc_name");
+        assert_eq!(snake_case("ApplicationImageId"), "application_image_id");
+        assert_eq!(snake_case("DBInstanceClass"), "db_instance_class");
+        assert_eq!(snake_case("Ec2KeyPair"), "ec2_key_pair");
+    }
+}

@@ -1,0 +1,302 @@
+//! CloudFormation: parameter resolution and CloudFormation's messages,
+//! export, and import of templates, task definitions and plans.
+
+use berth_core::cfn::export::{export, Format};
+use berth_core::cfn::template::template;
+use berth_core::cfn::yaml::to_yaml;
+use berth_core::cfn::{resolve, Source};
+use berth_core::import::{import, ImportKind};
+use berth_core::{load_plan, Plan};
+use serde_json::json;
+
+fn example() -> Plan {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../public/examples/microtrader.json"
+    ))
+    .unwrap();
+    load_plan(&text).unwrap()
+}
+
+#[test]
+fn values_win_over_bindings_which_win_over_defaults() {
+    let plan = example();
+    let (resolved, errors) = resolve(&plan);
+    assert!(errors.is_empty(), "{errors:?}");
+    let get = |n: &str| resolved.iter().find(|r| r.name == n).unwrap().clone();
+    assert_eq!(
+        (
+            get("ApplicationImageId").value.unwrap(),
+            get("ApplicationImageId").source
+        ),
+        ("ami-12341234".into(), Source::Value)
+    );
+    assert_eq!(
+        (
+            get("ApplicationDesiredCount").value.unwrap(),
+            get("ApplicationDesiredCount").source
+        ),
+        ("2".into(), Source::Binding)
+    );
+    assert_eq!(
+        (get("VpcName").value.unwrap(), get("VpcName").source),
+        ("Development".into(), Source::Default)
+    );
+    assert_eq!(get("DatabasePassword").source, Source::Placeholder);
+    let mut p = plan.clone();
+    p.cloud_formation
+        .as_mut()
+        .unwrap()
+        .values
+        .insert("ApplicationDesiredCount".into(), "4".into());
+    assert_eq!(
+        resolve(&p).0[0].value.as_deref(),
+        Some("4"),
+        "the seed's config_application_desired_count: 4"
+    );
+}
+
+#[test]
+fn cloudformations_own_messages() {
+    let mut plan = example();
+    let cfn = plan.cloud_formation.as_mut().unwrap();
+    cfn.values.shift_remove("DatabaseUser");
+    let (_, errors) = resolve(&plan);
+    assert_eq!(
+        errors[0].message,
+        "Parameters: [DatabaseUser] must have values"
+    );
+    assert_eq!(errors[0].path, "$.cloudFormation.values.DatabaseUser");
+    assert!(export(&plan, Format::CfnParameters).is_err());
+
+    let mut plan = example();
+    plan.cluster.instance_groups[0].instance_type = "m5.large".into();
+    let (_, errors) = resolve(&plan);
+    assert_eq!(
+        errors[0].message,
+        "Parameter 'ApplicationInstanceType' must be one of AllowedValues"
+    );
+    assert_eq!(
+        errors[0].path, "$.cluster.instanceGroups[app].instanceType",
+        "the field that fixes it"
+    );
+
+    let mut plan = example();
+    let cfn = plan.cloud_formation.as_mut().unwrap();
+    cfn.values
+        .insert("ApplicationDesiredCount".into(), "-1".into());
+    assert_eq!(
+        resolve(&plan).1[0].message,
+        "Parameter 'ApplicationDesiredCount' must be a number not less than 0"
+    );
+    let cfn = plan.cloud_formation.as_mut().unwrap();
+    cfn.values
+        .insert("ApplicationDesiredCount".into(), "four".into());
+    assert_eq!(
+        resolve(&plan).1[0].message,
+        "Parameter 'ApplicationDesiredCount' must be a number"
+    );
+
+    let mut plan = example();
+    let cfn = plan.cloud_formation.as_mut().unwrap();
+    cfn.parameters["DatabaseUser"].allowed_pattern = Some("[a-z]+".into());
+    cfn.values
+        .insert("DatabaseUser".into(), "Micro Trader".into());
+    assert_eq!(
+        resolve(&plan).1[0].message,
+        "Malformed input-Parameter DatabaseUser must match pattern [a-z]+"
+    );
+    let cfn = plan.cloud_formation.as_mut().unwrap();
+    cfn.parameters["DatabaseUser"].constraint_description = Some("lower-case letters only".into());
+    assert_eq!(
+        resolve(&plan).1[0].message,
+        "Parameter 'DatabaseUser' failed to satisfy constraint: lower-case letters only"
+    );
+
+    let mut plan = example();
+    let cfn = plan.cloud_formation.as_mut().unwrap();
+    cfn.values.shift_remove("DatabaseUser");
+    cfn.values.shift_remove("ApplicationImageId");
+    cfn.values.insert("Nope".into(), "1".into());
+    let msgs: Vec<String> = resolve(&plan).1.into_iter().map(|e| e.message).collect();
+    assert_eq!(
+        msgs,
+        vec![
+            "Parameters: [ApplicationImageId, DatabaseUser] must have values",
+            "Parameters: [Nope] do not exist in the template"
+        ]
+    );
+}
+
+#[test]
+fn the_round_trip_keeps_every_modelled_field() {
+    let plan = example();
+    for text in [
+        serde_json::to_string_pretty(&template(&plan)).unwrap(),
+        to_yaml(&template(&plan)),
+    ] {
+        let back = import(&text, &[]).unwrap();
+        assert_eq!(back.kind, ImportKind::CloudFormationTemplate);
+        assert!(back.warnings.is_empty(), "{:?}", back.warnings);
+        let mut got = back.plan;
+        // The example runs no standalone tasks and pins nothing; both are plan-only.
+        assert_eq!(got.name, plan.name);
+        assert_eq!(got.cluster.cluster_name, plan.cluster.cluster_name);
+        assert_eq!(got.cluster.instance_groups, plan.cluster.instance_groups);
+        assert_eq!(
+            got.cluster.dynamic_host_port_range,
+            plan.cluster.dynamic_host_port_range
+        );
+        assert_eq!(got.task_definitions, plan.task_definitions);
+        assert_eq!(got.services, plan.services);
+        let (want, have) = (
+            plan.cloud_formation.clone().unwrap(),
+            got.cloud_formation.take().unwrap(),
+        );
+        assert_eq!(have.parameters, want.parameters);
+        assert_eq!(have.bindings, want.bindings);
+        assert_eq!(have.stack_name, want.stack_name);
+    }
+}
+
+#[test]
+fn parameters_resolve_on_import_and_unresolvable_intrinsics_are_kept() {
+    let yaml = r#"
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Tag: {Type: String, Default: "1.4"}
+  Count: {Type: Number}
+Resources:
+  Web:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: web
+      ContainerDefinitions:
+        - Name: web
+          Image: !Sub "example/web:${Tag}"
+          Memory: 256
+          Environment:
+            - Name: REGION
+              Value: !Ref AWS::Region
+            - Name: MODE
+              Value: !If [IsProd, prod, dev]
+            - Name: HOSTS
+              Value: !Join [",", [a, b]]
+  WebService:
+    Type: AWS::ECS::Service
+    Properties:
+      TaskDefinition: !Ref Web
+      DesiredCount: !Ref Count
+  Queue:
+    Type: AWS::SQS::Queue
+"#;
+    let got = import(
+        yaml,
+        &[("Count".into(), "3".into()), ("Tag".into(), "2.0".into())],
+    )
+    .unwrap();
+    let plan = &got.plan;
+    assert_eq!(
+        plan.task_definitions[0].container_definitions[0].image,
+        "example/web:2.0"
+    );
+    assert_eq!(plan.services[0].desired_count, 3);
+    assert_eq!(plan.services[0].task_definition, "web");
+    let cfn = plan.cloud_formation.as_ref().unwrap();
+    assert_eq!(
+        cfn.bindings["Tag"],
+        "taskDefinitions[web].containerDefinitions[web].image:tag"
+    );
+    assert_eq!(cfn.bindings["Count"], "services[WebService].desiredCount");
+    let kept: Vec<&String> = cfn.unresolved.keys().collect();
+    assert_eq!(kept.len(), 3, "{kept:?}");
+    assert_eq!(
+        cfn.unresolved["$.Resources.Web.Properties.ContainerDefinitions[0].Environment[1].Value"],
+        json!({"Fn::If": ["IsProd", "prod", "dev"]})
+    );
+    assert!(got
+        .warnings
+        .iter()
+        .any(|w| w.contains("AWS::SQS::Queue is not modelled")));
+    assert!(got
+        .warnings
+        .iter()
+        .any(|w| w.contains("Environment[0].Value")));
+
+    // Count has no Default: without --param it cannot resolve, and says so.
+    let got = import(yaml, &[]).unwrap();
+    assert!(
+        got.warnings
+            .iter()
+            .any(|w| w.contains("parameter Count has neither a value")),
+        "{:?}",
+        got.warnings
+    );
+    // An unknown --param is CloudFormation's error.
+    assert_eq!(
+        import(yaml, &[("Nope".into(), "1".into())])
+            .unwrap_err()
+            .message,
+        "Parameters: [Nope] do not exist in the template"
+    );
+}
+
+#[test]
+fn task_definitions_import_from_register_and_describe_json() {
+    let register = r#"{"family":"api","networkMode":"awsvpc","cpu":"1 vCPU","memory":"2 GB","requiresCompatibilities":["EC2"],
+        "containerDefinitions":[{"name":"api","image":"example/api:7","portMappings":[{"containerPort":80}],"logConfiguration":{"logDriver":"awslogs"}}]}"#;
+    let got = import(register, &[]).unwrap();
+    assert_eq!(got.kind, ImportKind::TaskDefinition);
+    let td = &got.plan.task_definitions[0];
+    assert_eq!((td.cpu.unwrap().0, td.memory.unwrap().0), (1024, 2048));
+    assert!(
+        td.extra.contains_key("requiresCompatibilities"),
+        "unknown ECS fields are kept"
+    );
+    assert!(td.container_definitions[0]
+        .extra
+        .contains_key("logConfiguration"));
+    assert_eq!(got.plan.services[0].desired_count, 1);
+    let describe = format!(
+        r#"{{"taskDefinition": {}}}"#,
+        register.replace(
+            "\"family\":\"api\"",
+            "\"family\":\"api\",\"revision\":7,\"status\":\"ACTIVE\""
+        )
+    );
+    let got = import(&describe, &[]).unwrap();
+    assert_eq!(got.plan.task_definitions[0].revision, 7);
+    assert_eq!(got.plan.services[0].task_definition, "api:7");
+    let err = import(r#"{"taskDefinition": {"family": "x", "containerDefinitions": [{"name": "a", "memory": "lots"}]}}"#, &[]).unwrap_err();
+    assert_eq!(err.path, "$.taskDefinition.containerDefinitions[0].memory");
+}
+
+#[test]
+fn hostile_and_wrong_inputs_are_refused_clearly() {
+    let bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\nResources: [*h, *h, *h, *h, *h, *h, *h, *h, *h]\n";
+    let err = import(bomb, &[]).unwrap_err();
+    assert!(err.message.contains("YAML"), "{err}");
+    let big = format!(
+        "{{\"berthVersion\": 1, \"pad\": \"{}\"}}",
+        "x".repeat(6 * 1024 * 1024)
+    );
+    assert!(import(&big, &[]).unwrap_err().message.contains("limit"));
+    assert!(import("[1, 2]", &[])
+        .unwrap_err()
+        .message
+        .contains("object"));
+    assert!(import("{\"hello\": 1}", &[])
+        .unwrap_err()
+        .message
+        .contains("not a Berth plan"));
+    assert!(import("{\"berthVersion\": 9, \"cluster\": {}}", &[])
+        .unwrap_err()
+        .message
+        .contains("version 9"));
+    assert!(import("a: [", &[])
+        .unwrap_err()
+        .message
+        .contains("not valid YAML"));
+    let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+    assert!(import(&deep, &[]).is_err());
+}
