@@ -310,12 +310,7 @@ pub fn new_revision(
         }
         // "--image :1.5" changes only the tag.
         c.image = match image.strip_prefix(':') {
-            Some(tag) => format!(
-                "{}:{tag}",
-                c.image
-                    .rsplit_once(':')
-                    .map_or(c.image.as_str(), |(repo, _)| repo)
-            ),
+            Some(tag) => format!("{}:{tag}", crate::cfn::bindings::split_image(&c.image).0),
             None => image.clone(),
         };
     }

@@ -12,6 +12,7 @@ pub mod checker;
 pub mod cluster;
 pub mod cql;
 pub mod deploy;
+pub mod edit;
 pub mod import;
 pub mod jvm;
 pub mod load;

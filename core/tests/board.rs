@@ -1,0 +1,336 @@
+//! The board's edits and view model: what a drag does, and what is drawn.
+
+use berth_core::edit::{apply, service_form, Edit, ServiceForm};
+use berth_core::model::NetworkMode;
+use berth_core::placement::Reason;
+use berth_core::view::{board, catalogue_rows, PortKind};
+use berth_core::{load_plan, Plan};
+
+fn seed_cluster() -> Plan {
+    // The seed's four services at 195 MiB on one t2.micro group, not yet placed.
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../public/examples/microtrader.json"
+    ))
+    .unwrap();
+    let mut plan = load_plan(&text).unwrap();
+    for s in &mut plan.services {
+        s.desired_count = 0;
+    }
+    plan.cluster.instance_groups[0].count = 1;
+    plan
+}
+
+fn used(plan: &Plan, instance: &str) -> u32 {
+    let b = board(plan);
+    let i = b
+        .groups
+        .iter()
+        .flat_map(|g| &g.instances)
+        .find(|i| i.id == instance)
+        .unwrap();
+    i.memory.iter().map(|m| m.reservation).sum()
+}
+
+#[test]
+fn dropping_on_a_group_adds_a_task_and_grows_the_bar_by_its_reservation() {
+    let plan = seed_cluster();
+    let before = used(&plan, "app-1");
+    let next = apply(
+        &plan,
+        &Edit::DropOnGroup {
+            service: "quote".into(),
+            group: "app".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(used(&next, "app-1") - before, 195);
+    assert_eq!(next.service("quote").unwrap().desired_count, 1);
+    let c = &next.service("quote").unwrap().placement_constraints[0];
+    assert_eq!(
+        c.expression.as_deref(),
+        Some("attribute:ecs.instance-type in [t2.micro]")
+    );
+}
+
+#[test]
+fn one_task_too_many_is_refused_in_ecs_words_and_the_plan_is_unchanged() {
+    let mut plan = seed_cluster();
+    for _ in 0..5 {
+        plan = apply(
+            &plan,
+            &Edit::DropOnGroup {
+                service: "quote".into(),
+                group: "app".into(),
+            },
+        )
+        .unwrap();
+    }
+    assert_eq!(used(&plan, "app-1"), 975, "five 195 MiB tasks in 995");
+    let snapshot = plan.clone();
+    let err = apply(
+        &plan,
+        &Edit::DropOnGroup {
+            service: "audit".into(),
+            group: "app".into(),
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.reason, Some(Reason::Memory));
+    assert!(
+        err.message.contains("has insufficient memory available"),
+        "{}",
+        err.message
+    );
+    assert_eq!(err.instance.as_deref(), Some("app-1"));
+    assert_eq!(plan, snapshot);
+    let err = apply(
+        &plan,
+        &Edit::DropOnInstance {
+            service: "audit".into(),
+            instance: "app-1".into(),
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.reason, Some(Reason::Memory));
+}
+
+#[test]
+fn static_ports_on_one_instance_give_the_port_message() {
+    let mut plan = seed_cluster();
+    let form = ServiceForm {
+        host_port: Some(8000),
+        ..service_form(&plan, "quote").unwrap()
+    };
+    plan = apply(
+        &plan,
+        &Edit::SaveService {
+            original: Some("quote".into()),
+            form,
+        },
+    )
+    .unwrap();
+    plan = apply(
+        &plan,
+        &Edit::DropOnInstance {
+            service: "quote".into(),
+            instance: "app-1".into(),
+        },
+    )
+    .unwrap();
+    let err = apply(
+        &plan,
+        &Edit::DropOnInstance {
+            service: "quote".into(),
+            instance: "app-1".into(),
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.reason, Some(Reason::Ports));
+    assert!(err
+        .message
+        .contains("is already using a port required by your task"));
+    let b = board(&plan);
+    let ports = &b.groups[0].instances[0].ports;
+    assert!(ports.iter().any(|p| p.host_port == 8000
+        && p.kind == PortKind::Static
+        && p.owner.as_deref() == Some("quote")));
+    assert!(ports
+        .iter()
+        .any(|p| p.host_port == 22 && p.kind == PortKind::Reserved));
+}
+
+#[test]
+fn moving_and_removing_tasks() {
+    let mut plan = seed_cluster();
+    plan.cluster.instance_groups[0].count = 2;
+    plan = apply(
+        &plan,
+        &Edit::DropOnInstance {
+            service: "quote".into(),
+            instance: "app-1".into(),
+        },
+    )
+    .unwrap();
+    plan = apply(
+        &plan,
+        &Edit::MoveTask {
+            service: "quote".into(),
+            from: "app-1".into(),
+            to: "app-2".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(used(&plan, "app-1"), 0);
+    assert_eq!(used(&plan, "app-2"), 195);
+    plan = apply(
+        &plan,
+        &Edit::RemoveTask {
+            service: "quote".into(),
+            instance: "app-2".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(plan.service("quote").unwrap().desired_count, 0);
+    assert!(plan.pins.is_empty());
+}
+
+#[test]
+fn group_edits_change_the_registered_memory_shown() {
+    let plan = seed_cluster();
+    assert_eq!(board(&plan).groups[0].registered_memory, 995);
+    let next = apply(
+        &plan,
+        &Edit::SetGroupType {
+            group: "app".into(),
+            instance_type: "t2.small".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(board(&next).groups[0].registered_memory, 2001);
+    assert!(apply(
+        &plan,
+        &Edit::SetGroupType {
+            group: "app".into(),
+            instance_type: "t9.huge".into()
+        }
+    )
+    .is_err());
+    let next = apply(
+        &plan,
+        &Edit::AddGroup {
+            instance_type: "m7i.large".into(),
+            count: 2,
+        },
+    )
+    .unwrap();
+    let g = &board(&next).groups[1];
+    assert_eq!(
+        (g.name.as_str(), g.count, g.memory_estimated),
+        ("m7i", 2, true)
+    );
+    assert!(apply(
+        &plan,
+        &Edit::AddGroup {
+            instance_type: "t2.micro".into(),
+            count: 6000
+        }
+    )
+    .unwrap_err()
+    .message
+    .contains("5000"));
+}
+
+#[test]
+fn the_service_form_reports_errors_beside_fields() {
+    let plan = seed_cluster();
+    let bad = ServiceForm {
+        memory: Some(100),
+        memory_reservation: Some(195),
+        ..service_form(&plan, "quote").unwrap()
+    };
+    let err = apply(
+        &plan,
+        &Edit::SaveService {
+            original: Some("quote".into()),
+            form: bad,
+        },
+    )
+    .unwrap_err();
+    assert!(
+        err.fields
+            .iter()
+            .any(|(f, m)| f == "memoryReservation" && m.contains("greater than or equal")),
+        "{:?}",
+        err.fields
+    );
+    let new = ServiceForm {
+        name: "web".into(),
+        image: "nginx:1.27".into(),
+        memory: Some(128),
+        container_port: Some(80),
+        network_mode: NetworkMode::Host,
+        desired_count: 1,
+        ..Default::default()
+    };
+    let next = apply(
+        &plan,
+        &Edit::SaveService {
+            original: None,
+            form: new.clone(),
+        },
+    )
+    .unwrap();
+    assert_eq!(next.services.len(), plan.services.len() + 1);
+    let dup = apply(
+        &next,
+        &Edit::SaveService {
+            original: None,
+            form: new,
+        },
+    )
+    .unwrap_err();
+    assert!(dup.fields.iter().any(|(f, _)| f == "name"));
+    let copy = apply(
+        &next,
+        &Edit::DuplicateService {
+            service: "web".into(),
+        },
+    )
+    .unwrap();
+    assert!(copy.service("web-copy").is_some());
+    let gone = apply(
+        &copy,
+        &Edit::DeleteService {
+            service: "web-copy".into(),
+        },
+    )
+    .unwrap();
+    assert!(
+        gone.service("web-copy").is_none()
+            && !gone.task_definitions.iter().any(|t| t.family == "web-copy")
+    );
+}
+
+#[test]
+fn the_view_model_has_bars_targets_jvm_and_the_catalogue() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../public/examples/microtrader.json"
+    ))
+    .unwrap();
+    let plan = load_plan(&text).unwrap();
+    let b = board(&plan);
+    let i = &b.groups[0].instances[0];
+    assert_eq!(
+        (i.nominal_memory, i.system_memory, i.registered_memory),
+        (1024, 29, 995)
+    );
+    assert_eq!(
+        i.memory.iter().map(|m| m.reservation).sum::<u32>() + i.free_memory,
+        995
+    );
+    assert!(i.overcommitted, "800 MiB hard limits overcommit a t2.micro");
+    let quote = b.targets.iter().find(|t| t.service == "quote").unwrap();
+    assert_eq!(
+        quote.targets,
+        vec!["192.168.1.1:32768", "192.168.1.2:32768"]
+    );
+    assert_eq!(
+        b.jvm
+            .iter()
+            .find(|j| j.task_definition == "quote")
+            .unwrap()
+            .severity,
+        berth_core::jvm::Severity::Red
+    );
+    let (rows, total) = catalogue_rows("t2.", None, None, 3);
+    assert_eq!((rows.len(), total), (3, 7));
+    assert_eq!(rows[1].registered_memory, 995);
+    let (arm, _) = catalogue_rows("", Some("m6g"), Some("arm64"), 100);
+    assert!(
+        arm.iter()
+            .all(|r| r.architecture == "arm64" && r.family == "m6g")
+            && !arm.is_empty()
+    );
+}
