@@ -1,32 +1,81 @@
-//! The root component: owns the plan and derives the board from it.
+//! The root component: lays out the page and owns the keyboard drag.
 
-use berth_core::view::{board, Board};
-use berth_core::{load_plan, place, Plan};
+use berth_core::view::board;
+use berth_core::{load_plan, Plan};
 use leptos::prelude::*;
 
-use crate::cards::{GroupCards, InstanceList, ServiceCards, Totals};
+use crate::board::Board;
+use crate::panels::{ClusterPanel, Insights, Palette, TotalsBar, Tray};
+use crate::store::{Store, Target};
 
 /// The example plan users see first: the seed's microtrader cluster.
 const EXAMPLE_PLAN: &str = include_str!("../public/examples/microtrader.json");
 
+fn example() -> Plan {
+    // The example ships with the app and is tested in berth-core.
+    load_plan(EXAMPLE_PLAN).expect("the bundled example plan loads")
+}
+
+/// Every drop target in board order, for the keyboard drag.
+pub fn targets(b: &berth_core::view::Board, with_off_board: bool) -> Vec<Target> {
+    let mut t = Vec::new();
+    for g in &b.groups {
+        t.push(Target::Group(g.name.clone()));
+        for i in &g.instances {
+            t.push(Target::Instance(i.id.clone()));
+        }
+    }
+    if with_off_board {
+        t.push(Target::OffBoard);
+    }
+    t
+}
+
 #[component]
 pub fn App() -> impl IntoView {
-    // Owned here, for the whole page: the plan the user is editing. Every
-    // other value on the page is derived from it through berth-core.
-    let plan: RwSignal<Result<Plan, String>> =
-        RwSignal::new(load_plan(EXAMPLE_PLAN).map_err(|e| format!("example plan: {e}")));
-    let view_model = Memo::new(move |_| {
-        plan.with(|p| {
-            p.as_ref()
-                .map(|p| {
-                    let placement = place(p);
-                    (
-                        board(p, &placement),
-                        berth_core::report::place_report(p, &placement),
-                    )
-                })
-                .map_err(Clone::clone)
-        })
+    let store = Store::new(example());
+    provide_context(store);
+    let view_model = Memo::new(move |_| store.plan.with(board));
+    provide_context(view_model);
+
+    // Keyboard drag: arrows choose a target, Enter drops, Escape cancels.
+    let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        let Some(payload) = store.picked.get_untracked() else {
+            return;
+        };
+        let list = targets(
+            &view_model.get_untracked(),
+            matches!(payload, crate::store::Payload::Task { .. }),
+        );
+        if list.is_empty() {
+            return;
+        }
+        let n = list.len();
+        let cur = store.target.get_untracked().min(n - 1);
+        let next = match ev.key().as_str() {
+            "ArrowDown" | "ArrowRight" => Some((cur + 1) % n),
+            "ArrowUp" | "ArrowLeft" => Some((cur + n - 1) % n),
+            "Enter" | " " => {
+                ev.prevent_default();
+                store.picked.set(None);
+                store.drop_on(&payload, &list[cur]);
+                return;
+            }
+            "Escape" => {
+                store.picked.set(None);
+                store.announce.set("Drag cancelled.".into());
+                return;
+            }
+            _ => None,
+        };
+        if let Some(i) = next {
+            ev.prevent_default();
+            store.target.set(i);
+            store.announce.set(format!(
+                "Target: {}. Press Enter to drop, Escape to cancel.",
+                list[i].describe()
+            ));
+        }
     });
 
     view! {
@@ -36,34 +85,42 @@ pub fn App() -> impl IntoView {
                 <span class="name">"Berth"</span>
                 <span class="tagline">"ECS on EC2 planner — will it fit, and will it deploy?"</span>
             </div>
+            <div class="plan-name">
+                <span class="muted">"plan"</span>
+                <strong>{move || view_model.with(|b| b.plan_name.clone())}</strong>
+                <span class="muted">"cluster"</span>
+                <code>{move || view_model.with(|b| b.cluster_name.clone())}</code>
+            </div>
+            <TotalsBar/>
         </header>
-        <main class="page">
-            {move || match view_model.get() {
-                Err(message) => view! { <p class="error-banner" role="alert">{message}</p> }.into_any(),
-                Ok((b, report)) => page(b, report).into_any(),
-            }}
+        <p class="sr-only" aria-live="assertive" data-testid="announcer">{move || store.announce.get()}</p>
+        <main class="layout">
+            <aside class="sidebar">
+                <Palette/>
+                <ClusterPanel/>
+            </aside>
+            <section class="workspace">
+                <Notices/>
+                <Board/>
+                <Tray/>
+                <Insights/>
+            </section>
         </main>
     }
 }
 
-fn page(b: Board, report: berth_core::report::PlaceReport) -> impl IntoView {
-    view! {
-        <section class="plan-head">
-            <h1>{b.plan_name.clone()}</h1>
-            <p class="muted">"cluster " <code>{b.cluster_name.clone()}</code></p>
-        </section>
-        <Totals board=b.clone()/>
-        <section aria-labelledby="groups-h">
-            <h2 id="groups-h">"Instance groups"</h2>
-            <GroupCards groups=b.groups.clone()/>
-        </section>
-        <section aria-labelledby="services-h">
-            <h2 id="services-h">"Services"</h2>
-            <ServiceCards services=b.services.clone()/>
-        </section>
-        <section aria-labelledby="instances-h">
-            <h2 id="instances-h">"Container instances"</h2>
-            <InstanceList report=report/>
-        </section>
+/// The answer to the last edit, when it was a refusal not tied to an instance.
+#[component]
+fn Notices() -> impl IntoView {
+    let store = crate::store::use_store();
+    move || {
+        store.notice.get().filter(|n| n.instance.is_none()).map(|n| {
+            view! {
+                <div class="notice" class:ok=n.ok role="alert" data-testid="notice">
+                    <span>{n.message}</span>
+                    <button class="link" on:click=move |_| store.notice.set(None)>"Dismiss"</button>
+                </div>
+            }
+        })
     }
 }

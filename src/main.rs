@@ -1,10 +1,13 @@
 //! Berth's web app: a thin Leptos shell around berth-core.
 //!
-//! The shell holds the plan in one signal, asks the core for a view model
-//! and draws it. It computes nothing about ECS itself.
+//! The shell holds the plan in one signal (see `store`), sends edits to the
+//! core and draws the core's view model. It computes nothing about ECS itself.
 
 mod app;
-mod cards;
+mod board;
+mod charts;
+mod panels;
+mod store;
 
 fn main() {
     console_error_panic_hook::set_once();

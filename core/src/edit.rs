@@ -9,7 +9,7 @@ use crate::model::{
     ConstraintType, ContainerDefinition, InstanceGroup, KeyValue, NetworkMode, Pin,
     PlacementConstraint, Plan, PortMapping, Service, TaskDefinition,
 };
-use crate::placement::{place, Owner, Reason};
+use crate::placement::{place, Owner, Placement, Reason, TaskRequest};
 use crate::validate::{validate, Severity};
 
 /// ECS's limit on container instances per cluster.
@@ -104,13 +104,21 @@ fn refuse(message: impl Into<String>) -> EditError {
     }
 }
 
-fn unplaced_of(plan: &Plan, service: &str) -> u32 {
-    place(plan)
-        .unplaced
-        .iter()
-        .filter(|u| u.owner == Owner::Service(service.into()))
-        .map(|u| u.count)
-        .sum()
+/// Re-placing the whole plan must not leave a task without a place that had
+/// one before: a drop never evicts another service's task.
+fn no_new_unplaced(before: &Plan, after: &Plan) -> Result<(), EditError> {
+    let count = |p: &Placement| p.unplaced.iter().map(|u| u.count).sum::<u32>();
+    let (was, now) = (place(before), place(after));
+    if count(&now) > count(&was) {
+        let u = now.unplaced.last().expect("more unplaced means an entry");
+        return Err(EditError {
+            message: u.failure.message.clone(),
+            instance: u.failure.closest.clone(),
+            reason: Some(u.failure.reason),
+            fields: Vec::new(),
+        });
+    }
+    Ok(())
 }
 
 /// Applies one edit; Err leaves the caller's plan as it was.
@@ -188,33 +196,24 @@ pub fn apply(plan: &Plan, edit: &Edit) -> Result<Plan, EditError> {
                 .find(|g| &g.name == group)
                 .map(|g| g.instance_type.clone())
                 .ok_or_else(|| refuse(format!("no instance group named {group}")))?;
-            let before = unplaced_of(plan, service);
             let svc = service_mut(&mut next, service)?;
             svc.desired_count += 1;
             add_instance_type(svc, &itype, plan);
-            let after = place(&next);
-            let failed = after
-                .unplaced
-                .iter()
-                .rev()
-                .find(|u| u.owner == Owner::Service(service.clone()));
-            let now: u32 = after
-                .unplaced
-                .iter()
-                .filter(|u| u.owner == Owner::Service(service.clone()))
-                .map(|u| u.count)
-                .sum();
-            if now > before {
-                let f = failed
-                    .map(|u| u.failure.clone())
-                    .expect("more unplaced means an entry");
-                return Err(EditError {
+            // As ECS would: the tasks already running stay; the new one must fit beside them.
+            let placement = place(plan);
+            let request = next
+                .service(service)
+                .and_then(|s| TaskRequest::for_service(&next, s));
+            let mut trial = placement.state.clone();
+            if let Some(req) = request {
+                trial.place_one(&req).map_err(|f| EditError {
                     message: f.message,
                     instance: f.closest,
                     reason: Some(f.reason),
                     fields: Vec::new(),
-                });
+                })?;
             }
+            no_new_unplaced(plan, &next)?;
         }
         Edit::DropOnInstance { service, instance } => {
             let placement = place(plan);

@@ -96,6 +96,39 @@ fn one_task_too_many_is_refused_in_ecs_words_and_the_plan_is_unchanged() {
 }
 
 #[test]
+fn a_drop_never_evicts_another_services_task() {
+    // Five tasks fill 975 of 995 MiB; one more audit task must be refused even
+    // though re-placing the plan in order would leave dashboard out instead.
+    let mut plan = seed_cluster();
+    for s in ["quote", "quote", "audit", "portfolio", "dashboard"] {
+        plan = apply(
+            &plan,
+            &Edit::DropOnGroup {
+                service: s.into(),
+                group: "app".into(),
+            },
+        )
+        .unwrap();
+    }
+    let snapshot = plan.clone();
+    let err = apply(
+        &plan,
+        &Edit::DropOnGroup {
+            service: "audit".into(),
+            group: "app".into(),
+        },
+    )
+    .unwrap_err();
+    assert!(
+        err.message
+            .starts_with("service audit was unable to place a task"),
+        "{}",
+        err.message
+    );
+    assert_eq!(plan, snapshot);
+}
+
+#[test]
 fn static_ports_on_one_instance_give_the_port_message() {
     let mut plan = seed_cluster();
     let form = ServiceForm {

@@ -1,4 +1,4 @@
-// Page object for Berth's main page: what a test may look at and do.
+// Page object for Berth's planner board: what a test may look at and do.
 export class BoardPage {
   constructor(page, url) {
     this.page = page;
@@ -7,11 +7,61 @@ export class BoardPage {
 
   async open() {
     await this.page.goto(this.url);
-    await this.page.locator('[data-testid="group-card"]').first().waitFor();
+    await this.instance('app-1').waitFor();
   }
 
-  groupCards() { return this.page.locator('[data-testid="group-card"]'); }
+  serviceCard(name) { return this.page.locator(`[data-testid="service-card"][data-service="${name}"]`); }
   serviceCards() { return this.page.locator('[data-testid="service-card"]'); }
-  instanceCards() { return this.page.locator('[data-testid="instance-card"]'); }
-  registeredMemory() { return this.page.locator('[data-testid="registered-memory"]'); }
+  group(name) { return this.page.locator(`[data-testid="group"][data-group="${name}"]`); }
+  groups() { return this.page.locator('[data-testid="group"]'); }
+  instance(id) { return this.page.locator(`[data-testid="instance"][data-instance="${id}"]`); }
+  instances() { return this.page.locator('[data-testid="instance"]'); }
+  chips(id) { return this.instance(id).locator('[data-testid="task-chip"]'); }
+  allChips() { return this.page.locator('[data-testid="task-chip"]'); }
+  instanceError(id) { return this.instance(id).locator('[data-testid="instance-error"]'); }
+  announcer() { return this.page.locator('[data-testid="announcer"]'); }
+
+  /** MiB reserved on an instance, read from its memory summary. */
+  async reserved(id) {
+    const text = await this.instance(id).locator('[data-testid="memory-summary"]').innerText();
+    return Number(text.match(/^(\d+) MiB reserved/)[1]);
+  }
+
+  async totalReserved() {
+    const ids = await this.instances().evaluateAll((els) => els.map((e) => e.dataset.instance));
+    let sum = 0;
+    for (const id of ids) sum += await this.reserved(id);
+    return sum;
+  }
+
+  async registeredShown(id) {
+    const text = await this.instance(id).locator('[data-testid="memory-summary"]').innerText();
+    return Number(text.match(/of (\d+) MiB registered/)[1]);
+  }
+
+  async dragServiceTo(service, target) {
+    await this.serviceCard(service).dragTo(target);
+  }
+
+  async setGroupCount(group, count) {
+    const row = this.page.locator('[data-testid="group-row"]').filter({ hasText: group });
+    await row.locator('[data-testid="group-count"]').fill(String(count));
+    await row.locator('[data-testid="group-count"]').press('Tab');
+  }
+
+  async changeGroupType(group, type) {
+    const row = this.page.locator('[data-testid="group-row"]').filter({ hasText: group });
+    await row.locator('[data-testid="change-type"]').click();
+    await this.page.locator('[data-testid="picker-search"]').fill(type);
+    await this.page.locator('[data-testid="picker-row"]').filter({ hasText: type }).first().locator('[data-testid="pick"]').click();
+  }
+
+  async editService(name, fields) {
+    await this.serviceCard(name).getByRole('button', { name: 'edit' }).click();
+    const form = this.page.locator('[data-testid="service-form"]');
+    for (const [field, value] of Object.entries(fields)) {
+      await form.locator(`[name="${field}"]`).fill(String(value));
+    }
+    await form.locator('[data-testid="save-service"]').click();
+  }
 }

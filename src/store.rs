@@ -1,0 +1,153 @@
+//! The shell's state and its one way to change the plan. Who owns what:
+//! `plan` is the only source of truth (every view derives from it through
+//! berth-core); `notice` is the last answer to an edit; `picked`/`target` are
+//! the keyboard drag in progress; `editing` is the open service form.
+
+use berth_core::edit::{apply, Edit, EditError, ServiceForm};
+use berth_core::Plan;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What is being dragged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Payload {
+    Service { service: String },
+    Task { service: String, instance: String },
+}
+
+impl Payload {
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn decode(text: &str) -> Option<Payload> {
+        serde_json::from_str(text).ok()
+    }
+
+    pub fn service(&self) -> &str {
+        match self {
+            Payload::Service { service } | Payload::Task { service, .. } => service,
+        }
+    }
+}
+
+/// Where something is dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Group(String),
+    Instance(String),
+    OffBoard,
+}
+
+impl Target {
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Group(g) => format!("instance group {g}"),
+            Target::Instance(i) => format!("instance {i}"),
+            Target::OffBoard => "off the board (remove the task)".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub message: String,
+    /// The instance the message is about, to show it on that card.
+    pub instance: Option<String>,
+    pub ok: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormState {
+    pub original: Option<String>,
+    pub form: ServiceForm,
+    pub errors: Vec<(String, String)>,
+}
+
+#[derive(Clone, Copy)]
+pub struct Store {
+    pub plan: RwSignal<Plan>,
+    pub notice: RwSignal<Option<Notice>>,
+    pub picked: RwSignal<Option<Payload>>,
+    pub target: RwSignal<usize>,
+    pub announce: RwSignal<String>,
+    pub editing: RwSignal<Option<FormState>>,
+}
+
+impl Store {
+    pub fn new(plan: Plan) -> Store {
+        Store {
+            plan: RwSignal::new(plan),
+            notice: RwSignal::new(None),
+            picked: RwSignal::new(None),
+            target: RwSignal::new(0),
+            announce: RwSignal::new(String::new()),
+            editing: RwSignal::new(None),
+        }
+    }
+
+    /// Sends an edit to the core; on refusal the plan stays exactly as it was.
+    pub fn dispatch(&self, edit: Edit) -> Result<(), EditError> {
+        let result = self.plan.with_untracked(|p| apply(p, &edit));
+        match result {
+            Ok(next) => {
+                self.plan.set(next);
+                self.notice.set(None);
+                Ok(())
+            }
+            Err(e) => {
+                self.notice.set(Some(Notice {
+                    message: e.message.clone(),
+                    instance: e.instance.clone(),
+                    ok: false,
+                }));
+                self.announce.set(e.message.clone());
+                Err(e)
+            }
+        }
+    }
+
+    /// Drops a payload on a target.
+    pub fn drop_on(&self, payload: &Payload, target: &Target) {
+        let edit = match (payload, target) {
+            (Payload::Service { service }, Target::Group(g)) => Edit::DropOnGroup {
+                service: service.clone(),
+                group: g.clone(),
+            },
+            (Payload::Service { service }, Target::Instance(i)) => Edit::DropOnInstance {
+                service: service.clone(),
+                instance: i.clone(),
+            },
+            (Payload::Task { service, instance }, Target::Instance(i)) => Edit::MoveTask {
+                service: service.clone(),
+                from: instance.clone(),
+                to: i.clone(),
+            },
+            (Payload::Task { service, instance }, Target::OffBoard) => Edit::RemoveTask {
+                service: service.clone(),
+                instance: instance.clone(),
+            },
+            (Payload::Task { .. }, Target::Group(_)) => {
+                self.notice.set(Some(Notice {
+                    message: "Drop a task on an instance to move it there.".into(),
+                    instance: None,
+                    ok: false,
+                }));
+                return;
+            }
+            (Payload::Service { .. }, Target::OffBoard) => return,
+        };
+        if self.dispatch(edit).is_ok() {
+            self.announce.set(format!(
+                "{} placed on {}.",
+                payload.service(),
+                target.describe()
+            ));
+        }
+    }
+}
+
+pub fn use_store() -> Store {
+    expect_context::<Store>()
+}
