@@ -525,33 +525,38 @@ fn request_for(service: &Service, td: &TaskDefinition) -> TaskRequest {
     )
 }
 
+/// The service and the task definition it runs, or which of them is missing.
+fn service_and_task_definition(
+    plan: &Plan,
+    name: &str,
+) -> Result<(Service, TaskDefinition), DeployError> {
+    let service = plan.service(name).ok_or_else(|| {
+        err(
+            "service",
+            format!("no service named \"{name}\" in the plan"),
+        )
+    })?;
+    let td = plan
+        .task_definition(&service.task_definition)
+        .ok_or_else(|| {
+            err(
+                "service",
+                format!(
+                    "service {name} names unknown task definition {}",
+                    service.task_definition
+                ),
+            )
+        })?;
+    Ok((service.clone(), td.clone()))
+}
+
 /// Simulates a rolling deployment of `service_name` under `options`.
 pub fn deploy(
     plan: &Plan,
     service_name: &str,
     options: &DeployOptions,
 ) -> Result<Deployment, DeployError> {
-    let service = plan
-        .service(service_name)
-        .ok_or_else(|| {
-            err(
-                "service",
-                format!("no service named \"{service_name}\" in the plan"),
-            )
-        })?
-        .clone();
-    let old_td = plan
-        .task_definition(&service.task_definition)
-        .ok_or_else(|| {
-            err(
-                "service",
-                format!(
-                    "service {service_name} names unknown task definition {}",
-                    service.task_definition
-                ),
-            )
-        })?
-        .clone();
+    let (service, old_td) = service_and_task_definition(plan, service_name)?;
     let new_td = new_revision(plan, &service, &options.change)?;
     let dc = &service.deployment_configuration;
     let min_percent = options
@@ -972,27 +977,7 @@ pub fn scale(
     desired: u32,
     timing: Timing,
 ) -> Result<Deployment, DeployError> {
-    let service = plan
-        .service(service_name)
-        .ok_or_else(|| {
-            err(
-                "service",
-                format!("no service named \"{service_name}\" in the plan"),
-            )
-        })?
-        .clone();
-    let td = plan
-        .task_definition(&service.task_definition)
-        .ok_or_else(|| {
-            err(
-                "service",
-                format!(
-                    "service {service_name} names unknown task definition {}",
-                    service.task_definition
-                ),
-            )
-        })?
-        .clone();
+    let (service, td) = service_and_task_definition(plan, service_name)?;
     let drain = service
         .load_balancer
         .as_ref()

@@ -9,7 +9,7 @@ use crate::model::{
     ConstraintType, ContainerDefinition, InstanceGroup, KeyValue, NetworkMode, Pin,
     PlacementConstraint, Plan, PortMapping, Service, TaskDefinition,
 };
-use crate::placement::{place, Owner, Placement, Reason, TaskRequest};
+use crate::placement::{place, Failure, Owner, Placement, Reason, TaskRequest};
 use crate::validate::{validate, Severity};
 
 /// ECS's limit on container instances per cluster.
@@ -95,6 +95,18 @@ pub struct EditError {
     pub fields: Vec<(String, String)>,
 }
 
+impl EditError {
+    /// ECS's refusal, shown on `instance`.
+    fn from_failure(f: Failure, instance: Option<String>) -> EditError {
+        EditError {
+            message: f.message,
+            instance,
+            reason: Some(f.reason),
+            fields: Vec::new(),
+        }
+    }
+}
+
 fn refuse(message: impl Into<String>) -> EditError {
     EditError {
         message: message.into(),
@@ -111,12 +123,10 @@ fn no_new_unplaced(before: &Plan, after: &Plan) -> Result<(), EditError> {
     let (was, now) = (place(before), place(after));
     if count(&now) > count(&was) {
         let u = now.unplaced.last().expect("more unplaced means an entry");
-        return Err(EditError {
-            message: u.failure.message.clone(),
-            instance: u.failure.closest.clone(),
-            reason: Some(u.failure.reason),
-            fields: Vec::new(),
-        });
+        return Err(EditError::from_failure(
+            u.failure.clone(),
+            u.failure.closest.clone(),
+        ));
     }
     Ok(())
 }
@@ -206,11 +216,9 @@ pub fn apply(plan: &Plan, edit: &Edit) -> Result<Plan, EditError> {
                 .and_then(|s| TaskRequest::for_service(&next, s));
             let mut trial = placement.state.clone();
             if let Some(req) = request {
-                trial.place_one(&req).map_err(|f| EditError {
-                    message: f.message,
-                    instance: f.closest,
-                    reason: Some(f.reason),
-                    fields: Vec::new(),
+                trial.place_one(&req).map_err(|f| {
+                    let closest = f.closest.clone();
+                    EditError::from_failure(f, closest)
                 })?;
             }
             no_new_unplaced(plan, &next)?;
@@ -219,17 +227,13 @@ pub fn apply(plan: &Plan, edit: &Edit) -> Result<Plan, EditError> {
             let placement = place(plan);
             placement
                 .try_one_more(plan, service, instance)
-                .map_err(|f| EditError {
-                    message: f.message,
-                    instance: Some(instance.clone()),
-                    reason: Some(f.reason),
-                    fields: Vec::new(),
-                })?;
+                .map_err(|f| EditError::from_failure(f, Some(instance.clone())))?;
             service_mut(&mut next, service)?.desired_count += 1;
             next.pins.push(Pin {
                 service: service.clone(),
                 instance: instance.clone(),
             });
+            no_new_unplaced(plan, &next)?;
         }
         Edit::MoveTask { service, from, to } => {
             if from == to {
@@ -251,13 +255,9 @@ pub fn apply(plan: &Plan, edit: &Edit) -> Result<Plan, EditError> {
                 u.owner == Owner::Service(service.clone())
                     && u.pinned_instance.as_deref() == Some(to)
             }) {
-                return Err(EditError {
-                    message: u.failure.message.clone(),
-                    instance: Some(to.clone()),
-                    reason: Some(u.failure.reason),
-                    fields: Vec::new(),
-                });
+                return Err(EditError::from_failure(u.failure.clone(), Some(to.clone())));
             }
+            no_new_unplaced(plan, &next)?;
         }
         Edit::RemoveTask { service, instance } => {
             let svc = service_mut(&mut next, service)?;
@@ -413,6 +413,19 @@ fn add_instance_type(svc: &mut Service, itype: &str, plan: &Plan) {
     });
 }
 
+/// Refuses a service form when any field has an error.
+fn form_errors(fields: Vec<(String, String)>) -> Result<(), EditError> {
+    if fields.is_empty() {
+        return Ok(());
+    }
+    Err(EditError {
+        message: "the service has errors".into(),
+        instance: None,
+        reason: None,
+        fields,
+    })
+}
+
 /// Maps a validation path about this service or its task definition to a form field.
 fn form_field(path: &str, service_index: usize, td_index: usize) -> Option<&'static str> {
     let s = format!("$.services[{service_index}]");
@@ -475,14 +488,7 @@ fn save_service(
             "give the container image, e.g. nginx:1.27".into(),
         ));
     }
-    if !fields.is_empty() {
-        return Err(EditError {
-            message: "the service has errors".into(),
-            instance: None,
-            reason: None,
-            fields,
-        });
-    }
+    form_errors(fields)?;
     let mut container = ContainerDefinition {
         name: name.clone(),
         image: form.image.trim().to_string(),
@@ -623,14 +629,7 @@ fn save_service(
             form_field(&f.path, s_index, t_index).map(|field| (field.to_string(), f.message))
         })
         .collect();
-    if !fields.is_empty() {
-        return Err(EditError {
-            message: "the service has errors".into(),
-            instance: None,
-            reason: None,
-            fields,
-        });
-    }
+    form_errors(fields)?;
     Ok(())
 }
 
