@@ -33,13 +33,42 @@ pub fn targets(b: &berth_core::view::Board, with_off_board: bool) -> Vec<Target>
 
 #[component]
 pub fn App() -> impl IntoView {
-    let store = Store::new(example());
+    let (start, restore_error) = match crate::persist::restore() {
+        Ok(Some(saved)) => (saved, None),
+        Ok(None) => (example(), None),
+        Err(message) => (example(), Some(message)),
+    };
+    let store = Store::new(start);
+    if let Some(message) = restore_error {
+        store.notice.set(Some(crate::store::Notice {
+            message,
+            instance: None,
+            ok: false,
+        }));
+    }
     provide_context(store);
+    // Autosave every change of the plan.
+    Effect::new(move |_| store.plan.with(crate::persist::save));
     let view_model = Memo::new(move |_| store.plan.with(board));
     provide_context(view_model);
 
+    // Ctrl+Z / Ctrl+Shift+Z (Ctrl+Y) undo and redo, except while typing in a field.
     // Keyboard drag: arrows choose a target, Enter drops, Escape cancels.
     let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        let typing = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        if (ev.ctrl_key() || ev.meta_key()) && !typing {
+            match ev.key().to_ascii_lowercase().as_str() {
+                "z" if ev.shift_key() => store.redo(),
+                "z" => store.undo(),
+                "y" => store.redo(),
+                _ => return,
+            }
+            ev.prevent_default();
+            return;
+        }
         let Some(payload) = store.picked.get_untracked() else {
             return;
         };
@@ -90,6 +119,11 @@ pub fn App() -> impl IntoView {
                 <strong>{move || view_model.with(|b| b.plan_name.clone())}</strong>
                 <span class="muted">"cluster"</span>
                 <code>{move || view_model.with(|b| b.cluster_name.clone())}</code>
+            </div>
+            <div class="history">
+                <button class="small" data-testid="undo" title="Undo (Ctrl+Z)" prop:disabled=move || store.past.with(Vec::is_empty) on:click=move |_| store.undo()>"↶ Undo"</button>
+                <button class="small" data-testid="redo" title="Redo (Ctrl+Shift+Z)" prop:disabled=move || store.future.with(Vec::is_empty) on:click=move |_| store.redo()>"↷ Redo"</button>
+                <button class="small" data-testid="reset" title="Start again from the example plan" on:click=move |_| store.replace(example())>"Example"</button>
             </div>
             <TotalsBar/>
         </header>

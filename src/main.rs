@@ -7,6 +7,7 @@ mod app;
 mod board;
 mod charts;
 mod panels;
+mod persist;
 mod store;
 
 fn main() {

@@ -1,7 +1,8 @@
 //! The shell's state and its one way to change the plan. Who owns what:
 //! `plan` is the only source of truth (every view derives from it through
-//! berth-core); `notice` is the last answer to an edit; `picked`/`target` are
-//! the keyboard drag in progress; `editing` is the open service form.
+//! berth-core); `past`/`future` are the undo and redo stacks of whole plans;
+//! `notice` is the last answer to an edit; `picked`/`target` are the keyboard
+//! drag in progress; `editing` is the open service form.
 
 use berth_core::edit::{apply, Edit, EditError, ServiceForm};
 use berth_core::Plan;
@@ -65,9 +66,14 @@ pub struct FormState {
     pub errors: Vec<(String, String)>,
 }
 
+/// How many plans undo remembers.
+const HISTORY: usize = 200;
+
 #[derive(Clone, Copy)]
 pub struct Store {
     pub plan: RwSignal<Plan>,
+    pub past: RwSignal<Vec<Plan>>,
+    pub future: RwSignal<Vec<Plan>>,
     pub notice: RwSignal<Option<Notice>>,
     pub picked: RwSignal<Option<Payload>>,
     pub target: RwSignal<usize>,
@@ -79,6 +85,8 @@ impl Store {
     pub fn new(plan: Plan) -> Store {
         Store {
             plan: RwSignal::new(plan),
+            past: RwSignal::new(Vec::new()),
+            future: RwSignal::new(Vec::new()),
             notice: RwSignal::new(None),
             picked: RwSignal::new(None),
             target: RwSignal::new(0),
@@ -92,7 +100,7 @@ impl Store {
         let result = self.plan.with_untracked(|p| apply(p, &edit));
         match result {
             Ok(next) => {
-                self.plan.set(next);
+                self.replace(next);
                 self.notice.set(None);
                 Ok(())
             }
@@ -105,6 +113,40 @@ impl Store {
                 self.announce.set(e.message.clone());
                 Err(e)
             }
+        }
+    }
+
+    /// Makes `next` the plan, remembering the current one for undo.
+    pub fn replace(&self, next: Plan) {
+        if self.plan.with_untracked(|p| *p == next) {
+            return;
+        }
+        let previous = self.plan.get_untracked();
+        self.past.update(|past| {
+            past.push(previous);
+            if past.len() > HISTORY {
+                past.remove(0);
+            }
+        });
+        self.future.update(Vec::clear);
+        self.plan.set(next);
+    }
+
+    pub fn undo(&self) {
+        if let Some(previous) = self.past.try_update(|p| p.pop()).flatten() {
+            let current = self.plan.get_untracked();
+            self.future.update(|f| f.push(current));
+            self.plan.set(previous);
+            self.announce.set("Undone.".into());
+        }
+    }
+
+    pub fn redo(&self) {
+        if let Some(next) = self.future.try_update(|f| f.pop()).flatten() {
+            let current = self.plan.get_untracked();
+            self.past.update(|p| p.push(current));
+            self.plan.set(next);
+            self.announce.set("Redone.".into());
         }
     }
 

@@ -1,0 +1,39 @@
+//! Autosave: the plan in localStorage, written after every change and read
+//! at start. A stored plan that no longer reads is kept aside under its own
+//! key and reported, never silently dropped.
+
+use berth_core::{load_plan, Plan};
+
+pub const KEY: &str = "berth.plan.v1";
+const ASIDE: &str = "berth.plan.unreadable";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The saved plan, or None; Err carries a message when a saved plan was unreadable.
+pub fn restore() -> Result<Option<Plan>, String> {
+    let Some(store) = storage() else {
+        return Ok(None);
+    };
+    let Some(text) = store.get_item(KEY).ok().flatten() else {
+        return Ok(None);
+    };
+    match load_plan(&text) {
+        Ok(plan) => Ok(Some(plan)),
+        Err(e) => {
+            let _ = store.set_item(ASIDE, &text);
+            let _ = store.remove_item(KEY);
+            Err(format!(
+                "The plan saved in this browser could not be read ({e}); it is kept aside in localStorage under \"{ASIDE}\". Starting from the example."
+            ))
+        }
+    }
+}
+
+/// Writes the whole plan in one call, so a reader never sees half of a change.
+pub fn save(plan: &Plan) {
+    if let (Some(store), Ok(text)) = (storage(), serde_json::to_string(plan)) {
+        let _ = store.set_item(KEY, &text);
+    }
+}

@@ -1,0 +1,65 @@
+// Autosave, undo and redo (issue: deployment stepper, export, import, share, autosave and undo …).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, watch } from './support/harness.js';
+import { BoardPage } from './pages/board.js';
+
+let server;
+let browser;
+before(async () => { server = await serveDist(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+const chipCount = (page) => page.locator('[data-testid="task-chip"]').count();
+const waitChips = (page, n) => page.waitForFunction((k) => document.querySelectorAll('[data-testid="task-chip"]').length === k, n);
+
+test('a reload keeps the plan', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const seen = watch(page, server.url);
+  const board = new BoardPage(page, server.url);
+  await board.open();
+  const chips = await chipCount(page);
+  await board.dragServiceTo('quote', board.group('app'));
+  await waitChips(page, chips + 1);
+  await page.reload();
+  await board.instance('app-1').waitFor();
+  assert.equal(await chipCount(page), chips + 1);
+  assert.deepEqual(seen.problems, []);
+  await context.close();
+});
+
+test('undo after a drag restores the plan, and redo brings the drag back', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const board = new BoardPage(page, server.url);
+  await board.open();
+  const chips = await chipCount(page);
+  const reserved = await board.totalReserved();
+  await board.dragServiceTo('audit', board.group('app'));
+  await waitChips(page, chips + 1);
+  await page.locator('[data-testid="undo"]').click();
+  await waitChips(page, chips);
+  assert.equal(await board.totalReserved(), reserved);
+  await page.locator('body').press('Control+Shift+Z');
+  await waitChips(page, chips + 1);
+  await page.locator('body').press('Control+Z');
+  await waitChips(page, chips);
+  await context.close();
+});
+
+test('an unreadable saved plan is reported and kept aside, not dropped', async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(() => {
+    if (!sessionStorage.getItem('seeded')) {
+      localStorage.setItem('berth.plan.v1', '{"berthVersion": 1, "cluster": ');
+      sessionStorage.setItem('seeded', '1');
+    }
+  });
+  const page = await context.newPage();
+  const board = new BoardPage(page, server.url);
+  await board.open();
+  assert.match(await page.locator('[data-testid="notice"]').innerText(), /could not be read/);
+  const aside = await page.evaluate(() => localStorage.getItem('berth.plan.unreadable'));
+  assert.equal(aside, '{"berthVersion": 1, "cluster": ');
+  await context.close();
+});
