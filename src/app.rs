@@ -1,11 +1,12 @@
 //! The root component: lays out the page and owns the keyboard drag.
 
-use berth_core::view::board;
+use berth_core::view::{board, board_at_step};
 use berth_core::{load_plan, Plan};
 use leptos::prelude::*;
 
 use crate::board::Board;
 use crate::panels::{ClusterPanel, Insights, Palette, TotalsBar, Tray};
+use crate::stepper::{Simulation, Stepper};
 use crate::store::{Store, Target};
 
 /// The example plan users see first: the seed's microtrader cluster.
@@ -49,7 +50,15 @@ pub fn App() -> impl IntoView {
     provide_context(store);
     // Autosave every change of the plan.
     Effect::new(move |_| store.plan.with(crate::persist::save));
-    let view_model = Memo::new(move |_| store.plan.with(board));
+    // A simulation on screen (owned here: the board draws its current step).
+    let sim: RwSignal<Option<Simulation>> = RwSignal::new(None);
+    Effect::new(move |_| store.viewing_step.set(sim.with(Option::is_some)));
+    let view_model = Memo::new(move |_| {
+        sim.with(|s| match s {
+            Some(s) => board_at_step(&s.run.plan, &s.run.steps[s.step.min(s.run.steps.len() - 1)]),
+            None => store.plan.with(board),
+        })
+    });
     provide_context(view_model);
 
     // Ctrl+Z / Ctrl+Shift+Z (Ctrl+Y) undo and redo, except while typing in a field.
@@ -135,6 +144,10 @@ pub fn App() -> impl IntoView {
             </aside>
             <section class="workspace">
                 <Notices/>
+                <Stepper sim=sim/>
+                {move || sim.with(Option::is_some).then(|| view! {
+                    <p class="viewing-step" data-testid="viewing-step">"The board shows the simulation at the chosen step; the plan itself is unchanged."</p>
+                })}
                 <Board/>
                 <Tray/>
                 <Insights/>

@@ -78,6 +78,108 @@ pub fn usage_svg(usage: &[UsageByService], total_memory: u64, total_cpu: u64) ->
     svg
 }
 
+/// A line of the timeline: which count, its colour, its label.
+type Series = (fn(&TimelinePoint) -> u32, RGBColor, &'static str);
+
+/// One deployment step on the timeline.
+pub struct TimelinePoint {
+    pub t: u32,
+    pub old: u32,
+    pub new: u32,
+    pub healthy: u32,
+}
+
+/// Old, new and healthy task counts over simulated time, with the min and
+/// max lines and a marker at the current step, as SVG text.
+pub fn timeline_svg(
+    points: &[TimelinePoint],
+    min_healthy: u32,
+    max_tasks: u32,
+    current: usize,
+) -> String {
+    let (w, h) = (720i32, 220i32);
+    let (left, right, top, bottom) = (40i32, w - 110, 12i32, h - 28);
+    let t_max = points.iter().map(|p| p.t).max().unwrap_or(0).max(1) as f64;
+    let y_max = points
+        .iter()
+        .map(|p| p.old + p.new)
+        .max()
+        .unwrap_or(0)
+        .max(max_tasks)
+        .max(1) as f64
+        + 1.0;
+    let x = |t: u32| left + ((t as f64 / t_max) * (right - left) as f64).round() as i32;
+    let y = |v: u32| bottom - ((v as f64 / y_max) * (bottom - top) as f64).round() as i32;
+    let grey = RGBColor(0x8a, 0x94, 0xa3);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w as u32, h as u32)).into_drawing_area();
+        let text = |s: String, px: i32, py: i32| {
+            Text::new(s, (px, py), ("sans-serif", 13).into_font().color(&grey))
+        };
+        let _ = root.draw(&PathElement::new(
+            vec![(left, top), (left, bottom), (right, bottom)],
+            grey.stroke_width(1),
+        ));
+        for v in [0, min_healthy, max_tasks] {
+            let _ = root.draw(&text(v.to_string(), 8, y(v) - 7));
+        }
+        let _ = root.draw(&text("0 s".into(), left - 6, bottom + 8));
+        let _ = root.draw(&text(format!("{} s", t_max as u32), right - 30, bottom + 8));
+        let line = |v: u32, colour: RGBColor, label: &str| {
+            vec![
+                PathElement::new(vec![(left, y(v)), (right, y(v))], colour.stroke_width(1))
+                    .into_dyn(),
+                Text::new(
+                    label.to_string(),
+                    (right + 6, y(v) - 7),
+                    ("sans-serif", 12).into_font().color(&colour),
+                )
+                .into_dyn(),
+            ]
+        };
+        for e in line(min_healthy, RGBColor(0xc6, 0x28, 0x28), "min healthy")
+            .into_iter()
+            .chain(line(max_tasks, RGBColor(0xb2, 0x6a, 0x00), "max tasks"))
+        {
+            let _ = root.draw(&e);
+        }
+        // Counts change at each step: draw staircases.
+        // Healthy first and widest, so old and new stay visible on top of it.
+        let series: [Series; 3] = [
+            (|p| p.healthy, COLOURS[1], "healthy"),
+            (|p| p.old, COLOURS[7], "old"),
+            (|p| p.new, COLOURS[0], "new"),
+        ];
+        for (k, (get, colour, label)) in series.iter().enumerate() {
+            let mut path = Vec::new();
+            for (i, p) in points.iter().enumerate() {
+                if i > 0 {
+                    path.push((x(p.t), y(get(&points[i - 1]))));
+                }
+                path.push((x(p.t), y(get(p))));
+            }
+            let _ = root.draw(&PathElement::new(
+                path,
+                colour.stroke_width(2 + (k == 2) as u32),
+            ));
+            let _ = root.draw(&Text::new(
+                label.to_string(),
+                (right + 6, top + 40 + k as i32 * 16),
+                ("sans-serif", 12).into_font().color(colour),
+            ));
+        }
+        if let Some(p) = points.get(current) {
+            let _ = root.draw(&PathElement::new(
+                vec![(x(p.t), top), (x(p.t), bottom)],
+                RGBColor(0x1f, 0x6f, 0xeb).stroke_width(2),
+            ));
+        }
+        let _ = root.present();
+    }
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ mod board;
 mod charts;
 mod panels;
 mod persist;
+mod stepper;
 mod store;
 
 fn main() {

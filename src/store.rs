@@ -79,6 +79,8 @@ pub struct Store {
     pub target: RwSignal<usize>,
     pub announce: RwSignal<String>,
     pub editing: RwSignal<Option<FormState>>,
+    /// True while the board shows a simulation step rather than the plan.
+    pub viewing_step: RwSignal<bool>,
 }
 
 impl Store {
@@ -92,11 +94,28 @@ impl Store {
             target: RwSignal::new(0),
             announce: RwSignal::new(String::new()),
             editing: RwSignal::new(None),
+            viewing_step: RwSignal::new(false),
         }
     }
 
     /// Sends an edit to the core; on refusal the plan stays exactly as it was.
     pub fn dispatch(&self, edit: Edit) -> Result<(), EditError> {
+        if self.viewing_step.get_untracked() {
+            let message =
+                "The board is showing a simulation: choose \"back to the plan\" to edit the plan."
+                    .to_string();
+            self.notice.set(Some(Notice {
+                message: message.clone(),
+                instance: None,
+                ok: false,
+            }));
+            return Err(EditError {
+                message,
+                instance: None,
+                reason: None,
+                fields: Vec::new(),
+            });
+        }
         let result = self.plan.with_untracked(|p| apply(p, &edit));
         match result {
             Ok(next) => {

@@ -40,6 +40,8 @@ pub struct MemorySegment {
     /// The task's hard limit; None when a container has no ceiling.
     pub hard_limit: Option<u32>,
     pub pinned: bool,
+    /// During a deployment step: "old", "new", "pending" or "draining".
+    pub phase: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -70,6 +72,8 @@ pub struct TaskChip {
     pub service: Option<String>,
     pub colour: usize,
     pub pinned: bool,
+    /// During a deployment step: "old", "new", "pending" or "draining".
+    pub phase: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -213,7 +217,40 @@ pub fn board(plan: &Plan) -> Board {
     board_with(plan, &place(plan))
 }
 
+/// Task id → its phase in a deployment step ("old", "new", "pending", "draining").
+pub type Phases = std::collections::BTreeMap<u32, String>;
+
+/// The board at one step of a deployment, scaling or run-task: the step's
+/// ledger drawn like a placement, each task marked with its phase.
+pub fn board_at_step(plan: &Plan, step: &crate::deploy::Step) -> Board {
+    use crate::deploy::{TaskStatus, Version};
+    let phases: Phases = step
+        .instances
+        .iter()
+        .flat_map(|i| &i.tasks)
+        .filter(|t| t.version != Version::Other)
+        .map(|t| {
+            let phase = match (t.status, t.version) {
+                (TaskStatus::Draining, _) => "draining",
+                (TaskStatus::Pending, _) => "pending",
+                (_, Version::New) => "new",
+                _ => "old",
+            };
+            (t.task_id, phase.to_string())
+        })
+        .collect();
+    let placement = Placement {
+        state: step.state.clone(),
+        unplaced: Vec::new(),
+    };
+    board_phased(plan, &placement, &phases)
+}
+
 pub fn board_with(plan: &Plan, placement: &Placement) -> Board {
+    board_phased(plan, placement, &Phases::new())
+}
+
+fn board_phased(plan: &Plan, placement: &Placement, phases: &Phases) -> Board {
     let cat = catalogue();
     let mut groups = Vec::new();
     for (gi, g) in plan.cluster.instance_groups.iter().enumerate() {
@@ -224,7 +261,7 @@ pub fn board_with(plan: &Plan, placement: &Placement) -> Board {
             .iter()
             .filter(|s| s.instance.group == g.name)
             .enumerate()
-            .map(|(n, s)| instance_view(plan, s, gi, n))
+            .map(|(n, s)| instance_view(plan, s, gi, n, phases))
             .collect();
         groups.push(GroupView {
             name: g.name.clone(),
@@ -438,6 +475,7 @@ fn instance_view(
     s: &crate::placement::InstanceState,
     group_index: usize,
     n: usize,
+    phases: &Phases,
 ) -> InstanceView {
     let i = &s.instance;
     let memory = s
@@ -450,6 +488,7 @@ fn instance_view(
             reservation: t.memory,
             hard_limit: task_hard_limit(plan, &t.task_definition_arn),
             pinned: t.pinned,
+            phase: phases.get(&t.id).cloned(),
         })
         .collect();
     let mut ports: Vec<PortEntry> = Vec::new();
@@ -520,6 +559,7 @@ fn instance_view(
                 },
                 colour: colour_of(plan, &t.owner),
                 pinned: t.pinned,
+                phase: phases.get(&t.id).cloned(),
             })
             .collect(),
     }

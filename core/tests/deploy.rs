@@ -424,3 +424,32 @@ fn the_migration_run_task_runs_then_stops() {
         berth_core::placement::Reason::Memory
     );
 }
+
+#[test]
+fn stalls_come_with_a_hint_and_steps_draw_as_boards() {
+    let d = run(&web_plan(2, 2, 8000, 195, "t2.micro"), 100, 200);
+    assert_eq!(
+        berth_core::deploy::hint(&d).unwrap(),
+        "static host port 8000: set hostPort 0 behind a load balancer, lower minimum healthy percent, or add instances"
+    );
+    let d = run(&web_plan(4, 4, 8000, 195, "t2.micro"), 50, 200);
+    assert!(berth_core::deploy::hint(&d).is_none());
+    let draining = d
+        .steps
+        .iter()
+        .find(|s| s.kind == ActionKind::BeginDraining)
+        .unwrap();
+    let b = berth_core::view::board_at_step(&d.plan, draining);
+    let phases: Vec<String> = b
+        .groups
+        .iter()
+        .flat_map(|g| &g.instances)
+        .flat_map(|i| &i.tasks)
+        .filter_map(|t| t.phase.clone())
+        .collect();
+    assert_eq!(
+        phases.iter().filter(|p| *p == "draining").count(),
+        2,
+        "{phases:?}"
+    );
+}

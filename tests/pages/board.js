@@ -65,3 +65,44 @@ export class BoardPage {
     await form.locator('[data-testid="save-service"]').click();
   }
 }
+
+/** Page object for the deployment stepper. */
+export class StepperPage {
+  constructor(page) { this.page = page; }
+
+  async setRange(testid, value) {
+    await this.page.locator(`[data-testid="${testid}"]`).evaluate((el, v) => {
+      el.value = String(v);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, value);
+  }
+
+  async simulate({ service, tag, min, max }) {
+    await this.page.locator('[data-testid="deploy-service"]').selectOption(service);
+    await this.page.locator('[data-testid="deploy-tag"]').fill(tag);
+    await this.setRange('deploy-min', min);
+    await this.setRange('deploy-max', max);
+    await this.page.locator('[data-testid="simulate"]').click();
+    await this.page.locator('[data-testid="simulation"]').waitFor();
+  }
+
+  limits() { return this.page.locator('[data-testid="deploy-limits"]').innerText(); }
+  action() { return this.page.locator('[data-testid="step-action"]').innerText(); }
+  events() { return this.page.locator('[data-testid="step-event"]').allInnerTexts(); }
+
+  /** { stepIndex, total } from "step i of n". */
+  async position() {
+    const [, i, n] = (await this.page.locator('[data-testid="step-index"]').innerText()).match(/step (\d+) of (\d+)/);
+    return { index: Number(i), total: Number(n) };
+  }
+
+  /** The counts shown for the current step. */
+  async counts() {
+    const text = await this.page.locator('[data-testid="step-counts"]').innerText();
+    const [, oldRunning, draining, pending, newRunning, healthy] = text.match(/old (\d+) running, (\d+) draining · new (\d+) pending, (\d+) running, (\d+) healthy/).map(Number);
+    return { oldRunning, draining, pending, newRunning, healthy };
+  }
+
+  async forward() { await this.page.locator('[data-testid="step-forward"]').click(); }
+  async last() { await this.page.locator('[data-testid="step-last"]').click(); }
+}

@@ -1,0 +1,63 @@
+// The deployment stepper: the seed's 50 % and 200 % cases, stepped in the browser.
+import { test, before, after, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, watch } from './support/harness.js';
+import { BoardPage, StepperPage } from './pages/board.js';
+
+let server;
+let browser;
+let page;
+let board;
+let stepper;
+let seen;
+before(async () => { server = await serveDist(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); server?.stop(); });
+beforeEach(async () => {
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  seen = watch(page, server.url);
+  board = new BoardPage(page, server.url);
+  stepper = new StepperPage(page);
+  await board.open();
+  // Four t2.micros, four quote tasks with static host port 8000: one per instance.
+  await board.setGroupCount('app', 4);
+  await board.editService('quote', { desiredCount: 4, hostPort: 8000 });
+  await page.locator('[data-testid="service-form"]').waitFor({ state: 'detached' });
+});
+afterEach(async () => {
+  assert.deepEqual(seen.problems, [], 'console has no errors or warnings');
+  await page.close();
+});
+
+test('stepping a 50 % deployment of four tasks shows each step\'s counts', async () => {
+  await stepper.simulate({ service: 'quote', tag: '1.5', min: 50, max: 200 });
+  assert.equal(await stepper.limits(), 'at least 2 of 4 healthy, at most 8 running or pending');
+  const { total } = await stepper.position();
+  const seenActions = [];
+  for (let i = 1; i <= total; i++) {
+    const c = await stepper.counts();
+    assert.ok(c.oldRunning + c.healthy >= 2, `step ${i}: ${JSON.stringify(c)} keeps at least 2 healthy`);
+    assert.ok(c.oldRunning + c.pending + c.newRunning <= 8, `step ${i}: at most 8 running or pending`);
+    seenActions.push(await stepper.action());
+    assert.equal((await stepper.position()).index, i);
+    if (i < total) await stepper.forward();
+  }
+  assert.deepEqual(seenActions.filter((a) => a.startsWith('stop')), ['stop 2 old (begin draining)', 'stop 2 old (begin draining)']);
+  const last = await stepper.counts();
+  assert.deepEqual([last.oldRunning, last.newRunning, last.healthy], [0, 4, 4]);
+  assert.match(await page.locator('[data-testid="outcome"]').innerText(), /Outcome: completed/);
+  // The board shows the step: every task on it is the new revision.
+  const chips = await page.locator('[data-testid="task-chip"]').allInnerTexts();
+  assert.equal(chips.filter((c) => c.includes('quote')).every((c) => c.includes('new')), true, chips.join(', '));
+});
+
+test('the 200 % static-port case ends stalled with ECS\'s message and a hint', async () => {
+  await stepper.simulate({ service: 'quote', tag: '1.5', min: 100, max: 200 });
+  await stepper.last();
+  assert.match(await page.locator('[data-testid="outcome"]').innerText(), /stalled/);
+  const events = [await page.locator('[data-testid="outcome-event"]').innerText()];
+  assert.ok(events.some((e) => /service quote was unable to place a task because no container instance met all of its requirements\. The closest matching container-instance app-\d is already using a port required by your task\./.test(e)), events.join('\n'));
+  assert.match(await page.locator('[data-testid="hint"]').innerText(), /static host port 8000: set hostPort 0 behind a load balancer/);
+  // While the simulation is shown the plan cannot be edited by a drag.
+  await page.locator('[data-testid="close-simulation"]').click();
+  await page.locator('[data-testid="simulation"]').waitFor({ state: 'detached' });
+});
