@@ -5,6 +5,7 @@ use berth_core::{load_plan, Plan};
 use leptos::prelude::*;
 
 use crate::board::Board;
+use crate::exchange::{ExportPanel, ImportBox};
 use crate::panels::{ClusterPanel, Insights, Palette, TotalsBar, Tray};
 use crate::stepper::{Simulation, Stepper};
 use crate::store::{Store, Target};
@@ -34,10 +35,21 @@ pub fn targets(b: &berth_core::view::Board, with_off_board: bool) -> Vec<Target>
 
 #[component]
 pub fn App() -> impl IntoView {
-    let (start, restore_error) = match crate::persist::restore() {
-        Ok(Some(saved)) => (saved, None),
-        Ok(None) => (example(), None),
-        Err(message) => (example(), Some(message)),
+    // A shared link wins over the plan saved in this browser, which wins over the example.
+    let (start, restore_error) = match crate::persist::from_link() {
+        Some(Ok(plan)) => (plan, None),
+        Some(Err(message)) => (
+            crate::persist::restore()
+                .ok()
+                .flatten()
+                .unwrap_or_else(example),
+            Some(message),
+        ),
+        None => match crate::persist::restore() {
+            Ok(Some(saved)) => (saved, None),
+            Ok(None) => (example(), None),
+            Err(message) => (example(), Some(message)),
+        },
     };
     let store = Store::new(start);
     if let Some(message) = restore_error {
@@ -132,6 +144,7 @@ pub fn App() -> impl IntoView {
             <div class="history">
                 <button class="small" data-testid="undo" title="Undo (Ctrl+Z)" prop:disabled=move || store.past.with(Vec::is_empty) on:click=move |_| store.undo()>"↶ Undo"</button>
                 <button class="small" data-testid="redo" title="Redo (Ctrl+Shift+Z)" prop:disabled=move || store.future.with(Vec::is_empty) on:click=move |_| store.redo()>"↷ Redo"</button>
+                <ShareButton/>
                 <button class="small" data-testid="reset" title="Start again from the example plan" on:click=move |_| store.replace(example())>"Example"</button>
             </div>
             <TotalsBar/>
@@ -141,6 +154,7 @@ pub fn App() -> impl IntoView {
             <aside class="sidebar">
                 <Palette/>
                 <ClusterPanel/>
+                <ImportBox/>
             </aside>
             <section class="workspace">
                 <Notices/>
@@ -151,6 +165,7 @@ pub fn App() -> impl IntoView {
                 <Board/>
                 <Tray/>
                 <Insights/>
+                <ExportPanel/>
             </section>
         </main>
     }
@@ -169,5 +184,25 @@ fn Notices() -> impl IntoView {
                 </div>
             }
         })
+    }
+}
+
+/// Puts the whole plan in a link, copies it and shows it.
+#[component]
+fn ShareButton() -> impl IntoView {
+    let store = crate::store::use_store();
+    let link = RwSignal::new(None::<String>);
+    view! {
+        <button class="small" data-testid="share" title="Copy a link that opens this plan" on:click=move |_| {
+            let url = store.plan.with_untracked(crate::persist::link_for);
+            if let (Some(w), Some(url)) = (web_sys::window(), url.as_ref()) {
+                let _ = w.navigator().clipboard().write_text(url);
+            }
+            link.set(url);
+        }>"Share"</button>
+        {move || link.get().map(|l| view! {
+            <input class="share-link" readonly data-testid="share-link" aria-label="share link" prop:value=l
+                on:focus=move |ev| { if let Some(i) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) { i.select(); } }/>
+        })}
     }
 }

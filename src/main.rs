@@ -6,6 +6,7 @@
 mod app;
 mod board;
 mod charts;
+mod exchange;
 mod panels;
 mod persist;
 mod stepper;

@@ -1,6 +1,7 @@
-//! Autosave: the plan in localStorage, written after every change and read
-//! at start. A stored plan that no longer reads is kept aside under its own
-//! key and reported, never silently dropped.
+//! Where a plan lives outside the page: autosave in localStorage (written
+//! after every change, read at start; a stored plan that no longer reads is
+//! kept aside under its own key and reported, never silently dropped) and
+//! share links (`#plan=…`, encoded and decoded by berth-core).
 
 use berth_core::{load_plan, Plan};
 
@@ -36,4 +37,26 @@ pub fn save(plan: &Plan) {
     if let (Some(store), Ok(text)) = (storage(), serde_json::to_string(plan)) {
         let _ = store.set_item(KEY, &text);
     }
+}
+
+const LINK_PREFIX: &str = "#plan=";
+
+/// The plan in the page's link, if it carries one.
+pub fn from_link() -> Option<Result<Plan, String>> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let fragment = hash.strip_prefix(LINK_PREFIX)?;
+    Some(
+        berth_core::share::decode(fragment)
+            .map_err(|e| format!("The shared link could not be opened: {e}")),
+    )
+}
+
+/// A link that opens this plan.
+pub fn link_for(plan: &Plan) -> Option<String> {
+    let location = web_sys::window()?.location();
+    let base = format!("{}{}", location.origin().ok()?, location.pathname().ok()?);
+    Some(format!(
+        "{base}{LINK_PREFIX}{}",
+        berth_core::share::encode(plan)
+    ))
 }

@@ -63,3 +63,38 @@ test('an unreadable saved plan is reported and kept aside, not dropped', async (
   assert.equal(aside, '{"berthVersion": 1, "cluster": ');
   await context.close();
 });
+
+test('a share link opened in a new browser context restores the plan exactly', async () => {
+  const first = await browser.newContext();
+  const page = await first.newPage();
+  const board = new BoardPage(page, server.url);
+  await board.open();
+  const chips = await chipCount(page);
+  await board.dragServiceTo('portfolio', board.group('app'));
+  await waitChips(page, chips + 1);
+  await page.locator('[data-testid="share"]').click();
+  const link = await page.locator('[data-testid="share-link"]').inputValue();
+  assert.match(link, /#plan=v1\./);
+  const saved = await page.evaluate(() => localStorage.getItem('berth.plan.v1'));
+  await first.close();
+
+  const second = await browser.newContext();
+  const other = await second.newPage();
+  const seen = watch(other, server.url);
+  await other.goto(link);
+  await other.locator('[data-testid="instance"]').first().waitFor();
+  assert.equal(await chipCount(other), chips + 1);
+  assert.equal(await other.evaluate(() => localStorage.getItem('berth.plan.v1')), saved, 'the same plan, byte for byte');
+  assert.deepEqual(seen.problems, []);
+  await second.close();
+});
+
+test('a damaged share link says so and falls back', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${server.url}#plan=v1.AAAA`);
+  await page.locator('[data-testid="notice"]').waitFor();
+  assert.match(await page.locator('[data-testid="notice"]').innerText(), /shared link could not be opened: .*damaged/);
+  await page.locator('[data-testid="instance"]').first().waitFor();
+  await context.close();
+});

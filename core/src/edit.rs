@@ -82,6 +82,12 @@ pub enum Edit {
     DeleteService {
         service: String,
     },
+    /// An explicit CloudFormation parameter value (None removes it, so the
+    /// binding or Default applies again).
+    SetParameterValue {
+        name: String,
+        value: Option<String>,
+    },
 }
 
 /// Why an edit was refused. The plan is unchanged.
@@ -279,6 +285,22 @@ pub fn apply(plan: &Plan, edit: &Edit) -> Result<Plan, EditError> {
                 kept += 1;
                 kept <= desired
             });
+        }
+        Edit::SetParameterValue { name, value } => {
+            if !crate::cfn::template::parameters(plan).contains_key(name) {
+                return Err(refuse(format!(
+                    "Parameters: [{name}] do not exist in the template"
+                )));
+            }
+            let cfn = next.cloud_formation.get_or_insert_with(Default::default);
+            match value {
+                Some(v) => {
+                    cfn.values.insert(name.clone(), v.clone());
+                }
+                None => {
+                    cfn.values.shift_remove(name);
+                }
+            }
         }
         Edit::SaveService { original, form } => {
             save_service(&mut next, plan, original.as_deref(), form)?

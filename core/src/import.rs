@@ -956,3 +956,35 @@ fn import_service(
         service_name: name,
     })
 }
+
+/// What an import does to the plan on screen: a plan or a template replaces
+/// it; a task definition joins it as a new one-task service (renamed if its
+/// name is taken), so the user's cluster stays.
+pub fn into_plan(current: &Plan, imported: Imported) -> Plan {
+    match imported.kind {
+        ImportKind::Plan | ImportKind::CloudFormationTemplate => imported.plan,
+        ImportKind::TaskDefinition => {
+            let mut next = current.clone();
+            let service = imported.plan.services.first().cloned();
+            for mut td in imported.plan.task_definitions {
+                let family = td.family.clone();
+                let mut name = family.clone();
+                let mut n = 2;
+                while next.service(&name).is_some()
+                    || next.task_definitions.iter().any(|t| t.family == name)
+                {
+                    name = format!("{family}-{n}");
+                    n += 1;
+                }
+                td.family = name.clone();
+                if let Some(mut s) = service.clone() {
+                    s.service_name = name.clone();
+                    s.task_definition = format!("{name}:{}", td.revision);
+                    next.services.push(s);
+                }
+                next.task_definitions.push(td);
+            }
+            next
+        }
+    }
+}

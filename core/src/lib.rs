@@ -20,6 +20,7 @@ pub mod model;
 pub mod placement;
 pub mod report;
 pub mod requirements;
+pub mod share;
 pub mod units;
 pub mod validate;
 pub mod view;

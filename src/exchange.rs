@@ -1,0 +1,215 @@
+//! Getting plans in and out: the export panel (every format of berth-core's
+//! CloudFormation export, with copy and download, parameter values editable
+//! and CloudFormation's errors linked to the field that fixes them) and the
+//! import box (a plan, a task definition or a template; undoable).
+
+use berth_core::cfn::export::{export, Format};
+use berth_core::cfn::{resolve, Source};
+use berth_core::edit::Edit;
+use berth_core::import::{import, into_plan};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::store::{use_store, Notice};
+
+const FORMATS: &[(&str, Format)] = &[
+    ("create-stack parameters", Format::CfnParameters),
+    ("deploy overrides (file)", Format::DeployOverrides),
+    ("deploy overrides (inline)", Format::DeployOverridesInline),
+    ("CodePipeline configuration", Format::CodePipeline),
+    ("Ansible group_vars", Format::Ansible),
+    ("template (YAML)", Format::TemplateYaml),
+    ("template (JSON)", Format::TemplateJson),
+];
+
+/// Offers `text` as a file download.
+fn download(name: &str, text: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/plain");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(a) = document
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    // Revoking at once can cancel the download in some browsers.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(5),
+    );
+}
+
+#[component]
+pub fn ExportPanel() -> impl IntoView {
+    let store = use_store();
+    let format = RwSignal::new(0usize);
+    let copied = RwSignal::new(false);
+    let output = Memo::new(move |_| store.plan.with(|p| export(p, FORMATS[format.get()].1)));
+    let params = Memo::new(move |_| store.plan.with(resolve));
+    let stack = move || {
+        store.plan.with(|p| {
+            p.cloud_formation
+                .as_ref()
+                .map(|c| c.stack_name.clone())
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <section class="panel export" aria-labelledby="export-h" data-testid="export">
+            <h2 id="export-h">"Export for CloudFormation"</h2>
+            <div class="tabs" role="tablist">
+                {FORMATS.iter().enumerate().map(|(i, (label, _))| view! {
+                    <button class="small" role="tab" class:active=move || format.get() == i aria-selected=move || (format.get() == i).to_string()
+                        data-testid=format!("format-{i}") on:click=move |_| { format.set(i); copied.set(false); }>{*label}</button>
+                }).collect_view()}
+            </div>
+            <table class="params" data-testid="parameters">
+                <thead><tr><th>"parameter"</th><th>"value"</th><th>"from"</th></tr></thead>
+                <tbody>
+                    {move || params.get().0.into_iter().map(|r| {
+                        let name = r.name.clone();
+                        let source = match r.source { Source::Value => "value", Source::Binding => "plan", Source::Default => "default", Source::Placeholder => "NoEcho placeholder", Source::Missing => "missing" };
+                        let editable = r.source != Source::Binding;
+                        view! {
+                            <tr class:missing={r.source == Source::Missing}>
+                                <td class="mono"><label for=format!("param-{name}")>{name.clone()}</label></td>
+                                <td>{if editable {
+                                    let n = name.clone();
+                                    view! {
+                                        <input id=format!("param-{name}") data-testid=format!("param-{name}") prop:value=if r.source == Source::Value { r.value.clone().unwrap_or_default() } else { String::new() }
+                                            placeholder=r.value.clone().unwrap_or_default()
+                                            on:change=move |ev| {
+                                                let v = event_target_value(&ev);
+                                                let _ = store.dispatch(Edit::SetParameterValue { name: n.clone(), value: (!v.is_empty()).then_some(v) });
+                                            }/>
+                                    }.into_any()
+                                } else {
+                                    view! { <span class="mono">{r.value.clone().unwrap_or_default()}</span> }.into_any()
+                                }}</td>
+                                <td class="muted">{source}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {move || match output.get() {
+                Ok(text) => {
+                    let name = FORMATS[format.get()].1.file_name(&stack());
+                    let (t1, t2) = (text.clone(), text.clone());
+                    view! {
+                        <div class="export-actions">
+                            <button class="small" data-testid="copy" on:click=move |_| {
+                                if let Some(w) = web_sys::window() {
+                                    let _ = w.navigator().clipboard().write_text(&t1);
+                                    copied.set(true);
+                                }
+                            }>{move || if copied.get() { "copied" } else { "copy" }}</button>
+                            <button class="small" data-testid="download" on:click=move |_| download(&name, &t2)>{format!("download {}", FORMATS[format.get_untracked()].1.file_name(&stack()))}</button>
+                        </div>
+                        <pre class="export-text" data-testid="export-text">{text}</pre>
+                    }.into_any()
+                }
+                Err(errors) => view! {
+                    <ul class="export-errors" data-testid="export-errors" role="alert">
+                        {errors.into_iter().map(|e| {
+                            let target = format!("param-{}", e.parameter.split(", ").next().unwrap_or_default());
+                            view! {
+                                <li>
+                                    <span>{e.message.clone()}</span>
+                                    <button class="link" on:click=move |_| {
+                                        let el = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&target));
+                                        if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) { let _ = el.focus(); }
+                                    }>{format!("fix {}", e.path)}</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+pub fn ImportBox() -> impl IntoView {
+    let store = use_store();
+    let error = RwSignal::new(None::<String>);
+    let over = RwSignal::new(false);
+    let take = move |text: String| {
+        match import(&text, &[]) {
+            Ok(imported) => {
+                let warnings = imported.warnings.clone();
+                let next = store.plan.with_untracked(|p| into_plan(p, imported));
+                if store.viewing_step.get_untracked() {
+                    error.set(Some(
+                        "Close the simulation (\"back to the plan\") before importing.".into(),
+                    ));
+                    return;
+                }
+                store.replace(next);
+                error.set(None);
+                let mut message =
+                    "Imported. Undo (Ctrl+Z) puts the previous plan back.".to_string();
+                if !warnings.is_empty() {
+                    message.push_str(&format!(
+                        " {} note(s): {}",
+                        warnings.len(),
+                        warnings.join("; ")
+                    ));
+                }
+                store.notice.set(Some(Notice {
+                    message,
+                    instance: None,
+                    ok: true,
+                }));
+            }
+            // The plan is untouched: import returns a new plan or an error.
+            Err(e) => error.set(Some(format!("Not imported: {e}"))),
+        }
+    };
+    let read = move |file: web_sys::File| {
+        leptos::task::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                Ok(v) => take(v.as_string().unwrap_or_default()),
+                Err(_) => error.set(Some("Not imported: the file could not be read".into())),
+            }
+        });
+    };
+    view! {
+        <section class="panel import" aria-labelledby="import-h">
+            <h2 id="import-h">"Import"</h2>
+            <label class="dropzone" class:drag-over=move || over.get()
+                on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); over.set(true); }
+                on:dragleave=move |_| over.set(false)
+                on:drop=move |ev: leptos::ev::DragEvent| {
+                    ev.prevent_default();
+                    over.set(false);
+                    if let Some(f) = ev.data_transfer().and_then(|d| d.files()).and_then(|l| l.get(0)) { read(f); }
+                }>
+                <span>"Drop or pick a Berth plan, an ECS task definition or a CloudFormation template (JSON or YAML)"</span>
+                <input type="file" data-testid="import-file" accept=".json,.yaml,.yml,.template"
+                    on:change=move |ev| {
+                        let input = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+                        if let Some(f) = input.as_ref().and_then(|i| i.files()).and_then(|l| l.get(0)) { read(f); }
+                        if let Some(i) = input { i.set_value(""); }
+                    }/>
+            </label>
+            {move || error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="import-error">{e}</p> })}
+        </section>
+    }
+}

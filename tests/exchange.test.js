@@ -1,0 +1,71 @@
+// Export and import in the browser.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serveDist, launchBrowser, watch } from './support/harness.js';
+import { BoardPage } from './pages/board.js';
+
+let server;
+let browser;
+before(async () => { server = await serveDist(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+const berth = (...args) => execFileSync('cargo', ['run', '--quiet', '-p', 'berth-cli', '--', ...args], { encoding: 'utf8' });
+
+test('an export downloads a file whose content matches berth export for the same plan', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const seen = watch(page, server.url);
+  await new BoardPage(page, server.url).open();
+  for (const [tab, args] of [[0, ['--format', 'cfn-parameters']], [5, ['--format', 'template']], [4, ['--format', 'ansible']]]) {
+    await page.locator(`[data-testid="format-${tab}"]`).click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="download"]').click()]);
+    const content = readFileSync(await download.path(), 'utf8');
+    assert.equal(content, berth('export', 'public/examples/microtrader.json', ...args), `format ${args[1]}`);
+  }
+  assert.deepEqual(seen.problems, []);
+  await context.close();
+});
+
+test('a missing DatabaseUser shows CloudFormation\'s message and links to the field', async () => {
+  const page = await browser.newPage();
+  await new BoardPage(page, server.url).open();
+  await page.locator('[data-testid="param-DatabaseUser"]').fill('');
+  await page.locator('[data-testid="param-DatabaseUser"]').press('Tab');
+  const errors = page.locator('[data-testid="export-errors"]');
+  await errors.waitFor();
+  assert.match(await errors.innerText(), /Parameters: \[DatabaseUser\] must have values/);
+  await errors.getByRole('button').first().click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'param-DatabaseUser');
+  await page.keyboard.type('admin');
+  await page.keyboard.press('Tab');
+  await page.locator('[data-testid="export-text"]').waitFor();
+  assert.match(await page.locator('[data-testid="export-text"]').innerText(), /"ParameterValue": "admin"/);
+  await page.close();
+});
+
+test('an import error leaves the plan as it was; a task definition joins the plan and undo removes it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-'));
+  const bad = join(dir, 'bad.json');
+  writeFileSync(bad, '{"taskDefinition": {"family": "x", "containerDefinitions": [{"name": "a", "memory": "lots"}]}}');
+  const td = join(dir, 'td.json');
+  writeFileSync(td, JSON.stringify({ family: 'worker', containerDefinitions: [{ name: 'worker', image: 'example/worker:3', memoryReservation: 128 }] }));
+  const page = await browser.newPage();
+  const board = new BoardPage(page, server.url);
+  await board.open();
+  const cards = await board.serviceCards().count();
+  const before = await page.evaluate(() => localStorage.getItem('berth.plan.v1'));
+  await page.locator('[data-testid="import-file"]').setInputFiles(bad);
+  await page.locator('[data-testid="import-error"]').waitFor();
+  assert.match(await page.locator('[data-testid="import-error"]').innerText(), /\$\.taskDefinition\.containerDefinitions\[0\]\.memory/);
+  assert.equal(await page.evaluate(() => localStorage.getItem('berth.plan.v1')), before, 'the plan is byte for byte as it was');
+  await page.locator('[data-testid="import-file"]').setInputFiles(td);
+  await board.serviceCard('worker').waitFor();
+  assert.equal(await board.serviceCards().count(), cards + 1);
+  await page.locator('[data-testid="undo"]').click();
+  await board.serviceCard('worker').waitFor({ state: 'detached' });
+  await page.close();
+});
