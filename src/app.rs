@@ -5,10 +5,12 @@ use berth_core::{load_plan, Plan};
 use leptos::prelude::*;
 
 use crate::board::Board;
+use crate::compare::ComparePanel;
 use crate::exchange::{ExportPanel, ImportBox};
 use crate::panels::{ClusterPanel, Insights, Palette, TotalsBar, Tray};
 use crate::stepper::{Simulation, Stepper};
 use crate::store::{Store, Target};
+use crate::walk::Walkthroughs;
 
 /// The example plan users see first: the seed's microtrader cluster.
 const EXAMPLE_PLAN: &str = include_str!("../public/examples/microtrader.json");
@@ -152,6 +154,7 @@ pub fn App() -> impl IntoView {
         <p class="sr-only" aria-live="assertive" data-testid="announcer">{move || store.announce.get()}</p>
         <main class="layout">
             <aside class="sidebar">
+                <Walkthroughs sim=sim/>
                 <Palette/>
                 <ClusterPanel/>
                 <ImportBox/>
@@ -165,6 +168,7 @@ pub fn App() -> impl IntoView {
                 <Board/>
                 <Tray/>
                 <Insights/>
+                <ComparePanel/>
                 <ExportPanel/>
             </section>
         </main>

@@ -6,11 +6,13 @@
 mod app;
 mod board;
 mod charts;
+mod compare;
 mod exchange;
 mod panels;
 mod persist;
 mod stepper;
 mod store;
+mod walk;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -6,6 +6,7 @@ use berth_core::deploy::{
     deploy, hint, limits, run_task, scale, Change, DeployOptions, Deployment, Outcome, Timing,
 };
 use berth_core::model::CircuitBreaker;
+use berth_core::Plan;
 use leptos::prelude::*;
 
 use crate::charts::{timeline_svg, TimelinePoint};
@@ -18,6 +19,55 @@ pub struct Simulation {
     pub run: Deployment,
     pub step: usize,
     pub title: String,
+}
+
+/// A rolling deployment of `service` to image tag `tag` (empty: same image).
+pub fn run_deploy(
+    plan: &Plan,
+    service: &str,
+    tag: &str,
+    min: u32,
+    max: u32,
+    failing: bool,
+) -> Result<Deployment, String> {
+    let options = DeployOptions {
+        change: Change {
+            image: (!tag.trim().is_empty()).then(|| format!(":{}", tag.trim())),
+            ..Change::default()
+        },
+        minimum_healthy_percent: Some(min),
+        maximum_percent: Some(max),
+        failing_new_tasks: if failing { u32::MAX } else { 0 },
+        circuit_breaker: failing.then_some(CircuitBreaker {
+            enable: true,
+            rollback: true,
+        }),
+        ..DeployOptions::default()
+    };
+    deploy(plan, service, &options).map_err(|e| e.to_string())
+}
+
+/// A one-off task shown with the same stepper as a deployment.
+pub fn run_task_as_deployment(plan: &Plan, family: &str) -> Result<Deployment, String> {
+    let r = run_task(plan, family, 60, Timing::default()).map_err(|e| e.to_string())?;
+    let outcome = match &r.failure {
+        None => Outcome::Completed,
+        Some(f) => Outcome::Stalled {
+            reason: f.reason.code().into(),
+            event: f.message.clone(),
+        },
+    };
+    Ok(Deployment {
+        service: family.to_string(),
+        desired_count: 1,
+        min_healthy: 0,
+        max_tasks: 1,
+        old_task_definition: family.to_string(),
+        new_task_definition: family.to_string(),
+        steps: r.steps,
+        outcome,
+        plan: plan.clone(),
+    })
 }
 
 #[component]
@@ -76,26 +126,16 @@ pub fn Stepper(sim: RwSignal<Option<Simulation>>) -> impl IntoView {
     };
     let simulate = move |_| {
         let plan = store.plan.get_untracked();
-        let t = tag.get_untracked();
-        let options = DeployOptions {
-            change: Change {
-                image: (!t.trim().is_empty()).then(|| format!(":{}", t.trim())),
-                ..Change::default()
-            },
-            minimum_healthy_percent: Some(min.get_untracked()),
-            maximum_percent: Some(max.get_untracked()),
-            failing_new_tasks: if failing.get_untracked() { u32::MAX } else { 0 },
-            circuit_breaker: failing.get_untracked().then_some(CircuitBreaker {
-                enable: true,
-                rollback: true,
-            }),
-            ..DeployOptions::default()
-        };
         let name = service.get_untracked();
-        show(
-            deploy(&plan, &name, &options).map_err(|e| e.to_string()),
-            format!("Deploy {name}"),
+        let result = run_deploy(
+            &plan,
+            &name,
+            &tag.get_untracked(),
+            min.get_untracked(),
+            max.get_untracked(),
+            failing.get_untracked(),
         );
+        show(result, format!("Deploy {name}"));
     };
     let do_scale = move |_| {
         let plan = store.plan.get_untracked();
@@ -110,30 +150,10 @@ pub fn Stepper(sim: RwSignal<Option<Simulation>>) -> impl IntoView {
     };
     let do_run_task = move |family: String| {
         let plan = store.plan.get_untracked();
-        match run_task(&plan, &family, 60, Timing::default()) {
-            Ok(r) => {
-                let outcome = match &r.failure {
-                    None => Outcome::Completed,
-                    Some(f) => Outcome::Stalled {
-                        reason: f.reason.code().into(),
-                        event: f.message.clone(),
-                    },
-                };
-                let run = Deployment {
-                    service: family.clone(),
-                    desired_count: 1,
-                    min_healthy: 0,
-                    max_tasks: 1,
-                    old_task_definition: family.clone(),
-                    new_task_definition: family.clone(),
-                    steps: r.steps,
-                    outcome,
-                    plan,
-                };
-                show(Ok(run), format!("Run task {family}"));
-            }
-            Err(e) => error.set(Some(e.to_string())),
-        }
+        show(
+            run_task_as_deployment(&plan, &family),
+            format!("Run task {family}"),
+        );
     };
 
     let step_count = move || sim.with(|s| s.as_ref().map_or(0, |s| s.run.steps.len()));

@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod cfn;
 pub mod checker;
 pub mod cluster;
+pub mod compare;
 pub mod cql;
 pub mod deploy;
 pub mod edit;
@@ -24,6 +25,7 @@ pub mod share;
 pub mod units;
 pub mod validate;
 pub mod view;
+pub mod walkthrough;
 
 pub use load::{load_plan, LoadError};
 pub use model::Plan;

@@ -1,0 +1,350 @@
+//! Built-in training walkthroughs, one per topic of the seed deck. Each step
+//! is a whole plan plus, where the topic needs it, something to run on it (a
+//! deployment, a run-task); the shell applies the plan (undoably) and runs it.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::load::load_plan;
+use crate::model::Plan;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Action {
+    Deploy {
+        service: String,
+        tag: String,
+        min_healthy: u32,
+        max_percent: u32,
+        failing: bool,
+    },
+    RunTask {
+        task_definition: String,
+    },
+    /// Look at the export panel.
+    Export,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    pub text: String,
+    pub plan: Plan,
+    pub action: Option<Action>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Walkthrough {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub steps: Vec<Step>,
+}
+
+fn container(
+    name: &str,
+    cpu: u32,
+    reservation: u32,
+    limit: Option<u32>,
+    ports: Value,
+    java: Option<&str>,
+) -> Value {
+    let mut c = json!({"name": name, "image": format!("dockerproductionaws/microtrader-{name}:1.4"), "cpu": cpu,
+        "memoryReservation": reservation, "portMappings": ports});
+    if let Some(l) = limit {
+        c["memory"] = json!(l);
+    }
+    if let Some(j) = java {
+        c["environment"] = json!([{"name": "JAVA_OPTS", "value": j}]);
+    }
+    c
+}
+
+struct Builder {
+    groups: Vec<Value>,
+    tds: Vec<Value>,
+    services: Vec<Value>,
+}
+
+impl Builder {
+    fn new(itype: &str, count: u32) -> Builder {
+        Builder {
+            groups: vec![
+                json!({"name": "app", "instanceType": itype, "count": count, "availabilityZones": ["us-east-1a", "us-east-1b"]}),
+            ],
+            tds: Vec::new(),
+            services: Vec::new(),
+        }
+    }
+
+    fn service(mut self, name: &str, mode: &str, desired: u32, c: Value) -> Builder {
+        self.tds
+            .push(json!({"family": name, "networkMode": mode, "containerDefinitions": [c]}));
+        self.services.push(
+            json!({"serviceName": name, "taskDefinition": name, "desiredCount": desired,
+            "loadBalancer": {"deregistrationDelaySeconds": 30}}),
+        );
+        self
+    }
+
+    fn plan(&self, name: &str) -> Plan {
+        let v = json!({"berthVersion": 1, "name": name, "cluster": {"clusterName": "training", "instanceGroups": self.groups},
+            "taskDefinitions": self.tds, "services": self.services});
+        load_plan(&v.to_string()).expect("built-in walkthrough plans are valid")
+    }
+}
+
+fn step(text: &str, plan: Plan, action: Option<Action>) -> Step {
+    Step {
+        text: text.into(),
+        plan,
+        action,
+    }
+}
+
+fn deploy(service: &str, min: u32, max: u32, failing: bool) -> Option<Action> {
+    Some(Action::Deploy {
+        service: service.into(),
+        tag: "1.5".into(),
+        min_healthy: min,
+        max_percent: max,
+        failing,
+    })
+}
+
+const PORT_8000: &str = r#"[{"containerPort": 8000, "hostPort": 8000}]"#;
+const DYNAMIC_8000: &str = r#"[{"containerPort": 8000, "hostPort": 0}]"#;
+
+fn ports(s: &str) -> Value {
+    serde_json::from_str(s).expect("constant JSON")
+}
+
+/// Every walkthrough, in the order of the seed deck.
+pub fn walkthroughs() -> Vec<Walkthrough> {
+    let example = load_plan(include_str!("../../public/examples/microtrader.json"))
+        .expect("the example loads");
+    let mut no_user = example.clone();
+    if let Some(c) = no_user.cloud_formation.as_mut() {
+        c.values.shift_remove("DatabaseUser");
+    }
+    let cpu1 = Builder::new("t2.micro", 1).service(
+        "service-a",
+        "bridge",
+        1,
+        container("a", 512, 128, None, json!([]), None),
+    );
+    let cpu2 = Builder::new("t2.micro", 1)
+        .service(
+            "service-a",
+            "bridge",
+            1,
+            container("a", 512, 128, None, json!([]), None),
+        )
+        .service(
+            "service-b",
+            "bridge",
+            1,
+            container("b", 1024, 128, None, json!([]), None),
+        );
+    let cpu3 = Builder::new("t2.medium", 1)
+        .service(
+            "service-a",
+            "bridge",
+            1,
+            container("a", 512, 128, None, json!([]), None),
+        )
+        .service(
+            "service-b",
+            "bridge",
+            1,
+            container("b", 1024, 128, None, json!([]), None),
+        );
+    let m1 = Builder::new("t2.micro", 1).service(
+        "quote",
+        "bridge",
+        1,
+        container("quote", 0, 500, None, json!([]), None),
+    );
+    let m2 = Builder::new("t2.micro", 1)
+        .service(
+            "quote",
+            "bridge",
+            1,
+            container("quote", 0, 500, None, json!([]), None),
+        )
+        .service(
+            "audit",
+            "bridge",
+            1,
+            container("audit", 0, 500, None, json!([]), None),
+        );
+    let mut m3 = Builder::new("t2.micro", 1);
+    for s in ["quote", "audit", "portfolio", "dashboard"] {
+        m3 = m3.service(
+            s,
+            "bridge",
+            1,
+            container(s, 0, 195, Some(800), json!([]), None),
+        );
+    }
+    let p1 = Builder::new("t2.micro", 1).service(
+        "service-x",
+        "bridge",
+        1,
+        container("x", 0, 195, None, ports(PORT_8000), None),
+    );
+    let p2 = Builder::new("t2.micro", 1).service(
+        "service-x",
+        "bridge",
+        2,
+        container("x", 0, 195, None, ports(PORT_8000), None),
+    );
+    let d1 = Builder::new("t2.micro", 1).service(
+        "service-x",
+        "bridge",
+        2,
+        container("x", 0, 195, None, ports(DYNAMIC_8000), None),
+    );
+    let d2 = Builder::new("t2.micro", 2).service(
+        "service-x",
+        "bridge",
+        4,
+        container("x", 0, 195, None, ports(DYNAMIC_8000), None),
+    );
+    let host = |n: u32| {
+        Builder::new("t2.micro", 1)
+            .service(
+                "dashboard",
+                "host",
+                n,
+                container(
+                    "dashboard",
+                    0,
+                    195,
+                    None,
+                    json!([{"containerPort": 8000}]),
+                    None,
+                ),
+            )
+            .service(
+                "audit",
+                "host",
+                1,
+                container(
+                    "audit",
+                    0,
+                    195,
+                    None,
+                    json!([{"containerPort": 8001}]),
+                    None,
+                ),
+            )
+    };
+    let jvm = |opts: &str| {
+        Builder::new("t2.micro", 1).service(
+            "quote",
+            "bridge",
+            1,
+            container("quote", 0, 195, Some(800), json!([]), Some(opts)),
+        )
+    };
+    let static_pair = Builder::new("t2.micro", 2).service(
+        "service-x",
+        "bridge",
+        2,
+        container("x", 0, 195, None, ports(PORT_8000), None),
+    );
+    let single = Builder::new("t2.micro", 1).service(
+        "service-x",
+        "bridge",
+        1,
+        container("x", 0, 195, None, ports(PORT_8000), None),
+    );
+    let four = Builder::new("t2.micro", 4).service(
+        "service-x",
+        "bridge",
+        4,
+        container("x", 0, 195, None, ports(PORT_8000), None),
+    );
+    let dyn_pair = Builder::new("t2.micro", 2).service(
+        "service-x",
+        "bridge",
+        2,
+        container("x", 0, 195, None, ports(DYNAMIC_8000), None),
+    );
+
+    vec![
+        Walkthrough { id: "cpu", title: "CPU reservation failure", steps: vec![
+            step("A t2.micro registers 1,024 CPU units: one per vCPU × 1,024. Service A reserves 512 of them.", cpu1.plan("cpu-1"), None),
+            step("Service B asks for 1,024 units. Only 512 are left, so ECS cannot place it: the tray shows RESOURCE:CPU and the closest instance \"has insufficient CPU units available\".", cpu2.plan("cpu-2"), None),
+            step("A t2.medium registers 2,048 units: both services fit. CPU units are reservations, used only under load.", cpu3.plan("cpu-3"), None),
+        ]},
+        Walkthrough { id: "memory", title: "Memory reservation vs limit on a t2.micro", steps: vec![
+            step("A t2.micro has 1 GiB but registers 995 MiB with ECS: the system keeps the rest (hatched). Quote reserves 500 MiB, leaving 495 MiB.", m1.plan("memory-1"), None),
+            step("Audit also wants 500 MiB. 495 are left: \"has insufficient memory available\".", m2.plan("memory-2"), None),
+            step("Reserve 195 MiB each, with an 800 MiB hard limit: all four services fit (780 of 995 MiB). The limits overcommit the instance — flagged in red — because limits are ceilings, not reservations.", m3.plan("memory-3"), None),
+        ]},
+        Walkthrough { id: "static-port", title: "Static port conflict in bridge mode", steps: vec![
+            step("Service X maps container port 8000 to host port 8000 (static). One task runs.", p1.plan("port-1"), None),
+            step("A second task on the same instance needs host port 8000 too: \"is already using a port required by your task\".", p2.plan("port-2"), None),
+        ]},
+        Walkthrough { id: "dynamic-port", title: "Dynamic ports behind an ALB", steps: vec![
+            step("With hostPort 0 the agent picks host ports from the ephemeral range: two tasks on one instance get 32768 and 32769. See the port map.", d1.plan("dynamic-1"), None),
+            step("The load balancer's target group lists instance:port pairs (192.168.1.1:32768, :32769) — see Load-balancer targets.", d2.plan("dynamic-2"), None),
+        ]},
+        Walkthrough { id: "host-port", title: "Host networking port conflict", steps: vec![
+            step("In host mode the host port is the container port: dashboard takes 8000, audit 8001.", host(1).plan("host-1"), None),
+            step("A second dashboard needs 8000 on the same host: it cannot be placed.", host(2).plan("host-2"), None),
+        ]},
+        Walkthrough { id: "jvm", title: "The JVM danger area", steps: vec![
+            step("-Xmx672m and -XX:MaxMetaspaceSize=128m fill the 800 MiB limit before thread stacks, code cache and native memory: the JVM panel is red (a heuristic, §7.5).", jvm("-Xmx672m -XX:MaxMetaspaceSize=128m").plan("jvm-1"), None),
+            step("A 400 MiB heap, a smaller code cache and thread stacks leave room under the limit.", jvm("-Xmx400m -XX:MaxMetaspaceSize=128m -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=32m").plan("jvm-2"), None),
+        ]},
+        Walkthrough { id: "deploy-200", title: "Deploying at 200 %", steps: vec![
+            step("Two tasks with static port 8000 on two instances, minimum 100 %, maximum 200 %.", static_pair.plan("deploy200-1"), None),
+            step("ECS may start two new tasks before stopping old ones — but every instance already holds port 8000. The deployment stalls.", static_pair.plan("deploy200-1"), deploy("service-x", 100, 200, false)),
+            step("With dynamic host ports behind a load balancer, 200 % runs old and new side by side on the same instances.", dyn_pair.plan("deploy200-2"), deploy("service-x", 100, 200, false)),
+        ]},
+        Walkthrough { id: "deploy-0", title: "Single instance: 0 %", steps: vec![
+            step("One task on one instance. Minimum healthy 0 % lets ECS stop the old task first: downtime, then the new task.", single.plan("deploy0"), deploy("service-x", 0, 100, false)),
+        ]},
+        Walkthrough { id: "deploy-50", title: "Several instances: 50 %", steps: vec![
+            step("Four tasks on four instances. At 50 % ECS stops two, starts two on the freed instances, then the rest.", four.plan("deploy50"), deploy("service-x", 50, 200, false)),
+        ]},
+        Walkthrough { id: "rollback", title: "A failed deployment rolled back", steps: vec![
+            step("The new revision fails its health checks. The circuit breaker trips after 3 failures and rolls back to the last good revision.", dyn_pair.plan("rollback"), deploy("service-x", 100, 200, true)),
+        ]},
+        Walkthrough { id: "migrate", title: "The migration run-task", steps: vec![
+            step("The audit database's schema is created by a one-off task: RunTask places it at random, it runs, then stops.", example.clone(), Some(Action::RunTask { task_definition: "migrate".into() })),
+        ]},
+        Walkthrough { id: "export", title: "Exporting the microtrader parameters", steps: vec![
+            step("DatabaseUser has no Default and no value: the export panel shows CloudFormation's \"Parameters: [DatabaseUser] must have values\".", no_user, Some(Action::Export)),
+            step("With DatabaseUser set, the parameters export for create-stack, deploy, CodePipeline or Ansible; VpcName falls back to its Default \"Development\".", example, Some(Action::Export)),
+        ]},
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::placement::{place, Reason};
+
+    #[test]
+    fn every_walkthrough_shows_what_it_says() {
+        let all = walkthroughs();
+        assert_eq!(all.len(), 12);
+        let reason = |p: &Plan| place(p).unplaced.first().map(|u| u.failure.reason);
+        let w = |id: &str| all.iter().find(|w| w.id == id).unwrap().clone();
+        assert_eq!(reason(&w("cpu").steps[1].plan), Some(Reason::Cpu));
+        assert_eq!(reason(&w("cpu").steps[2].plan), None);
+        assert_eq!(reason(&w("memory").steps[1].plan), Some(Reason::Memory));
+        assert_eq!(reason(&w("memory").steps[2].plan), None);
+        assert_eq!(reason(&w("static-port").steps[1].plan), Some(Reason::Ports));
+        assert_eq!(reason(&w("dynamic-port").steps[0].plan), None);
+        assert_eq!(reason(&w("host-port").steps[1].plan), Some(Reason::Ports));
+        let (_, jvm) = crate::validate::jvm_findings(&w("jvm").steps[0].plan);
+        assert_eq!(jvm[0].1.severity, crate::jvm::Severity::Red);
+        let (_, jvm) = crate::validate::jvm_findings(&w("jvm").steps[1].plan);
+        assert_ne!(jvm[0].1.severity, crate::jvm::Severity::Red);
+        assert!(!crate::cfn::resolve(&w("export").steps[0].plan).1.is_empty());
+        assert!(crate::cfn::resolve(&w("export").steps[1].plan).1.is_empty());
+    }
+}

@@ -1,0 +1,137 @@
+//! Training walkthroughs: a trainer picks a topic, then "Next" applies each
+//! step's plan to the board (and runs its deployment or run-task) and "Back"
+//! returns to the previous step. Large type; N / B or PageDown / PageUp work
+//! from the keyboard.
+
+use berth_core::walkthrough::{walkthroughs, Action, Walkthrough};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::stepper::{run_deploy, run_task_as_deployment, Simulation};
+use crate::store::use_store;
+
+#[component]
+pub fn Walkthroughs(sim: RwSignal<Option<Simulation>>) -> impl IntoView {
+    let store = use_store();
+    let all = StoredValue::new(walkthroughs());
+    // Owned here: the walkthrough on screen and its step.
+    let active: RwSignal<Option<(usize, usize)>> = RwSignal::new(None);
+
+    let apply = move |w: usize, i: usize| {
+        let (plan, action, title) = all.with_value(|a| {
+            let s = &a[w].steps[i];
+            (s.plan.clone(), s.action.clone(), a[w].title)
+        });
+        sim.set(None);
+        store.replace(plan.clone());
+        match action {
+            Some(Action::Deploy {
+                service,
+                tag,
+                min_healthy,
+                max_percent,
+                failing,
+            }) => {
+                if let Ok(run) =
+                    run_deploy(&plan, &service, &tag, min_healthy, max_percent, failing)
+                {
+                    sim.set(Some(Simulation {
+                        run,
+                        step: 0,
+                        title: title.to_string(),
+                    }));
+                }
+            }
+            Some(Action::RunTask { task_definition }) => {
+                if let Ok(run) = run_task_as_deployment(&plan, &task_definition) {
+                    sim.set(Some(Simulation {
+                        run,
+                        step: 0,
+                        title: title.to_string(),
+                    }));
+                }
+            }
+            Some(Action::Export) => {
+                let el = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("export-h"));
+                if let Some(el) = el {
+                    el.scroll_into_view();
+                }
+            }
+            None => {}
+        }
+        active.set(Some((w, i)));
+        store.announce.set(format!(
+            "{title}: step {} of {}",
+            i + 1,
+            all.with_value(|a| a[w].steps.len())
+        ));
+    };
+    let next = move || {
+        if let Some((w, i)) = active.get_untracked() {
+            if i + 1 < all.with_value(|a| a[w].steps.len()) {
+                apply(w, i + 1);
+            } else {
+                active.set(None);
+                sim.set(None);
+                store.announce.set("Walkthrough finished.".into());
+            }
+        }
+    };
+    let back = move || {
+        if let Some((w, i)) = active.get_untracked() {
+            if i > 0 {
+                apply(w, i - 1);
+            }
+        }
+    };
+    let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if active.get_untracked().is_none() || ev.ctrl_key() || ev.meta_key() {
+            return;
+        }
+        let typing = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        if typing {
+            return;
+        }
+        match ev.key().as_str() {
+            "n" | "N" | "PageDown" => next(),
+            "b" | "B" | "PageUp" => back(),
+            _ => return,
+        }
+        ev.prevent_default();
+    });
+
+    view! {
+        <section class="panel walk" aria-labelledby="walk-h" data-testid="walkthroughs">
+            <h2 id="walk-h">"Training walkthroughs"</h2>
+            {move || match active.get() {
+                None => view! {
+                    <ul class="walk-list">
+                        {all.with_value(|a| a.iter().enumerate().map(|(w, t): (usize, &Walkthrough)| view! {
+                            <li><button class="link" data-testid=format!("walk-{}", t.id) on:click=move |_| apply(w, 0)>{t.title}</button>
+                                <span class="muted">{format!(" · {} steps", t.steps.len())}</span></li>
+                        }).collect_view())}
+                    </ul>
+                }.into_any(),
+                Some((w, i)) => {
+                    let (title, text, n) = all.with_value(|a| (a[w].title, a[w].steps[i].text.clone(), a[w].steps.len()));
+                    view! {
+                        <div class="walk-step" data-testid="walk-step">
+                            <p class="walk-title">{title}<span class="muted">{format!(" — step {} of {n}", i + 1)}</span></p>
+                            <p class="walk-text" data-testid="walk-text">{text}</p>
+                            <div class="walk-nav">
+                                <button data-testid="walk-back" prop:disabled=i == 0 on:click=move |_| back()>"‹ Back (B)"</button>
+                                <button data-testid="walk-next" on:click=move |_| next()>{if i + 1 == n { "Finish ✓" } else { "Next › (N)" }}</button>
+                                <button class="link" on:click=move |_| { active.set(None); sim.set(None); }>"close"</button>
+                            </div>
+                        </div>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
