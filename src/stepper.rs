@@ -21,20 +21,18 @@ pub struct Simulation {
     pub title: String,
 }
 
-/// A rolling deployment of `service` to image tag `tag` (empty: same image).
+/// A rolling deployment of `service` with `change` (an empty change forces a
+/// new revision of the same image, as "force new deployment" does).
 pub fn run_deploy(
     plan: &Plan,
     service: &str,
-    tag: &str,
+    change: Change,
     min: u32,
     max: u32,
     failing: bool,
 ) -> Result<Deployment, String> {
     let options = DeployOptions {
-        change: Change {
-            image: (!tag.trim().is_empty()).then(|| format!(":{}", tag.trim())),
-            ..Change::default()
-        },
+        change,
         minimum_healthy_percent: Some(min),
         maximum_percent: Some(max),
         failing_new_tasks: if failing { u32::MAX } else { 0 },
@@ -84,6 +82,9 @@ pub fn Stepper(sim: RwSignal<Option<Simulation>>) -> impl IntoView {
     let min = RwSignal::new(100u32);
     let max = RwSignal::new(200u32);
     let failing = RwSignal::new(false);
+    let new_memory = RwSignal::new(String::new());
+    let new_cpu = RwSignal::new(String::new());
+    let new_port = RwSignal::new(String::new());
     let desired_for_scale = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let playing = RwSignal::new(false);
@@ -127,10 +128,20 @@ pub fn Stepper(sim: RwSignal<Option<Simulation>>) -> impl IntoView {
     let simulate = move |_| {
         let plan = store.plan.get_untracked();
         let name = service.get_untracked();
+        let number = |v: String| v.trim().parse::<u32>().ok();
+        let change = Change {
+            image: Some(tag.get_untracked())
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| format!(":{}", t.trim())),
+            memory: number(new_memory.get_untracked()),
+            cpu: number(new_cpu.get_untracked()),
+            host_port: number(new_port.get_untracked()).and_then(|p| u16::try_from(p).ok()),
+            ..Change::default()
+        };
         let result = run_deploy(
             &plan,
             &name,
-            &tag.get_untracked(),
+            change,
             min.get_untracked(),
             max.get_untracked(),
             failing.get_untracked(),
@@ -209,6 +220,15 @@ pub fn Stepper(sim: RwSignal<Option<Simulation>>) -> impl IntoView {
                 </label>
                 <label>"new image tag"
                     <input data-testid="deploy-tag" placeholder="e.g. 1.5" prop:value=move || tag.get() on:input=move |ev| tag.set(event_target_value(&ev))/>
+                </label>
+                <label>"new hard limit MiB"
+                    <input type="number" min="0" placeholder="unchanged" prop:value=move || new_memory.get() on:input=move |ev| new_memory.set(event_target_value(&ev))/>
+                </label>
+                <label>"new CPU units"
+                    <input type="number" min="0" placeholder="unchanged" prop:value=move || new_cpu.get() on:input=move |ev| new_cpu.set(event_target_value(&ev))/>
+                </label>
+                <label>"new host port (0 = dynamic)"
+                    <input type="number" min="0" max="65535" placeholder="unchanged" data-testid="deploy-host-port" prop:value=move || new_port.get() on:input=move |ev| new_port.set(event_target_value(&ev))/>
                 </label>
                 <label>{move || format!("minimum healthy {} %", min.get())}
                     <input type="range" min="0" max="100" step="5" data-testid="deploy-min" prop:value=move || min.get().to_string()

@@ -3,6 +3,7 @@
 //! returns to the previous step. Large type; N / B or PageDown / PageUp work
 //! from the keyboard.
 
+use berth_core::deploy::Change;
 use berth_core::walkthrough::{walkthroughs, Action, Walkthrough};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -32,9 +33,17 @@ pub fn Walkthroughs(sim: RwSignal<Option<Simulation>>) -> impl IntoView {
                 max_percent,
                 failing,
             }) => {
-                if let Ok(run) =
-                    run_deploy(&plan, &service, &tag, min_healthy, max_percent, failing)
-                {
+                if let Ok(run) = run_deploy(
+                    &plan,
+                    &service,
+                    Change {
+                        image: Some(format!(":{tag}")),
+                        ..Change::default()
+                    },
+                    min_healthy,
+                    max_percent,
+                    failing,
+                ) {
                     sim.set(Some(Simulation {
                         run,
                         step: 0,
