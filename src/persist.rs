@@ -43,12 +43,17 @@ const LINK_PREFIX: &str = "#plan=";
 
 /// The plan in the page's link, if it carries one.
 pub fn from_link() -> Option<Result<Plan, String>> {
-    let hash = web_sys::window()?.location().hash().ok()?;
+    let window = web_sys::window()?;
+    let hash = window.location().hash().ok()?;
     let fragment = hash.strip_prefix(LINK_PREFIX)?;
-    Some(
-        berth_core::share::decode(fragment)
-            .map_err(|e| format!("The shared link could not be opened: {e}")),
-    )
+    let plan = berth_core::share::decode(fragment)
+        .map_err(|e| format!("The shared link could not be opened: {e}"));
+    // Once opened, the plan lives in autosave: drop the fragment so a reload
+    // keeps the user's edits instead of reopening the link.
+    if let (Ok(history), Ok(path)) = (window.history(), window.location().pathname()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+    }
+    Some(plan)
 }
 
 /// A link that opens this plan.

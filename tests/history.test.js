@@ -85,6 +85,14 @@ test('a share link opened in a new browser context restores the plan exactly', a
   await other.locator('[data-testid="instance"]').first().waitFor();
   assert.equal(await chipCount(other), chips + 1);
   assert.equal(await other.evaluate(() => localStorage.getItem('berth.plan.v1')), saved, 'the same plan, byte for byte');
+  // Edits after opening the link survive a reload: the link is not reopened.
+  assert.equal(await other.evaluate(() => location.hash), '');
+  const opened = new BoardPage(other, server.url);
+  await opened.dragServiceTo('audit', opened.group('app'));
+  await waitChips(other, chips + 2);
+  await other.reload();
+  await other.locator('[data-testid="instance"]').first().waitFor();
+  assert.equal(await chipCount(other), chips + 2);
   assert.deepEqual(seen.problems, []);
   await second.close();
 });

@@ -91,6 +91,8 @@ pub struct InstanceState {
     reserved_count: usize,
     /// §3.3: the agent scans from the last assigned port + 1.
     last_dynamic: [Option<u16>; 2],
+    /// Tasks per task group here, for spread and distinctInstance without a scan.
+    group_counts: BTreeMap<String, u32>,
 }
 
 impl InstanceState {
@@ -358,6 +360,7 @@ impl ClusterState {
                 used_tcp: reserved_tcp.clone(),
                 used_udp: reserved_udp.clone(),
                 last_dynamic: [None, None],
+                group_counts: BTreeMap::new(),
                 tasks: Vec::new(),
                 instance,
             })
@@ -436,7 +439,7 @@ impl ClusterState {
         req.constraints.iter().all(|c| match c {
             Constraint::DistinctInstance => {
                 let group = req.owner.group();
-                !inst.tasks.iter().any(|t| t.owner.group() == group)
+                inst.group_counts.get(&group).is_none_or(|&n| n == 0)
             }
             Constraint::MemberOf(expr) => expr
                 .as_ref()
@@ -542,11 +545,7 @@ impl ClusterState {
             StrategyType::Spread => {
                 let mut per_value: HashMap<Option<&str>, u64> = HashMap::new();
                 for inst in &self.instances {
-                    let n = inst
-                        .tasks
-                        .iter()
-                        .filter(|t| t.owner.group() == group)
-                        .count() as u64;
+                    let n = inst.group_counts.get(group).copied().unwrap_or(0) as u64;
                     if n > 0 {
                         *per_value
                             .entry(spread_value(&inst.instance, field))
@@ -632,6 +631,7 @@ impl ClusterState {
                 dynamic,
             });
         }
+        *inst.group_counts.entry(req.owner.group()).or_default() += 1;
         inst.tasks.push(PlacedTask {
             id,
             owner: req.owner.clone(),
@@ -667,6 +667,9 @@ impl ClusterState {
         for (idx, inst) in self.instances.iter_mut().enumerate() {
             if let Some(pos) = inst.tasks.iter().position(|t| t.id == task_id) {
                 let task = inst.tasks.remove(pos);
+                if let Some(n) = inst.group_counts.get_mut(&task.owner.group()) {
+                    *n -= 1;
+                }
                 inst.remaining_cpu += task.cpu;
                 inst.remaining_memory += task.memory;
                 if task.eni {
