@@ -542,6 +542,17 @@ impl ClusterState {
                     }
                 })
                 .collect(),
+            // Per instance, the count is the instance's own: no grouping needed.
+            StrategyType::Spread if matches!(field, "instanceId" | "host") => fitting
+                .iter()
+                .map(|&i| {
+                    self.instances[i]
+                        .group_counts
+                        .get(group)
+                        .copied()
+                        .unwrap_or(0) as u64
+                })
+                .collect(),
             StrategyType::Spread => {
                 let mut per_value: HashMap<Option<&str>, u64> = HashMap::new();
                 for inst in &self.instances {
