@@ -125,57 +125,50 @@ pub fn walkthroughs() -> Vec<Walkthrough> {
     if let Some(c) = no_user.cloud_formation.as_mut() {
         c.values.shift_remove("DatabaseUser");
     }
-    let cpu1 = Builder::new("t2.micro", 1).service(
-        "service-a",
-        "bridge",
-        1,
-        container("a", 512, 128, None, json!([]), None),
-    );
-    let cpu2 = Builder::new("t2.micro", 1)
-        .service(
+    // Service A (512 units) alone or with B (1,024 units), on one instance of a type.
+    let cpu = |itype: &str, with_b: bool| {
+        let b = Builder::new(itype, 1).service(
             "service-a",
             "bridge",
             1,
             container("a", 512, 128, None, json!([]), None),
-        )
-        .service(
-            "service-b",
-            "bridge",
-            1,
-            container("b", 1024, 128, None, json!([]), None),
         );
-    let cpu3 = Builder::new("t2.medium", 1)
-        .service(
-            "service-a",
-            "bridge",
-            1,
-            container("a", 512, 128, None, json!([]), None),
-        )
-        .service(
-            "service-b",
-            "bridge",
-            1,
-            container("b", 1024, 128, None, json!([]), None),
-        );
-    let m1 = Builder::new("t2.micro", 1).service(
-        "quote",
-        "bridge",
-        1,
-        container("quote", 0, 500, None, json!([]), None),
+        if with_b {
+            b.service(
+                "service-b",
+                "bridge",
+                1,
+                container("b", 1024, 128, None, json!([]), None),
+            )
+        } else {
+            b
+        }
+    };
+    let (cpu1, cpu2, cpu3) = (
+        cpu("t2.micro", false),
+        cpu("t2.micro", true),
+        cpu("t2.medium", true),
     );
-    let m2 = Builder::new("t2.micro", 1)
-        .service(
+    // Quote at 500 MiB, alone or with a 500 MiB audit.
+    let memory = |with_audit: bool| {
+        let b = Builder::new("t2.micro", 1).service(
             "quote",
             "bridge",
             1,
             container("quote", 0, 500, None, json!([]), None),
-        )
-        .service(
-            "audit",
-            "bridge",
-            1,
-            container("audit", 0, 500, None, json!([]), None),
         );
+        if with_audit {
+            b.service(
+                "audit",
+                "bridge",
+                1,
+                container("audit", 0, 500, None, json!([]), None),
+            )
+        } else {
+            b
+        }
+    };
+    let (m1, m2) = (memory(false), memory(true));
     let mut m3 = Builder::new("t2.micro", 1);
     for s in ["quote", "audit", "portfolio", "dashboard"] {
         m3 = m3.service(
@@ -185,30 +178,17 @@ pub fn walkthroughs() -> Vec<Walkthrough> {
             container(s, 0, 195, Some(800), json!([]), None),
         );
     }
-    let p1 = Builder::new("t2.micro", 1).service(
-        "service-x",
-        "bridge",
-        1,
-        container("x", 0, 195, None, ports(PORT_8000), None),
-    );
-    let p2 = Builder::new("t2.micro", 1).service(
-        "service-x",
-        "bridge",
-        2,
-        container("x", 0, 195, None, ports(PORT_8000), None),
-    );
-    let d1 = Builder::new("t2.micro", 1).service(
-        "service-x",
-        "bridge",
-        2,
-        container("x", 0, 195, None, ports(DYNAMIC_8000), None),
-    );
-    let d2 = Builder::new("t2.micro", 2).service(
-        "service-x",
-        "bridge",
-        4,
-        container("x", 0, 195, None, ports(DYNAMIC_8000), None),
-    );
+    // Service X: `tasks` tasks with port 8000 mapped `mapping`, on `instances` t2.micros.
+    let x = |instances: u32, tasks: u32, mapping: &str| {
+        Builder::new("t2.micro", instances).service(
+            "service-x",
+            "bridge",
+            tasks,
+            container("x", 0, 195, None, ports(mapping), None),
+        )
+    };
+    let (p1, p2) = (x(1, 1, PORT_8000), x(1, 2, PORT_8000));
+    let (d1, d2) = (x(1, 2, DYNAMIC_8000), x(2, 4, DYNAMIC_8000));
     let host = |n: u32| {
         Builder::new("t2.micro", 1)
             .service(
@@ -246,30 +226,8 @@ pub fn walkthroughs() -> Vec<Walkthrough> {
             container("quote", 0, 195, Some(800), json!([]), Some(opts)),
         )
     };
-    let static_pair = Builder::new("t2.micro", 2).service(
-        "service-x",
-        "bridge",
-        2,
-        container("x", 0, 195, None, ports(PORT_8000), None),
-    );
-    let single = Builder::new("t2.micro", 1).service(
-        "service-x",
-        "bridge",
-        1,
-        container("x", 0, 195, None, ports(PORT_8000), None),
-    );
-    let four = Builder::new("t2.micro", 4).service(
-        "service-x",
-        "bridge",
-        4,
-        container("x", 0, 195, None, ports(PORT_8000), None),
-    );
-    let dyn_pair = Builder::new("t2.micro", 2).service(
-        "service-x",
-        "bridge",
-        2,
-        container("x", 0, 195, None, ports(DYNAMIC_8000), None),
-    );
+    let (static_pair, single, four) = (x(2, 2, PORT_8000), x(1, 1, PORT_8000), x(4, 4, PORT_8000));
+    let dyn_pair = x(2, 2, DYNAMIC_8000);
 
     vec![
         Walkthrough { id: "cpu", title: "CPU reservation failure", steps: vec![
