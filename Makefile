@@ -12,7 +12,7 @@ setup:
 	@scripts/setup.sh
 
 serve: setup
-	trunk serve --release --offline
+	trunk serve --release --offline --no-autoreload
 
 test: setup lint unit cfn web e2e
 	@echo "make test: all checks passed"
