@@ -124,10 +124,9 @@ fn refuse(message: impl Into<String>) -> EditError {
 
 /// Re-placing the whole plan must not leave a task without a place that had
 /// one before: a drop never evicts another service's task.
-fn no_new_unplaced(before: &Plan, after: &Plan) -> Result<(), EditError> {
+fn no_new_unplaced(was: &Placement, now: &Placement) -> Result<(), EditError> {
     let count = |p: &Placement| p.unplaced.iter().map(|u| u.count).sum::<u32>();
-    let (was, now) = (place(before), place(after));
-    if count(&now) > count(&was) {
+    if count(now) > count(was) {
         let u = now.unplaced.last().expect("more unplaced means an entry");
         return Err(EditError::from_failure(
             u.failure.clone(),
@@ -212,11 +211,12 @@ pub fn apply(plan: &Plan, edit: &Edit) -> Result<Plan, EditError> {
                 .find(|g| &g.name == group)
                 .map(|g| g.instance_type.clone())
                 .ok_or_else(|| refuse(format!("no instance group named {group}")))?;
+            // Placed once: the constraint, the trial and the eviction check all read it.
+            let placement = place(plan);
             let svc = service_mut(&mut next, service)?;
             svc.desired_count += 1;
-            add_instance_type(svc, &itype, plan);
+            add_instance_type(svc, &itype, &placement);
             // As ECS would: the tasks already running stay; the new one must fit beside them.
-            let placement = place(plan);
             let request = next
                 .service(service)
                 .and_then(|s| TaskRequest::for_service(&next, s));
@@ -227,7 +227,7 @@ pub fn apply(plan: &Plan, edit: &Edit) -> Result<Plan, EditError> {
                     EditError::from_failure(f, closest)
                 })?;
             }
-            no_new_unplaced(plan, &next)?;
+            no_new_unplaced(&placement, &place(&next))?;
         }
         Edit::DropOnInstance { service, instance } => {
             let placement = place(plan);
@@ -239,7 +239,7 @@ pub fn apply(plan: &Plan, edit: &Edit) -> Result<Plan, EditError> {
                 service: service.clone(),
                 instance: instance.clone(),
             });
-            no_new_unplaced(plan, &next)?;
+            no_new_unplaced(&placement, &place(&next))?;
         }
         Edit::MoveTask { service, from, to } => {
             if from == to {
@@ -263,7 +263,7 @@ pub fn apply(plan: &Plan, edit: &Edit) -> Result<Plan, EditError> {
             }) {
                 return Err(EditError::from_failure(u.failure.clone(), Some(to.clone())));
             }
-            no_new_unplaced(plan, &next)?;
+            no_new_unplaced(&place(plan), &after)?;
         }
         Edit::RemoveTask { service, instance } => {
             let svc = service_mut(&mut next, service)?;
@@ -394,7 +394,7 @@ const TYPE_LIST: &str = "attribute:ecs.instance-type in [";
 
 /// Adds an instance type to the service's Berth-managed `in [...]`
 /// constraint, creating it with the types the service already runs on.
-fn add_instance_type(svc: &mut Service, itype: &str, plan: &Plan) {
+fn add_instance_type(svc: &mut Service, itype: &str, placement: &Placement) {
     if let Some(c) = svc.placement_constraints.iter_mut().find(|c| {
         c.kind == ConstraintType::MemberOf
             && c.expression
@@ -414,7 +414,6 @@ fn add_instance_type(svc: &mut Service, itype: &str, plan: &Plan) {
         c.expression = Some(format!("{TYPE_LIST}{}]", types.join(", ")));
         return;
     }
-    let placement = place(plan);
     let mut types: Vec<String> = Vec::new();
     for inst in placement.instances() {
         if inst

@@ -612,7 +612,6 @@ pub fn catalogue_rows(
 /// Every family in the catalogue, for the picker's filter.
 pub fn families() -> Vec<String> {
     let mut f: Vec<String> = catalogue().all().iter().map(|t| t.family.clone()).collect();
-    f.dedup();
     f.sort();
     f.dedup();
     f
