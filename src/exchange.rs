@@ -151,10 +151,14 @@ pub fn ImportBox() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let over = RwSignal::new(false);
     let take = move |text: String| {
-        match import(&text, &[]) {
-            Ok(imported) => {
-                let warnings = imported.warnings.clone();
-                let next = store.plan.with_untracked(|p| into_plan(p, imported));
+        match import(&text, &[]).and_then(|imported| {
+            let warnings = imported.warnings.clone();
+            store
+                .plan
+                .with_untracked(|p| into_plan(p, imported))
+                .map(|next| (next, warnings))
+        }) {
+            Ok((next, warnings)) => {
                 if store.viewing_step.get_untracked() {
                     error.set(Some(
                         "Close the simulation (\"back to the plan\") before importing.".into(),

@@ -977,6 +977,15 @@ pub fn scale(
     desired: u32,
     timing: Timing,
 ) -> Result<Deployment, DeployError> {
+    if desired > crate::caps::MAX_DESIRED_COUNT {
+        return Err(err(
+            "desiredCount",
+            format!(
+                "{desired} tasks; ECS allows at most {} tasks per service",
+                crate::caps::MAX_DESIRED_COUNT
+            ),
+        ));
+    }
     let (service, td) = service_and_task_definition(plan, service_name)?;
     let drain = service
         .load_balancer

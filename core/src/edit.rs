@@ -12,8 +12,7 @@ use crate::model::{
 use crate::placement::{place, Failure, Owner, Placement, Reason, TaskRequest};
 use crate::validate::{validate, Severity};
 
-/// ECS's limit on container instances per cluster.
-pub const MAX_INSTANCES: u32 = 5000;
+pub use crate::caps::MAX_INSTANCES;
 
 /// The fields of the service form, as a person fills them in.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -354,6 +353,9 @@ pub fn apply(plan: &Plan, edit: &Edit) -> Result<Plan, EditError> {
             }
         }
     }
+    // Any edit that grows the plan past a cap is refused (room_for gives the
+    // friendlier message for instance counts first).
+    crate::caps::check(&next).map_err(|e| refuse(e.message))?;
     Ok(next)
 }
 
@@ -643,6 +645,10 @@ fn save_service(
         .iter()
         .position(|t| Some(t) == next.task_definition(&next.services[s_index].task_definition))
         .expect("just saved");
+    if let Err(e) = crate::caps::check(next) {
+        let field = form_field(&e.path, s_index, t_index).unwrap_or("name");
+        return form_errors(vec![(field.to_string(), e.message)]);
+    }
     let fields: Vec<(String, String)> = validate(next)
         .into_iter()
         .filter(|f| f.severity == Severity::Error)

@@ -130,8 +130,15 @@ fn convert(v: serde_yaml::Value, depth: usize) -> Result<Value, ImportError> {
     })
 }
 
-/// Reads any of the three kinds of file, with `--param K=V` values for templates.
+/// Reads any of the three kinds of file, with `--param K=V` values for
+/// templates; a result past a size cap of [`crate::caps`] is refused.
 pub fn import(text: &str, params: &[(String, String)]) -> Result<Imported, ImportError> {
+    let imported = read(text, params)?;
+    crate::caps::check(&imported.plan)?;
+    Ok(imported)
+}
+
+fn read(text: &str, params: &[(String, String)]) -> Result<Imported, ImportError> {
     if text.len() > MAX_PLAN_BYTES {
         return Err(error(
             "$",
@@ -960,8 +967,8 @@ fn import_service(
 /// What an import does to the plan on screen: a plan or a template replaces
 /// it; a task definition joins it as a new one-task service (renamed if its
 /// name is taken), so the user's cluster stays.
-pub fn into_plan(current: &Plan, imported: Imported) -> Plan {
-    match imported.kind {
+pub fn into_plan(current: &Plan, imported: Imported) -> Result<Plan, ImportError> {
+    let next = match imported.kind {
         ImportKind::Plan | ImportKind::CloudFormationTemplate => imported.plan,
         ImportKind::TaskDefinition => {
             let mut next = current.clone();
@@ -986,5 +993,8 @@ pub fn into_plan(current: &Plan, imported: Imported) -> Plan {
             }
             next
         }
-    }
+    };
+    // A task definition joining a plan that is already at a cap.
+    crate::caps::check(&next)?;
+    Ok(next)
 }

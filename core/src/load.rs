@@ -61,7 +61,7 @@ pub fn load_plan(text: &str) -> Result<Plan, LoadError> {
         }
         _ => {}
     }
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    let plan: Plan = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         LoadError {
             path: if path == "." {
@@ -71,7 +71,9 @@ pub fn load_plan(text: &str) -> Result<Plan, LoadError> {
             },
             message: e.into_inner().to_string(),
         }
-    })
+    })?;
+    crate::caps::check(&plan)?;
+    Ok(plan)
 }
 
 fn strip_position(message: &str) -> String {
