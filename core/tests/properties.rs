@@ -189,7 +189,7 @@ fn arb_deployment() -> impl Strategy<Value = (Plan, usize, u32, u32, u32, bool)>
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases() / 4, max_global_rejects: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), max_global_rejects: cases(), failure_persistence: None, ..ProptestConfig::default() })]
 
     /// At no step fewer than minHealthy healthy tasks (unless the service
     /// started below it) or more than maxTasks running + pending, and no
