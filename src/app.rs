@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
             Err(message) => (example(), Some(message)),
         },
     };
+    let restore_error = crate::persist::take_crash().or(restore_error);
     let store = Store::new(start);
     if let Some(message) = restore_error {
         store.notice.set(Some(crate::store::Notice {

@@ -7,6 +7,7 @@ mod app;
 mod board;
 mod charts;
 mod compare;
+mod crash;
 mod exchange;
 mod panels;
 mod persist;
@@ -15,6 +16,8 @@ mod store;
 mod walk;
 
 fn main() {
-    console_error_panic_hook::set_once();
+    crash::install();
     leptos::mount::mount_to_body(app::App);
+    // Effects run after mounting; once a macrotask later they all have.
+    leptos::prelude::set_timeout(crash::started, std::time::Duration::ZERO);
 }

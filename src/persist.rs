@@ -6,7 +6,10 @@
 use berth_core::{load_plan, Plan};
 
 pub const KEY: &str = "berth.plan.v1";
-const ASIDE: &str = "berth.plan.unreadable";
+pub const ASIDE: &str = "berth.plan.unreadable";
+/// What to tell the user after a panic, written by the panic hook and shown
+/// once at the next start.
+const CRASH: &str = "berth.crash";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
@@ -64,4 +67,30 @@ pub fn link_for(plan: &Plan) -> Option<String> {
         "{base}{LINK_PREFIX}{}",
         berth_core::share::encode(plan)
     ))
+}
+
+/// Moves the saved plan aside (the panic hook's doing when the app could not
+/// start with it). True if there was one.
+pub fn set_aside_saved_plan() -> bool {
+    let Some(store) = storage() else {
+        return false;
+    };
+    match store.get_item(KEY).ok().flatten() {
+        Some(text) => store.set_item(ASIDE, &text).is_ok() && store.remove_item(KEY).is_ok(),
+        None => false,
+    }
+}
+
+pub fn record_crash(notice: &str) {
+    if let Some(store) = storage() {
+        let _ = store.set_item(CRASH, notice);
+    }
+}
+
+/// The notice about the panic that ended the previous page, once.
+pub fn take_crash() -> Option<String> {
+    let store = storage()?;
+    let message = store.get_item(CRASH).ok().flatten()?;
+    let _ = store.remove_item(CRASH);
+    Some(message)
 }
