@@ -30,6 +30,9 @@ pub struct JvmFlags {
     pub max_ram_percentage: Option<f64>,
     pub reserved_code_cache_size: Option<f64>,
     pub max_direct_memory_size: Option<f64>,
+    /// Options the JVM refuses at start-up (e.g. a percentage over 100).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<String>,
 }
 
 /// Parses a JVM size: bytes, or with k/m/g/t suffix. Returns MiB.
@@ -71,9 +74,15 @@ pub fn parse_flags<'a>(options: impl IntoIterator<Item = &'a str>) -> JvmFlags {
             f.max_direct_memory_size = Some(v);
         } else if let Some(v) = opt
             .strip_prefix("-XX:MaxRAMPercentage=")
-            .and_then(|v| v.parse().ok())
+            .and_then(|v| v.parse::<f64>().ok())
         {
-            f.max_ram_percentage = Some(v);
+            // HotSpot checks the range at start-up and exits ("must be between
+            // 0.0 and 100.0"); Rust's parser also takes "inf" and "NaN".
+            if (0.0..=100.0).contains(&v) {
+                f.max_ram_percentage = Some(v);
+            } else {
+                f.refused.push(opt.to_string());
+            }
         }
     }
     f
@@ -213,6 +222,12 @@ pub fn estimate(
             });
         }
     }
+    for opt in &flags.refused {
+        severity = Severity::Red;
+        findings.push(format!(
+            "{opt}: the JVM refuses to start (MaxRAMPercentage must be between 0.0 and 100.0)"
+        ));
+    }
     if flags.max_direct_memory_size.is_none() {
         findings.push(format!(
             "-XX:MaxDirectMemorySize is not set: direct buffers may grow up to the heap size; {DEFAULT_DIRECT_MIB:.0} MiB is assumed"
@@ -242,6 +257,27 @@ mod tests {
 
     fn td(json: &str) -> TaskDefinition {
         serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn a_percentage_the_jvm_refuses_is_reported_not_used() {
+        for bad in ["1e300", "inf", "NaN", "-1", "100.5"] {
+            let t = td(&format!(
+                r#"{{"family": "j", "containerDefinitions": [{{"name": "j", "memory": 512,
+                "environment": [{{"name": "JAVA_OPTS", "value": "-XX:MaxRAMPercentage={bad}"}}]}}]}}"#
+            ));
+            let e = estimate(&t, 0, None).unwrap();
+            assert!(
+                e.heap.is_finite() && e.heap == default_max_heap(512.0, 25.0),
+                "{bad}: {}",
+                e.heap
+            );
+            assert_eq!(e.severity, Severity::Red, "{bad}");
+            assert!(
+                e.findings.iter().any(|f| f.contains("refuses to start")),
+                "{bad}"
+            );
+        }
     }
 
     #[test]
