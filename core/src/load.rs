@@ -87,6 +87,21 @@ fn strip_position(message: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Found by the plan_json fuzz target: a number in a field Berth does not
+    /// model must be written back exactly as it was read.
+    #[test]
+    fn numbers_in_unmodelled_fields_survive_a_save() {
+        // The integer the fuzzer found, 118 digits long.
+        let big = "8055555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555";
+        let text = format!(
+            r#"{{"berthVersion": 1, "name": "x", "cluster": {{"instanceGroups": []}},
+            "taskDefinitions": [], "services": [], "note": {{"port": {big}}}}}"#
+        );
+        let plan = load_plan(&text).unwrap();
+        let again = load_plan(&serde_json::to_string(&plan).unwrap()).unwrap();
+        assert_eq!(again, plan);
+    }
+
     #[test]
     fn wrong_type_names_the_path() {
         let err = load_plan(r#"{"berthVersion":1,"cluster":{"instanceGroups":[{"name":"a","instanceType":"t2.micro","count":"two"}]}}"#)
