@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
+use crate::candidates::{Group, Index, Slot};
 use crate::cluster::{container_instances, ContainerInstance};
 use crate::cql;
 use crate::model::{
@@ -77,7 +78,7 @@ pub struct PlacedTask {
 }
 
 /// One container instance and what is running on it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct InstanceState {
     pub instance: ContainerInstance,
     pub tasks: Vec<PlacedTask>,
@@ -91,8 +92,28 @@ pub struct InstanceState {
     reserved_count: usize,
     /// §3.3: the agent scans from the last assigned port + 1.
     last_dynamic: [Option<u16>; 2],
-    /// Tasks per task group here, for spread and distinctInstance without a scan.
-    group_counts: BTreeMap<String, u32>,
+    /// Tasks per task group here (by the ledger's group number), for spread
+    /// and distinctInstance without a scan.
+    group_counts: Vec<u32>,
+    /// Host ports in use inside the dynamic range, per protocol (TCP, UDP):
+    /// what is left for dynamic ports without counting the set.
+    dynamic_used: [usize; 2],
+}
+
+/// Equal when the same tasks hold the same resources; the counts kept for
+/// speed (group counts, ports in the dynamic range) follow from those.
+impl PartialEq for InstanceState {
+    fn eq(&self, other: &InstanceState) -> bool {
+        self.instance == other.instance
+            && self.tasks == other.tasks
+            && self.remaining_cpu == other.remaining_cpu
+            && self.remaining_memory == other.remaining_memory
+            && self.enis_used == other.enis_used
+            && self.used_tcp == other.used_tcp
+            && self.used_udp == other.used_udp
+            && self.reserved_count == other.reserved_count
+            && self.last_dynamic == other.last_dynamic
+    }
 }
 
 impl InstanceState {
@@ -108,6 +129,14 @@ impl InstanceState {
             Protocol::Tcp => &mut self.used_tcp,
             Protocol::Udp => &mut self.used_udp,
         }
+    }
+
+    /// Tasks of a task group here (None: a group the ledger has not seen).
+    fn count(&self, group: Option<Group>) -> u32 {
+        group
+            .and_then(|g| self.group_counts.get(g))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Whether a host port is in use for a protocol (reserved, static or dynamic).
@@ -248,6 +277,8 @@ pub struct TaskRequest {
     pub requirements: Requirements,
     constraints: Vec<Constraint>,
     pub strategies: Vec<PlacementStrategy>,
+    /// The task group (§4.2) that spread and distinctInstance count within.
+    group: String,
 }
 
 impl TaskRequest {
@@ -271,6 +302,7 @@ impl TaskRequest {
             requirements: requirements(td),
             constraints: compile(&all),
             strategies,
+            group: owner.group(),
             owner,
         }
     }
@@ -309,13 +341,30 @@ pub fn default_strategy(owner: &Owner) -> Vec<PlacementStrategy> {
 }
 
 /// The ledger of a cluster: every container instance and its tasks.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct ClusterState {
     pub instances: Vec<InstanceState>,
     dynamic_range: (u16, u16),
     next_task_id: u32,
     /// Seed for the `random` strategy; the same plan gives the same answer.
     seed: u64,
+    /// Instances ordered by the strategies' keys, kept in step by `start`
+    /// and `stop` (the only places that change an instance).
+    index: Index,
+    /// False only in tests that compare the index with a scan of every instance.
+    use_index: bool,
+    /// Task groups by number, so that counting them is indexing, not hashing.
+    group_ids: HashMap<String, Group>,
+}
+
+/// Two ledgers are equal when their instances are; the index is a cache.
+impl PartialEq for ClusterState {
+    fn eq(&self, other: &ClusterState) -> bool {
+        self.instances == other.instances
+            && self.dynamic_range == other.dynamic_range
+            && self.next_task_id == other.next_task_id
+            && self.seed == other.seed
+    }
 }
 
 fn spread_value<'a>(inst: &'a ContainerInstance, field: &str) -> Option<&'a str> {
@@ -350,7 +399,11 @@ impl ClusterState {
     pub fn new(plan: &Plan) -> ClusterState {
         let reserved_tcp: BTreeSet<u16> = plan.cluster.reserved_ports.iter().copied().collect();
         let reserved_udp: BTreeSet<u16> = plan.cluster.reserved_ports_udp.iter().copied().collect();
-        let instances = container_instances(plan)
+        let [lo, hi] = plan.cluster.dynamic_host_port_range;
+        let (lo, hi) = (lo.min(hi), lo.max(hi));
+        let in_range = |ports: &BTreeSet<u16>| ports.range(lo..=hi).count();
+        let dynamic_used = [in_range(&reserved_tcp), in_range(&reserved_udp)];
+        let instances: Vec<InstanceState> = container_instances(plan)
             .into_iter()
             .map(|instance| InstanceState {
                 remaining_cpu: instance.registered_cpu,
@@ -360,18 +413,60 @@ impl ClusterState {
                 used_tcp: reserved_tcp.clone(),
                 used_udp: reserved_udp.clone(),
                 last_dynamic: [None, None],
-                group_counts: BTreeMap::new(),
+                group_counts: Vec::new(),
+                dynamic_used,
                 tasks: Vec::new(),
                 instance,
             })
             .collect();
-        let [lo, hi] = plan.cluster.dynamic_host_port_range;
+        let index = Index::new(
+            instances
+                .iter()
+                .map(|i| (i.remaining_memory, i.remaining_cpu)),
+        );
         ClusterState {
             instances,
-            dynamic_range: (lo.min(hi), lo.max(hi)),
+            dynamic_range: (lo, hi),
             next_task_id: 1,
             seed: hash_str(&plan.name),
+            index,
+            use_index: true,
+            group_ids: HashMap::new(),
         }
+    }
+
+    fn group_id(&self, group: &str) -> Option<Group> {
+        self.group_ids.get(group).copied()
+    }
+
+    fn group_id_or_new(&mut self, group: &str) -> Group {
+        if let Some(&g) = self.group_ids.get(group) {
+            return g;
+        }
+        let g = self.group_ids.len();
+        self.group_ids.insert(group.to_string(), g);
+        g
+    }
+
+    /// Whether the index still describes the instances (every `start` and
+    /// `stop` keeps it so); for tests.
+    #[doc(hidden)]
+    pub fn index_agrees(&self) -> bool {
+        let resources: Vec<(u32, u32)> = self
+            .instances
+            .iter()
+            .map(|i| (i.remaining_memory, i.remaining_cpu))
+            .collect();
+        self.index
+            .agrees_with(&resources, &|i, group| self.instances[i].count(Some(group)))
+    }
+
+    /// The same ledger that finds instances by scanning every one, as the
+    /// scheduler's rules are written; for tests that hold the index to them.
+    #[doc(hidden)]
+    pub fn scanning(mut self) -> ClusterState {
+        self.use_index = false;
+        self
     }
 
     pub fn index_of(&self, instance_id: &str) -> Option<usize> {
@@ -430,17 +525,14 @@ impl ClusterState {
     fn free_dynamic_ports(&self, idx: usize, protocol: Protocol) -> usize {
         let (lo, hi) = self.dynamic_range;
         let total = (hi - lo) as usize + 1;
-        total - self.instances[idx].used(protocol).range(lo..=hi).count()
+        total - self.instances[idx].dynamic_used[protocol as usize]
     }
 
     /// §4.1 step 2: the binding constraints.
-    fn satisfies_constraints(&self, idx: usize, req: &TaskRequest) -> bool {
+    fn satisfies_constraints(&self, idx: usize, req: &TaskRequest, group: Option<Group>) -> bool {
         let inst = &self.instances[idx];
         req.constraints.iter().all(|c| match c {
-            Constraint::DistinctInstance => {
-                let group = req.owner.group();
-                inst.group_counts.get(&group).is_none_or(|&n| n == 0)
-            }
+            Constraint::DistinctInstance => inst.count(group) == 0,
             Constraint::MemberOf(expr) => expr
                 .as_ref()
                 .is_some_and(|e| e.eval(&lookup(&inst.instance))),
@@ -449,8 +541,17 @@ impl ClusterState {
 
     /// Checks one instance for a request: resources, then constraints.
     pub fn check(&self, idx: usize, req: &TaskRequest) -> Result<(), Reason> {
+        self.check_in_group(idx, req, self.group_id(&req.group))
+    }
+
+    fn check_in_group(
+        &self,
+        idx: usize,
+        req: &TaskRequest,
+        group: Option<Group>,
+    ) -> Result<(), Reason> {
         self.check_resources(idx, &req.requirements)?;
-        if self.satisfies_constraints(idx, req) {
+        if self.satisfies_constraints(idx, req, group) {
             Ok(())
         } else {
             Err(Reason::Attribute)
@@ -465,8 +566,9 @@ impl ClusterState {
             return Failure::new(&req.owner, Reason::NoInstances, None);
         }
         let mut best: Option<(usize, usize, Reason)> = None;
+        let group = self.group_id(&req.group);
         for &idx in candidates {
-            if !self.satisfies_constraints(idx, req) {
+            if !self.satisfies_constraints(idx, req, group) {
                 continue;
             }
             let reason = match self.check_resources(idx, &req.requirements) {
@@ -505,11 +607,11 @@ impl ClusterState {
 
     /// §4.1 steps 3–4: order the fitting instances by the strategies, in turn.
     fn choose(&self, req: &TaskRequest, fitting: &[usize]) -> usize {
-        let group = req.owner.group();
+        let group = self.group_id(&req.group);
         let keys: Vec<Vec<u64>> = req
             .strategies
             .iter()
-            .map(|s| self.strategy_keys(s, &group, fitting))
+            .map(|s| self.strategy_keys(s, &req.group, group, fitting))
             .collect();
         *fitting
             .iter()
@@ -526,7 +628,13 @@ impl ClusterState {
     }
 
     /// A key per fitting instance; smaller is preferred.
-    fn strategy_keys(&self, s: &PlacementStrategy, group: &str, fitting: &[usize]) -> Vec<u64> {
+    fn strategy_keys(
+        &self,
+        s: &PlacementStrategy,
+        group_name: &str,
+        group: Option<Group>,
+        fitting: &[usize],
+    ) -> Vec<u64> {
         let field = s.field.as_deref().unwrap_or("");
         match s.kind {
             // "the least available amount of the resource" — after placement,
@@ -545,18 +653,12 @@ impl ClusterState {
             // Per instance, the count is the instance's own: no grouping needed.
             StrategyType::Spread if matches!(field, "instanceId" | "host") => fitting
                 .iter()
-                .map(|&i| {
-                    self.instances[i]
-                        .group_counts
-                        .get(group)
-                        .copied()
-                        .unwrap_or(0) as u64
-                })
+                .map(|&i| self.instances[i].count(group) as u64)
                 .collect(),
             StrategyType::Spread => {
                 let mut per_value: HashMap<Option<&str>, u64> = HashMap::new();
                 for inst in &self.instances {
-                    let n = inst.group_counts.get(group).copied().unwrap_or(0) as u64;
+                    let n = inst.count(group) as u64;
                     if n > 0 {
                         *per_value
                             .entry(spread_value(&inst.instance, field))
@@ -572,8 +674,9 @@ impl ClusterState {
                     .collect()
             }
             StrategyType::Random => {
-                let salt =
-                    self.seed ^ hash_str(group) ^ (self.next_task_id as u64).wrapping_mul(0x100);
+                let salt = self.seed
+                    ^ hash_str(group_name)
+                    ^ (self.next_task_id as u64).wrapping_mul(0x100);
                 fitting
                     .iter()
                     .map(|&i| mix(salt ^ hash_str(&self.instances[i].instance.id)))
@@ -584,24 +687,84 @@ impl ClusterState {
 
     /// Places one task on the best fitting instance; returns (instance index, task id).
     pub fn place_one(&mut self, req: &TaskRequest) -> Result<(usize, u32), Failure> {
-        let all: Vec<usize> = (0..self.instances.len()).collect();
-        let fitting: Vec<usize> = all
-            .iter()
-            .copied()
-            .filter(|&i| self.check(i, req).is_ok())
-            .collect();
-        if fitting.is_empty() {
-            return Err(self.explain(req, &all));
+        let picked = if self.use_index {
+            self.pick_by_index(req)
+        } else {
+            None
+        };
+        let chosen = picked.unwrap_or_else(|| {
+            let fitting: Vec<usize> = (0..self.instances.len())
+                .filter(|&i| self.check(i, req).is_ok())
+                .collect();
+            (!fitting.is_empty()).then(|| self.choose(req, &fitting))
+        });
+        match chosen {
+            Some(idx) => {
+                let id = self.start(idx, req, false);
+                Ok((idx, id))
+            }
+            None => {
+                let all: Vec<usize> = (0..self.instances.len()).collect();
+                Err(self.explain(req, &all))
+            }
         }
-        let idx = self.choose(req, &fitting);
-        let id = self.start(idx, req, false);
-        Ok((idx, id))
+    }
+
+    /// The index's answer for a request (see [`crate::candidates`]), or None
+    /// when its strategies need a scan.
+    fn pick_by_index(&mut self, req: &TaskRequest) -> Option<Option<usize>> {
+        let group = self.group_id_or_new(&req.group);
+        let mut index = std::mem::take(&mut self.index);
+        let picked = {
+            let this = &*self;
+            let instance = |i: usize| &this.instances[i].instance;
+            let count_of = |i: usize, g: Group| this.instances[i].count(Some(g));
+            let value = |inst: &ContainerInstance, field: &str| {
+                spread_value(inst, field).map(str::to_string)
+            };
+            let fits = |i: usize| this.check_in_group(i, req, Some(group)).is_ok();
+            let choose = |tied: &[usize]| this.choose(req, tied);
+            index.pick(
+                &req.strategies,
+                group,
+                (req.requirements.cpu, req.requirements.memory),
+                &instance,
+                this.instances.len(),
+                &count_of,
+                &value,
+                &fits,
+                &choose,
+            )
+        };
+        self.index = index;
+        picked
+    }
+
+    fn slot(&self, idx: usize, group: Group) -> Slot {
+        let inst = &self.instances[idx];
+        Slot {
+            remaining_memory: inst.remaining_memory,
+            remaining_cpu: inst.remaining_cpu,
+            count: inst.count(Some(group)),
+        }
+    }
+
+    fn slot_changing(&mut self, idx: usize, group: Group) {
+        let before = self.slot(idx, group);
+        self.index.remove(idx, &before, group);
+    }
+
+    fn slot_changed(&mut self, idx: usize, group: Group, delta: i64) {
+        let after = self.slot(idx, group);
+        self.index.insert(idx, &after, group, delta);
     }
 
     /// Starts a task on an instance already checked to fit; returns its id.
     fn start(&mut self, idx: usize, req: &TaskRequest, pinned: bool) -> u32 {
         let id = self.next_task_id;
         self.next_task_id += 1;
+        let group = self.group_id_or_new(&req.group);
+        self.slot_changing(idx, group);
         let (lo, hi) = self.dynamic_range;
         let inst = &mut self.instances[idx];
         inst.remaining_cpu -= req.requirements.cpu;
@@ -612,7 +775,9 @@ impl ClusterState {
         // Static ports first, so a dynamic scan never takes one the task itself needs.
         for p in &req.requirements.ports {
             if let Some(hp) = p.host_port {
-                inst.used_mut(p.protocol).insert(hp);
+                if inst.used_mut(p.protocol).insert(hp) && (lo..=hi).contains(&hp) {
+                    inst.dynamic_used[p.protocol as usize] += 1;
+                }
                 inst.reserved_count += 1;
             }
         }
@@ -630,6 +795,7 @@ impl ClusterState {
                         .find(|c| !used.contains(c))
                         .expect("check_resources counted a free dynamic port");
                     inst.used_mut(p.protocol).insert(port);
+                    inst.dynamic_used[slot] += 1;
                     inst.last_dynamic[slot] = Some(port);
                     (port, true)
                 }
@@ -642,7 +808,10 @@ impl ClusterState {
                 dynamic,
             });
         }
-        *inst.group_counts.entry(req.owner.group()).or_default() += 1;
+        if inst.group_counts.len() <= group {
+            inst.group_counts.resize(group + 1, 0);
+        }
+        inst.group_counts[group] += 1;
         inst.tasks.push(PlacedTask {
             id,
             owner: req.owner.clone(),
@@ -653,6 +822,7 @@ impl ClusterState {
             eni: req.requirements.eni,
             pinned,
         });
+        self.slot_changed(idx, group, 1);
         id
     }
 
@@ -675,10 +845,24 @@ impl ClusterState {
 
     /// Stops a task and frees everything it held. Returns it, if it existed.
     pub fn stop(&mut self, task_id: u32) -> Option<(usize, PlacedTask)> {
-        for (idx, inst) in self.instances.iter_mut().enumerate() {
+        let (lo, hi) = self.dynamic_range;
+        let idx = self
+            .instances
+            .iter()
+            .position(|inst| inst.tasks.iter().any(|t| t.id == task_id))?;
+        let name = self.instances[idx]
+            .tasks
+            .iter()
+            .find(|t| t.id == task_id)
+            .map(|t| t.owner.group())?;
+        // A task's group was numbered when it started.
+        let group = self.group_id_or_new(&name);
+        self.slot_changing(idx, group);
+        {
+            let inst = &mut self.instances[idx];
             if let Some(pos) = inst.tasks.iter().position(|t| t.id == task_id) {
                 let task = inst.tasks.remove(pos);
-                if let Some(n) = inst.group_counts.get_mut(&task.owner.group()) {
+                if let Some(n) = inst.group_counts.get_mut(group) {
                     *n -= 1;
                 }
                 inst.remaining_cpu += task.cpu;
@@ -687,11 +871,16 @@ impl ClusterState {
                     inst.enis_used -= 1;
                 }
                 for hp in &task.host_ports {
-                    inst.used_mut(hp.protocol).remove(&hp.host_port);
+                    if inst.used_mut(hp.protocol).remove(&hp.host_port)
+                        && (lo..=hi).contains(&hp.host_port)
+                    {
+                        inst.dynamic_used[hp.protocol as usize] -= 1;
+                    }
                     if !hp.dynamic {
                         inst.reserved_count -= 1;
                     }
                 }
+                self.slot_changed(idx, group, -1);
                 return Some((idx, task));
             }
         }
@@ -770,10 +959,40 @@ fn record(
     });
 }
 
+/// Places `count` tasks of one request. A failure changes nothing, so every
+/// later task of the same request would fail the same way: they are recorded
+/// with it rather than tried again.
+fn place_count(
+    state: &mut ClusterState,
+    unplaced: &mut Vec<Unplaced>,
+    req: &TaskRequest,
+    count: u32,
+) {
+    for placed in 0..count {
+        if let Err(f) = state.place_one(req) {
+            record(unplaced, &req.owner, f, None);
+            if let Some(last) = unplaced.last_mut() {
+                last.count += count - placed - 1;
+            }
+            return;
+        }
+    }
+}
+
 /// Places a whole plan: pins first (in plan order), then each service's
 /// remaining desired tasks in plan order, then standalone tasks.
 pub fn place(plan: &Plan) -> Placement {
-    let mut state = ClusterState::new(plan);
+    place_from(plan, ClusterState::new(plan))
+}
+
+/// [`place`] without the index: every task looks at every instance, as the
+/// rules are written. Tests hold the index to this.
+#[doc(hidden)]
+pub fn place_by_scan(plan: &Plan) -> Placement {
+    place_from(plan, ClusterState::new(plan).scanning())
+}
+
+fn place_from(plan: &Plan, mut state: ClusterState) -> Placement {
     let mut unplaced = Vec::new();
     let mut pinned: BTreeMap<&str, u32> = BTreeMap::new();
 
@@ -803,11 +1022,12 @@ pub fn place(plan: &Plan) -> Placement {
             continue;
         };
         let already = pinned.get(svc.service_name.as_str()).copied().unwrap_or(0);
-        for _ in already..svc.desired_count {
-            if let Err(f) = state.place_one(&req) {
-                record(&mut unplaced, &req.owner, f, None);
-            }
-        }
+        place_count(
+            &mut state,
+            &mut unplaced,
+            &req,
+            svc.desired_count.saturating_sub(already),
+        );
     }
 
     for run in &plan.tasks {
@@ -820,11 +1040,7 @@ pub fn place(plan: &Plan) -> Placement {
             &run.placement_constraints,
             &run.placement_strategy,
         );
-        for _ in 0..run.count {
-            if let Err(f) = state.place_one(&req) {
-                record(&mut unplaced, &req.owner, f, None);
-            }
-        }
+        place_count(&mut state, &mut unplaced, &req, run.count);
     }
     Placement { state, unplaced }
 }

@@ -67,6 +67,11 @@ fn strategy() -> impl Strategy<Value = Value> {
         json!([{"type": "spread", "field": "instanceId"}]),
         json!([{"type": "spread", "field": "attribute:ecs.availability-zone"}, {"type": "binpack", "field": "memory"}]),
         json!([{"type": "random"}]),
+        // Chains whose first key ties: the rest of the chain decides.
+        json!([{"type": "binpack", "field": "memory"}, {"type": "spread", "field": "instanceId"}]),
+        json!([{"type": "spread", "field": "instanceId"}, {"type": "binpack", "field": "cpu"}]),
+        json!([{"type": "spread", "field": "attribute:ecs.availability-zone"}, {"type": "spread", "field": "instanceId"}, {"type": "binpack", "field": "memory"}]),
+        json!([{"type": "spread", "field": "attribute:ecs.instance-type"}]),
     ])
 }
 
@@ -124,6 +129,17 @@ proptest! {
         let placement = place(&plan);
         let violations = check_placement(&plan, &placement);
         prop_assert!(violations.is_empty(), "{:?}", violations);
+    }
+
+    /// The index (issue 8) only finds the scheduler's instance sooner: the
+    /// same plan placed by scanning every instance gives the same answer.
+    #[test]
+    fn the_index_picks_what_a_scan_of_every_instance_picks(plan in arb_plan()) {
+        let indexed = place(&plan);
+        prop_assert!(indexed.state.index_agrees());
+        let a = berth_core::report::place_report(&plan, &indexed);
+        let b = berth_core::report::place_report(&plan, &berth_core::placement::place_by_scan(&plan));
+        prop_assert_eq!(a, b);
     }
 
     #[test]
@@ -213,6 +229,7 @@ proptest! {
         for (i, step) in d.steps.iter().enumerate() {
             let v = berth_core::checker::check_state(&d.plan, &step.state);
             prop_assert!(v.is_empty(), "step {} {}: {:?}", i, step.action, v);
+            prop_assert!(step.state.index_agrees(), "step {} {}: the index is stale", i, step.action);
             let healthy = step.old.healthy + step.new.healthy;
             prop_assert!(healthy >= d.min_healthy.min(start_healthy), "step {} {}: {} healthy < {}", i, step.action, healthy, d.min_healthy);
             let active = step.old.running + step.old.pending + step.new.running + step.new.pending;
