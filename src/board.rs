@@ -1,5 +1,9 @@
 //! The board: instance groups and their container instances, each with its
 //! memory bar, CPU bar, port map and tasks. Drop targets for drags.
+//!
+//! Groups are keyed by what their header shows and instances by the core's
+//! `content_hash`, so a change redraws only the cards whose picture changed
+//! (issue 8: one drag on 500 instances must not rebuild 500 cards).
 
 use berth_core::view::{Board as BoardView, GroupView, InstanceView, PortKind};
 use leptos::ev::DragEvent;
@@ -38,41 +42,93 @@ pub fn start_drag(ev: &DragEvent, payload: &Payload) {
     }
 }
 
-/// Whether this target is the keyboard drag's current one.
-fn is_kbd_target(board: &BoardView, picked: &Option<Payload>, index: usize, me: &Target) -> bool {
-    match picked {
-        Some(p) => targets(board, matches!(p, Payload::Task { .. })).get(index) == Some(me),
-        None => false,
+/// A closure telling whether `me` is the keyboard drag's current target. It
+/// reads the board only while something is picked up, so ordinary changes
+/// do not wake every card.
+fn kbd_target(vm: Memo<BoardView>, me: Target) -> impl Fn() -> bool + Send + Sync + 'static {
+    let store = use_store();
+    move || {
+        store.picked.with(|picked| match picked {
+            Some(p) => {
+                let index = store.target.get();
+                vm.with(|b| targets(b, matches!(p, Payload::Task { .. })).get(index) == Some(&me))
+            }
+            None => false,
+        })
     }
+}
+
+/// What a group's header shows: its key on the board.
+type GroupHead = (String, String, u32, u32, u32, u32, bool);
+
+fn group_head(g: &GroupView) -> GroupHead {
+    (
+        g.name.clone(),
+        g.instance_type.clone(),
+        g.count,
+        g.vcpu,
+        g.cpu_units,
+        g.registered_memory,
+        g.memory_estimated,
+    )
 }
 
 #[component]
 pub fn Board() -> impl IntoView {
     let vm = expect_context::<Memo<BoardView>>();
+    let heads = move || vm.with(|b| b.groups.iter().map(group_head).collect::<Vec<_>>());
     view! {
         <section class="board" aria-label="Cluster board">
-            {move || {
-                let b = vm.get();
-                if b.groups.is_empty() {
-                    view! { <p class="empty">"No instance groups yet. Add one from the catalogue on the left."</p> }.into_any()
-                } else {
-                    b.groups.into_iter().map(|g| view! { <GroupSection group=g/> }).collect_view().into_any()
-                }
-            }}
+            <Show when=move || vm.with(|b| b.groups.is_empty())>
+                <p class="empty">"No instance groups yet. Add one from the catalogue on the left."</p>
+            </Show>
+            <For each=heads key=|head| head.clone() let:head>
+                <GroupSection head=head/>
+            </For>
         </section>
     }
 }
 
 #[component]
-fn GroupSection(group: GroupView) -> impl IntoView {
+fn GroupSection(head: GroupHead) -> impl IntoView {
     let store = use_store();
     let vm = expect_context::<Memo<BoardView>>();
-    let me = Target::Group(group.name.clone());
+    let (name, instance_type, count, vcpu, cpu_units, registered_memory, memory_estimated) = head;
+    let me = Target::Group(name.clone());
     let me_drop = me.clone();
     let over = RwSignal::new(false);
-    let kbd = {
-        let me = me.clone();
-        move || is_kbd_target(&vm.get(), &store.picked.get(), store.target.get(), &me)
+    let kbd = kbd_target(vm, me.clone());
+    // (instance id, content hash) of this group's instances; a card is
+    // rebuilt only when its pair changes.
+    let cards = {
+        let name = name.clone();
+        move || {
+            vm.with(|b| {
+                b.groups
+                    .iter()
+                    .find(|g| g.name == name)
+                    .map(|g| {
+                        g.instances
+                            .iter()
+                            .map(|i| (i.id.clone(), i.content_hash()))
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default()
+            })
+        }
+    };
+    let card = {
+        let name = name.clone();
+        move |(id, _): (String, u64)| {
+            let inst = vm.with_untracked(|b| {
+                b.groups
+                    .iter()
+                    .find(|g| g.name == name)
+                    .and_then(|g| g.instances.iter().find(|i| i.id == id))
+                    .cloned()
+            });
+            inst.map(|i| view! { <InstanceCard inst=i/> })
+        }
     };
     view! {
         <section
@@ -80,7 +136,7 @@ fn GroupSection(group: GroupView) -> impl IntoView {
             class:drag-over=move || over.get()
             class:kbd-target=kbd
             data-testid="group"
-            data-group=group.name.clone()
+            data-group=name.clone()
             on:dragover=move |ev: DragEvent| { ev.prevent_default(); over.set(true); }
             on:dragleave=move |_| over.set(false)
             on:drop=move |ev: DragEvent| {
@@ -90,13 +146,13 @@ fn GroupSection(group: GroupView) -> impl IntoView {
             }
         >
             <header class="group-head">
-                <h2>{group.name.clone()}</h2>
-                <span class="pill mono">{format!("{} × {}", group.count, group.instance_type)}</span>
-                <span class="muted">{format!("{} vCPU · {} CPU units · {} registered{}", group.vcpu, group.cpu_units, mib(group.registered_memory as u64), if group.memory_estimated { " (estimated)" } else { "" })}</span>
+                <h2>{name.clone()}</h2>
+                <span class="pill mono">{format!("{count} × {instance_type}")}</span>
+                <span class="muted">{format!("{vcpu} vCPU · {cpu_units} CPU units · {} registered{}", mib(registered_memory as u64), if memory_estimated { " (estimated)" } else { "" })}</span>
                 <span class="drop-hint">"Drop a service here to add a task"</span>
             </header>
             <div class="instances">
-                {group.instances.into_iter().map(|i| view! { <InstanceCard inst=i/> }).collect_view()}
+                <For each=cards key=|pair| pair.clone() children=card/>
             </div>
         </section>
     }
@@ -110,10 +166,7 @@ fn InstanceCard(inst: InstanceView) -> impl IntoView {
     let me_drop = me.clone();
     let id = inst.id.clone();
     let over = RwSignal::new(false);
-    let kbd = {
-        let me = me.clone();
-        move || is_kbd_target(&vm.get(), &store.picked.get(), store.target.get(), &me)
-    };
+    let kbd = kbd_target(vm, me.clone());
     let notice = {
         let id = id.clone();
         move || {

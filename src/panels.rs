@@ -5,7 +5,7 @@
 use berth_core::edit::{service_form, Edit, ServiceForm};
 use berth_core::jvm::Severity;
 use berth_core::model::NetworkMode;
-use berth_core::view::{catalogue_rows, families, Board as BoardView};
+use berth_core::view::{catalogue_rows, families, Board as BoardView, GroupView};
 use leptos::ev::DragEvent;
 use leptos::prelude::*;
 
@@ -19,7 +19,7 @@ pub fn TotalsBar() -> impl IntoView {
     view! {
         <dl class="totals" data-testid="totals">
             {move || {
-                let t = vm.get().totals;
+                let t = vm.with(|b| b.totals.clone());
                 view! {
                     <div><dt>"instances"</dt><dd>{t.instances}</dd></div>
                     <div><dt>"CPU units"</dt><dd>{format!("{} / {}", t.cpu_reserved, t.cpu_units)}</dd></div>
@@ -34,6 +34,23 @@ pub fn TotalsBar() -> impl IntoView {
     }
 }
 
+/// A group without its instances: all the group list needs, without cloning
+/// every instance on each change.
+fn header_only(g: &GroupView) -> GroupView {
+    GroupView {
+        name: g.name.clone(),
+        instance_type: g.instance_type.clone(),
+        count: g.count,
+        vcpu: g.vcpu,
+        cpu_units: g.cpu_units,
+        nominal_memory: g.nominal_memory,
+        registered_memory: g.registered_memory,
+        memory_estimated: g.memory_estimated,
+        monthly_cost: g.monthly_cost,
+        instances: Vec::new(),
+    }
+}
+
 #[component]
 pub fn ClusterPanel() -> impl IntoView {
     let store = use_store();
@@ -43,7 +60,7 @@ pub fn ClusterPanel() -> impl IntoView {
         <section class="panel" aria-labelledby="cluster-h">
             <h2 id="cluster-h">"Instance groups"</h2>
             <ul class="group-rows">
-                {move || vm.get().groups.into_iter().map(|g| {
+                {move || vm.with(|b| b.groups.iter().map(header_only).collect::<Vec<_>>()).into_iter().map(|g| {
                     let name = g.name.clone();
                     let name_count = g.name.clone();
                     let name_remove = g.name.clone();
@@ -178,7 +195,7 @@ pub fn Palette() -> impl IntoView {
             </div>
             <p class="muted">"Drag a card onto an instance group or one instance — or focus it, press Enter, choose with the arrow keys, Enter again."</p>
             <ul class="palette">
-                {move || vm.get().services.into_iter().map(|s| {
+                {move || vm.with(|b| b.services.clone()).into_iter().map(|s| {
                     let payload = Payload::Service { service: s.name.clone() };
                     let p_key = payload.clone();
                     let (edit_name, dup_name, del_name) = (s.name.clone(), s.name.clone(), s.name.clone());
@@ -306,9 +323,9 @@ pub fn Tray() -> impl IntoView {
     let vm = expect_context::<Memo<BoardView>>();
     view! {
         <section class="panel tray" aria-labelledby="tray-h" data-testid="tray">
-            <h2 id="tray-h">{move || format!("Waiting to be placed · {}", vm.get().totals.unplaced_tasks)}</h2>
+            <h2 id="tray-h">{move || format!("Waiting to be placed · {}", vm.with(|b| b.totals.unplaced_tasks))}</h2>
             {move || {
-                let list = vm.get().unplaced;
+                let list = vm.with(|b| b.unplaced.clone());
                 if list.is_empty() {
                     view! { <p class="muted">"Every task has a place."</p> }.into_any()
                 } else {
@@ -337,7 +354,7 @@ pub fn Insights() -> impl IntoView {
             <section class="panel" aria-labelledby="jvm-h">
                 <h2 id="jvm-h">"JVM memory"</h2>
                 <p class="muted">"A heuristic (§7.5): heap, metaspace and the rest against the container's hard limit."</p>
-                {move || vm.get().jvm.into_iter().map(|j| {
+                {move || vm.with(|b| b.jvm.clone()).into_iter().map(|j| {
                     let limit = j.hard_limit.map(|l| l as f64).unwrap_or(j.required);
                     let scale = j.required.max(limit).max(1.0);
                     let sev = match j.severity { Severity::Red => "red", Severity::Amber => "amber", Severity::Ok => "ok" };
@@ -371,7 +388,7 @@ pub fn Insights() -> impl IntoView {
             </section>
             <section class="panel" aria-labelledby="lb-h">
                 <h2 id="lb-h">"Load-balancer targets"</h2>
-                {move || vm.get().targets.into_iter().map(|t| view! {
+                {move || vm.with(|b| b.targets.clone()).into_iter().map(|t| view! {
                     <div class="targets" data-testid="targets">
                         <strong>{t.service.clone()}</strong>
                         <span class="muted">{format!(" HTTP:80/* → container port {}", t.container_port)}</span>
@@ -382,8 +399,7 @@ pub fn Insights() -> impl IntoView {
             <section class="panel chart" aria-labelledby="chart-h">
                 <h2 id="chart-h">"Use by service"</h2>
                 <div class="svg" data-testid="usage-chart" inner_html=move || {
-                    let b = vm.get();
-                    crate::charts::usage_svg(&b.usage, b.totals.memory_registered, b.totals.cpu_units)
+                    vm.with(|b| crate::charts::usage_svg(&b.usage, b.totals.memory_registered, b.totals.cpu_units))
                 }></div>
             </section>
         </div>

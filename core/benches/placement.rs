@@ -2,7 +2,8 @@
 //! Plans are generated here, deterministically, so every run measures the same work.
 
 use berth_core::deploy::{deploy, Change, DeployOptions};
-use berth_core::{load_plan, place, Plan};
+use berth_core::placement::place_uncached;
+use berth_core::{load_plan, Plan};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use serde_json::json;
 
@@ -54,7 +55,7 @@ fn placement(c: &mut Criterion) {
             let p = plan(instances, tasks, strategy, ports);
             group.throughput(Throughput::Elements(tasks as u64));
             group.bench_with_input(BenchmarkId::new(name, tasks), &p, |b, p| {
-                b.iter(|| place(p))
+                b.iter(|| place_uncached(p))
             });
         }
     }

@@ -102,6 +102,65 @@ pub struct InstanceView {
     pub tasks: Vec<TaskChip>,
 }
 
+impl InstanceView {
+    /// A hash of everything the board draws for this instance (task ids left
+    /// out: they renumber on every re-plan without changing the picture). The
+    /// shell keys its instance cards by it, so a change redraws only the
+    /// cards whose picture changed.
+    pub fn content_hash(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        (
+            &self.id,
+            &self.group,
+            &self.instance_type,
+            &self.availability_zone,
+            &self.address,
+        )
+            .hash(&mut h);
+        (
+            self.nominal_memory,
+            self.system_memory,
+            self.registered_memory,
+            self.memory_estimated,
+            self.free_memory,
+            self.hard_limit_total,
+            self.overcommitted,
+            self.registered_cpu,
+            self.free_cpu,
+            self.enis_used,
+            self.eni_capacity,
+        )
+            .hash(&mut h);
+        for m in &self.memory {
+            (
+                &m.label,
+                m.colour,
+                m.reservation,
+                m.hard_limit,
+                m.pinned,
+                &m.phase,
+            )
+                .hash(&mut h);
+        }
+        self.cpu.hash(&mut h);
+        for p in &self.ports {
+            (
+                p.host_port,
+                p.protocol,
+                p.kind as u8,
+                &p.owner,
+                p.container_port,
+            )
+                .hash(&mut h);
+        }
+        for t in &self.tasks {
+            (&t.label, &t.service, t.colour, t.pinned, &t.phase).hash(&mut h);
+        }
+        h.finish()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupView {

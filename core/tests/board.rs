@@ -367,3 +367,44 @@ fn the_view_model_has_bars_targets_jvm_and_the_catalogue() {
             && !arm.is_empty()
     );
 }
+
+/// The shell redraws an instance card only when its content hash changes:
+/// a drop changes the hash of the instance that takes the task and of no
+/// other, even though task ids renumber.
+#[test]
+fn content_hash_changes_only_for_the_instance_that_changed() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../public/examples/microtrader.json"
+    ))
+    .unwrap();
+    let plan = load_plan(&text).unwrap();
+    let hashes = |p: &Plan| -> Vec<(String, u64)> {
+        board(p)
+            .groups
+            .iter()
+            .flat_map(|g| &g.instances)
+            .map(|i| (i.id.clone(), i.content_hash()))
+            .collect()
+    };
+    let before = hashes(&plan);
+    let first = plan.services[0].service_name.clone();
+    let group = plan.cluster.instance_groups[0].name.clone();
+    let next = apply(
+        &plan,
+        &Edit::DropOnGroup {
+            service: first,
+            group,
+        },
+    )
+    .unwrap();
+    let after = hashes(&next);
+    let changed: Vec<&String> = before
+        .iter()
+        .zip(&after)
+        .filter(|(a, b)| a.1 != b.1)
+        .map(|(a, _)| &a.0)
+        .collect();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert_eq!(hashes(&plan), before, "the same plan hashes the same");
+}

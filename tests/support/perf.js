@@ -1,0 +1,78 @@
+// Browser measurements for issue 8, shared by the e2e budget test and
+// `make bench`: a large plan, drag → re-plan → re-render timing, first load.
+
+/** 500 m5.xlarge instances in 5 groups and 2,000 tasks of 20 services. */
+export function largePlan() {
+  const zones = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
+  const groups = Array.from({ length: 5 }, (_, g) => ({
+    name: `g${g}`, instanceType: 'm5.xlarge', count: 100, availabilityZones: zones,
+  }));
+  const taskDefinitions = [];
+  const services = [];
+  for (let s = 0; s < 20; s++) {
+    const ports = s % 4 === 0 ? [{ containerPort: 8080, hostPort: 0 }] : [];
+    taskDefinitions.push({ family: `svc${s}`, containerDefinitions: [
+      { name: 'app', image: `example/svc${s}:1`, cpu: 64, memoryReservation: 256, memory: 512, portMappings: ports }] });
+    services.push({ serviceName: `svc${s}`, taskDefinition: `svc${s}`, desiredCount: 100 });
+  }
+  return { berthVersion: 1, name: 'large', cluster: { clusterName: 'large', instanceGroups: groups },
+    taskDefinitions, services };
+}
+
+/** Opens the page with `plan` as the saved plan. */
+export async function openWithPlan(browser, url, plan) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript((text) => {
+    if (!sessionStorage.getItem('seeded')) {
+      localStorage.setItem('berth.plan.v1', text);
+      sessionStorage.setItem('seeded', '1');
+    }
+  }, JSON.stringify(plan));
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.locator('[data-testid="instance"]').first().waitFor({ timeout: 60000 });
+  return { context, page };
+}
+
+/**
+ * Drops a service on a group `runs` times, timing each from the drop event to
+ * the moment the page's work is done (a macrotask after Leptos's effects),
+ * with performance.now() inside the page. Returns the times in ms.
+ */
+export async function timeDrags(page, runs, groupName = 'g0') {
+  return page.evaluate(async ({ runs, groupName }) => {
+    const settle = () => new Promise((r) => { const c = new MessageChannel(); c.port1.onmessage = () => r(); c.port2.postMessage(0); });
+    const chips = () => document.querySelectorAll('[data-testid="task-chip"]').length;
+    const times = [];
+    for (let i = 0; i < runs; i++) {
+      const group = document.querySelector(`[data-testid="group"][data-group="${groupName}"]`);
+      const before = chips();
+      const dt = new DataTransfer();
+      dt.setData('text/plain', JSON.stringify({ kind: 'service', service: `svc${i % 20}` }));
+      const t0 = performance.now();
+      group.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      await settle();
+      const t1 = performance.now();
+      if (chips() !== before + 1) throw new Error(`drop ${i} did not add a task (${before} → ${chips()})`);
+      times.push(t1 - t0);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    return times;
+  }, { runs, groupName });
+}
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Navigation start → the example board drawn and its tasks listed, in ms. */
+export async function timeFirstLoad(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.locator('[data-testid="task-chip"]').first().waitFor();
+  const ms = await page.evaluate(() => performance.now());
+  await context.close();
+  return ms;
+}
