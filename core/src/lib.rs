@@ -24,6 +24,7 @@ pub mod placement;
 pub mod report;
 pub mod requirements;
 pub mod share;
+pub mod synthetic;
 pub mod units;
 pub mod validate;
 pub mod view;

@@ -1,0 +1,31 @@
+//! Native side of the wasm/native comparison: prints, as JSON, the median
+//! milliseconds of `RUNS` placements of each case in `berth_bench::CASES`.
+
+use std::time::Instant;
+
+const RUNS: usize = 9;
+
+fn main() {
+    let mut out = Vec::new();
+    for &(instances, tasks, workload) in berth_bench::CASES {
+        berth_bench::prepare(instances, tasks, workload);
+        assert_eq!(
+            berth_bench::place_prepared(),
+            tasks,
+            "warm-up places every task"
+        );
+        let mut times: Vec<f64> = (0..RUNS)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(berth_bench::place_prepared());
+                t.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        out.push(format!(
+            "{{\"case\": \"{workload}/{tasks}\", \"instances\": {instances}, \"medianMs\": {:.2}}}",
+            times[RUNS / 2]
+        ));
+    }
+    println!("[{}]", out.join(", "));
+}
