@@ -1,11 +1,20 @@
 //! Native side of the wasm/native comparison: prints, as JSON, the median
 //! milliseconds of `RUNS` placements of each case in `berth_bench::CASES`.
+//! `--cases` prints the cases themselves, for the wasm side to run.
 
 use std::time::Instant;
 
 const RUNS: usize = 9;
 
 fn main() {
+    if std::env::args().any(|a| a == "--cases") {
+        let cases: Vec<String> = berth_bench::CASES
+            .iter()
+            .map(|(i, t, w)| format!("[{i}, {t}, \"{w}\"]"))
+            .collect();
+        println!("[{}]", cases.join(", "));
+        return;
+    }
     let mut out = Vec::new();
     for &(instances, tasks, workload) in berth_bench::CASES {
         berth_bench::prepare(instances, tasks, workload);

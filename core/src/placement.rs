@@ -77,6 +77,44 @@ pub struct PlacedTask {
     pub pinned: bool,
 }
 
+/// Host ports in use on one instance for one protocol: a sorted list, which
+/// for the tens of ports an instance holds is faster than a tree, in wasm
+/// above all (issue 8).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct PortSet(Vec<u16>);
+
+impl PortSet {
+    fn from_sorted(ports: &BTreeSet<u16>) -> PortSet {
+        PortSet(ports.iter().copied().collect())
+    }
+
+    fn contains(&self, port: u16) -> bool {
+        self.0.binary_search(&port).is_ok()
+    }
+
+    /// True if the port was not in use.
+    fn insert(&mut self, port: u16) -> bool {
+        match self.0.binary_search(&port) {
+            Ok(_) => false,
+            Err(at) => {
+                self.0.insert(at, port);
+                true
+            }
+        }
+    }
+
+    /// True if the port was in use.
+    fn remove(&mut self, port: u16) -> bool {
+        match self.0.binary_search(&port) {
+            Ok(at) => {
+                self.0.remove(at);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
 /// One container instance and what is running on it.
 #[derive(Debug, Clone)]
 pub struct InstanceState {
@@ -86,8 +124,8 @@ pub struct InstanceState {
     pub remaining_memory: u32,
     pub enis_used: u32,
     /// Host ports in use (agent-reserved, static and dynamic), per protocol.
-    used_tcp: BTreeSet<u16>,
-    used_udp: BTreeSet<u16>,
+    used_tcp: PortSet,
+    used_udp: PortSet,
     /// Reserved (non-dynamic) ports, which count toward the limit of 100.
     reserved_count: usize,
     /// §3.3: the agent scans from the last assigned port + 1.
@@ -117,14 +155,14 @@ impl PartialEq for InstanceState {
 }
 
 impl InstanceState {
-    fn used(&self, protocol: Protocol) -> &BTreeSet<u16> {
+    fn used(&self, protocol: Protocol) -> &PortSet {
         match protocol {
             Protocol::Tcp => &self.used_tcp,
             Protocol::Udp => &self.used_udp,
         }
     }
 
-    fn used_mut(&mut self, protocol: Protocol) -> &mut BTreeSet<u16> {
+    fn used_mut(&mut self, protocol: Protocol) -> &mut PortSet {
         match protocol {
             Protocol::Tcp => &mut self.used_tcp,
             Protocol::Udp => &mut self.used_udp,
@@ -141,7 +179,7 @@ impl InstanceState {
 
     /// Whether a host port is in use for a protocol (reserved, static or dynamic).
     pub fn port_in_use(&self, protocol: Protocol, port: u16) -> bool {
-        self.used(protocol).contains(&port)
+        self.used(protocol).contains(port)
     }
 }
 
@@ -410,8 +448,8 @@ impl ClusterState {
                 remaining_memory: instance.registered_memory,
                 enis_used: 0,
                 reserved_count: reserved_tcp.len() + reserved_udp.len(),
-                used_tcp: reserved_tcp.clone(),
-                used_udp: reserved_udp.clone(),
+                used_tcp: PortSet::from_sorted(&reserved_tcp),
+                used_udp: PortSet::from_sorted(&reserved_udp),
                 last_dynamic: [None, None],
                 group_counts: Vec::new(),
                 dynamic_used,
@@ -792,7 +830,7 @@ impl ClusterState {
                     let used = inst.used(p.protocol);
                     let port = (start..=hi)
                         .chain(lo..start)
-                        .find(|c| !used.contains(c))
+                        .find(|&c| !used.contains(c))
                         .expect("check_resources counted a free dynamic port");
                     inst.used_mut(p.protocol).insert(port);
                     inst.dynamic_used[slot] += 1;
@@ -871,7 +909,7 @@ impl ClusterState {
                     inst.enis_used -= 1;
                 }
                 for hp in &task.host_ports {
-                    if inst.used_mut(hp.protocol).remove(&hp.host_port)
+                    if inst.used_mut(hp.protocol).remove(hp.host_port)
                         && (lo..=hi).contains(&hp.host_port)
                     {
                         inst.dynamic_used[hp.protocol as usize] -= 1;
