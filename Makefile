@@ -8,7 +8,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(or $(CARGO_HOME),$(HOME)/.cargo)/bi
 export PROPTEST_CASES ?= 10000
 export PROPTEST_RNG_SEED ?= 20261126
 
-.PHONY: setup serve test lint unit cfn web e2e
+.PHONY: setup serve test lint unit cfn fuzz fuzz-smoke web e2e bench
 
 setup:
 	@scripts/setup.sh
@@ -16,11 +16,12 @@ setup:
 serve: setup
 	trunk serve --release --offline --no-autoreload
 
-test: setup lint unit cfn web e2e
+test: setup lint unit cfn fuzz-smoke web e2e
 	@echo "make test: all checks passed"
 
 lint:
 	cargo fmt --all --check
+	cargo fmt --manifest-path fuzz/Cargo.toml --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	cargo clippy -p berth --target wasm32-unknown-unknown --quiet -- -D warnings
 
@@ -30,9 +31,22 @@ unit:
 cfn:
 	.venv/bin/python -m unittest discover --start-directory tests/cfn --pattern 'test_*.py'
 
+# Every cargo-fuzz target for FUZZ_SECONDS each (make fuzz FUZZ_SECONDS=3600
+# for a long hunt); make test runs the 20-second smoke run.
+FUZZ_SECONDS ?= 300
+fuzz: setup
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+fuzz-smoke:
+	scripts/fuzz.sh 20
+
 web:
 	trunk build --release --offline
 	@scripts/bundle-size.sh
 
 e2e:
 	node --test tests/
+
+# Every figure of issue 8 in one table (about 5 minutes); see README.
+bench: setup
+	scripts/bench.sh

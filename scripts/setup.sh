@@ -22,6 +22,18 @@ for component in rustfmt clippy; do
   fi
 done
 
+# Fuzzing: cargo-fuzz needs a nightly toolchain (sanitizers, coverage
+# instrumentation); the machine image has one, else rustup adds a minimal one.
+CARGO_FUZZ_VERSION=0.13.2
+if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+  step "nightly toolchain (for cargo-fuzz)"
+  timeout 600 rustup toolchain install nightly --profile minimal
+fi
+if [ "$(cargo-fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
+  step "cargo-fuzz $CARGO_FUZZ_VERSION"
+  cargo install --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION"
+fi
+
 # Trunk, pinned.
 if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; then
   step "trunk $TRUNK_VERSION (about 10 minutes on 2 cores)"

@@ -1,0 +1,16 @@
+//! A CloudFormation template (JSON or YAML) imported as a plan: never a panic,
+//! and what imports is a plan Berth can validate and export again.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(imported) = berth_core::import::import(text, &[]) else {
+        return;
+    };
+    let _ = berth_core::validate::validate(&imported.plan);
+    let template = berth_core::cfn::template::template(&imported.plan);
+    let _ = berth_core::cfn::yaml::to_yaml(&template);
+});
