@@ -1,0 +1,50 @@
+// Prints `make bench`'s table from the files scripts/bench.sh wrote.
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+
+const dir = process.argv[2];
+const budgets = Object.fromEntries(readFileSync('budgets.txt', 'utf8').split('\n')
+  .filter((l) => l.trim() && !l.startsWith('#')).map((l) => l.trim().split(/\s+/)).map(([k, v]) => [k, Number(v)]));
+const rows = [];
+const row = (what, figure, budget, ok) => rows.push([what, figure, budget ?? '', ok === undefined ? '' : (ok ? 'yes' : 'NO')]);
+const ms = (x) => `${x < 10 ? x.toFixed(2) : x.toFixed(1)} ms`;
+
+// criterion: "test place/binpack/1000 ... bench:   501,340 ns/iter (+/- 1,234)"
+const criterion = new Map(readFileSync(`${dir}/criterion.txt`, 'utf8').split('\n').filter(Boolean).map((l) => {
+  const m = l.match(/^test (.+?) \.\.\. bench:\s+([\d,]+) ns\/iter/);
+  return [m[1], Number(m[2].replace(/,/g, '')) / 1e6];
+}));
+const sizes = [[50, 1000], [500, 10000], [5000, 100000]];
+for (const w of ['binpack', 'spread', 'ports']) {
+  for (const [inst, tasks] of sizes) {
+    const v = criterion.get(`place/${w}/${tasks}`);
+    const big = tasks === 100000;
+    row(`place ${tasks.toLocaleString('en')} tasks on ${inst.toLocaleString('en')} instances, ${w} (native)`, ms(v),
+      big ? `≤ ${budgets.place_100k_ms} ms` : undefined, big ? v <= budgets.place_100k_ms : undefined);
+  }
+  const growth = criterion.get(`place/${w}/100000`) / criterion.get(`place/${w}/1000`);
+  row(`  growth 1 k → 100 k tasks (×100 tasks, ×100 instances), ${w}`, `×${growth.toFixed(0)}`, '×100·log₂5000/log₂50 ≈ ×218 for tasks·log(instances)');
+}
+row('rolling deployment of a 1,000-task service (native)', ms(criterion.get('deploy/rolling 1000 tasks')));
+row('catalogue search (native)', ms(criterion.get('catalogue search')));
+
+const native = JSON.parse(readFileSync(`${dir}/native.json`, 'utf8'));
+const wasm = new Map(JSON.parse(readFileSync(`${dir}/wasm.json`, 'utf8')).map((r) => [r.case, r.medianMs]));
+for (const n of native) {
+  const w = wasm.get(n.case);
+  const ratio = w / n.medianMs;
+  row(`wasm in Chromium / native, place ${n.case} (release build both)`, `${ms(w)} / ${ms(n.medianMs)} = ×${ratio.toFixed(2)}`,
+    `≤ ×${budgets.wasm_native_ratio}`, ratio <= budgets.wasm_native_ratio);
+}
+
+const ui = JSON.parse(readFileSync(`${dir}/ui.json`, 'utf8'));
+row('drag → re-plan → re-render, 500 instances / 2,000 tasks (median of 20)', ms(ui.dragMedianMs), `≤ ${budgets.drag_ms} ms`, ui.dragMedianMs <= budgets.drag_ms);
+row('first load: navigation start → board with tasks (median of 5)', ms(ui.firstLoadMedianMs), `≤ ${budgets.first_load_ms} ms`, ui.firstLoadMedianMs <= budgets.first_load_ms);
+const bytes = Number(readFileSync('target/bundle-gzip-bytes', 'utf8'));
+row('release bundle, wasm + js, gzip -9', `${(bytes / 1000).toFixed(1)} KB`, `≤ ${budgets.bundle_gzip_bytes_budget / 1000} KB`, bytes <= budgets.bundle_gzip_bytes_budget);
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+console.log(`\nBerth benchmarks — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Chromium headless\n`);
+console.log('| measure | figure | budget | met |');
+console.log('|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.join(' | ')} |`);
