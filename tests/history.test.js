@@ -2,15 +2,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveDist, launchBrowser, watch } from './support/harness.js';
-import { BoardPage } from './pages/board.js';
+import { BoardPage, chipCount, waitChips } from './pages/board.js';
 
 let server;
 let browser;
 before(async () => { server = await serveDist(); browser = await launchBrowser(); });
 after(async () => { await browser?.close(); server?.stop(); });
 
-const chipCount = (page) => page.locator('[data-testid="task-chip"]').count();
-const waitChips = (page, n) => page.waitForFunction((k) => document.querySelectorAll('[data-testid="task-chip"]').length === k, n);
 
 test('a reload keeps the plan', async () => {
   const context = await browser.newContext();

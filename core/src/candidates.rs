@@ -273,7 +273,7 @@ impl Index {
 
 impl Index {
     /// Whether every order kept here matches the instances as they are now
-    /// (`count_of` and `value` read the ledger); for tests.
+    /// (`resources` and `count_of` read the ledger); for tests.
     pub fn agrees_with(
         &self,
         resources: &[(u32, u32)],

@@ -106,3 +106,9 @@ export class StepperPage {
   async forward() { await this.page.locator('[data-testid="step-forward"]').click(); }
   async last() { await this.page.locator('[data-testid="step-last"]').click(); }
 }
+
+/** Task chips on the whole board. */
+export const chipCount = (page) => page.locator('[data-testid="task-chip"]').count();
+
+/** Waits until the board shows exactly `n` task chips. */
+export const waitChips = (page, n) => page.waitForFunction((k) => document.querySelectorAll('[data-testid="task-chip"]').length === k, n);
