@@ -7,7 +7,7 @@
 //! balancer and keeps its CPU, memory and static ports until the deregistration
 //! delay and the stop timeout have passed (§5.8). The order inside one
 //! scheduler tick (start before stop) is not documented by AWS (§5.4
-//! [UNCONFIRMED]); Berth starts first, which reproduces every worked example.
+//! \[UNCONFIRMED\]); Berth starts first, which reproduces every worked example.
 
 use std::collections::BTreeMap;
 
