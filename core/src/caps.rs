@@ -6,11 +6,12 @@
 use crate::load::LoadError;
 use crate::model::Plan;
 
-/// ECS's quota of container instances registered to one cluster (Amazon ECS
-/// service quotas: "the maximum number of Amazon EC2 instances that you can
-/// register for each cluster is 5,000").
+/// ECS's quota of container instances per cluster (Amazon ECS service
+/// quotas: "Container instances per cluster", 5,000, not adjustable).
 pub const MAX_INSTANCES: u32 = 5_000;
-/// ECS's quota of tasks per service (its desiredCount), 5,000.
+/// ECS's quota of tasks per service, i.e. its desiredCount (Amazon ECS
+/// service quotas: "Tasks per service", 5,000 by default; adjustable, but a
+/// plan past it would need a quota increase first).
 pub const MAX_DESIRED_COUNT: u32 = 5_000;
 /// Berth's own cap on the tasks of one plan: the largest case it is measured
 /// on (100,000 tasks on 5,000 instances, issue 8's benches).
