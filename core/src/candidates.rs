@@ -55,8 +55,10 @@ pub(crate) type Group = usize;
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Index {
-    by_memory: BTreeSet<(u32, Idx)>,
-    by_cpu: BTreeSet<(u32, Idx)>,
+    /// (remaining memory, instance) and (remaining CPU, instance), built the
+    /// first time a binpack asks, so that spread-only plans do not keep them.
+    by_memory: Option<BTreeSet<(u32, Idx)>>,
+    by_cpu: Option<BTreeSet<(u32, Idx)>>,
     /// Per task group: (tasks of the group on the instance, instance), built
     /// the first time a request of that group asks for it.
     by_group_count: Vec<Option<BTreeSet<(u32, Idx)>>>,
@@ -76,15 +78,6 @@ pub(crate) struct Slot {
 }
 
 impl Index {
-    pub fn new(slots: impl Iterator<Item = (u32, u32)>) -> Index {
-        let mut index = Index::default();
-        for (i, (memory, cpu)) in slots.enumerate() {
-            index.by_memory.insert((memory, i as Idx));
-            index.by_cpu.insert((cpu, i as Idx));
-        }
-        index
-    }
-
     fn partition(&self, field: &str) -> Option<usize> {
         self.partitions.iter().position(|(f, _)| f == field)
     }
@@ -92,8 +85,12 @@ impl Index {
     /// Before an instance's resources or group counts change.
     pub fn remove(&mut self, idx: usize, before: &Slot, group: Group) {
         let i = idx as Idx;
-        self.by_memory.remove(&(before.remaining_memory, i));
-        self.by_cpu.remove(&(before.remaining_cpu, i));
+        if let Some(set) = &mut self.by_memory {
+            set.remove(&(before.remaining_memory, i));
+        }
+        if let Some(set) = &mut self.by_cpu {
+            set.remove(&(before.remaining_cpu, i));
+        }
         if let Some(Some(set)) = self.by_group_count.get_mut(group) {
             set.remove(&(before.count, i));
         }
@@ -102,8 +99,12 @@ impl Index {
     /// After the change; `delta` is +1 for a task started, -1 for one stopped.
     pub fn insert(&mut self, idx: usize, after: &Slot, group: Group, delta: i64) {
         let i = idx as Idx;
-        self.by_memory.insert((after.remaining_memory, i));
-        self.by_cpu.insert((after.remaining_cpu, i));
+        if let Some(set) = &mut self.by_memory {
+            set.insert((after.remaining_memory, i));
+        }
+        if let Some(set) = &mut self.by_cpu {
+            set.insert((after.remaining_cpu, i));
+        }
         if let Some(Some(set)) = self.by_group_count.get_mut(group) {
             set.insert((after.count, i));
         }
@@ -124,11 +125,18 @@ impl Index {
         group: Group,
         instances: &dyn Fn(usize) -> &'i ContainerInstance,
         n: usize,
+        resources: &dyn Fn(usize) -> (u32, u32),
         count_of: &dyn Fn(usize, Group) -> u32,
         value: &dyn Fn(&ContainerInstance, &str) -> Option<String>,
     ) {
         for s in strategies {
             match walk_of(s) {
+                Some(Walk::Memory) if self.by_memory.is_none() => {
+                    self.by_memory = Some((0..n).map(|i| (resources(i).0, i as Idx)).collect());
+                }
+                Some(Walk::Cpu) if self.by_cpu.is_none() => {
+                    self.by_cpu = Some((0..n).map(|i| (resources(i).1, i as Idx)).collect());
+                }
                 Some(Walk::GroupCount) => {
                     if self.by_group_count.len() <= group {
                         self.by_group_count.resize(group + 1, None);
@@ -187,8 +195,20 @@ impl Index {
     ) -> Box<dyn Iterator<Item = (u64, usize)> + 's> {
         let key = |&(k, i): &(u32, Idx)| (u64::from(k), i as usize);
         match walk {
-            Walk::Memory => Box::new(self.by_memory.range((from, 0)..).map(key)),
-            Walk::Cpu => Box::new(self.by_cpu.range((from, 0)..).map(key)),
+            Walk::Memory => Box::new(
+                self.by_memory
+                    .as_ref()
+                    .expect("prepared")
+                    .range((from, 0)..)
+                    .map(key),
+            ),
+            Walk::Cpu => Box::new(
+                self.by_cpu
+                    .as_ref()
+                    .expect("prepared")
+                    .range((from, 0)..)
+                    .map(key),
+            ),
             Walk::GroupCount => Box::new(
                 self.by_group_count[group]
                     .as_ref()
@@ -214,6 +234,7 @@ impl Index {
         need: (u32, u32),
         instances: &dyn Fn(usize) -> &'i ContainerInstance,
         n: usize,
+        resources: &dyn Fn(usize) -> (u32, u32),
         count_of: &dyn Fn(usize, Group) -> u32,
         value: &dyn Fn(&ContainerInstance, &str) -> Option<String>,
         fits: &dyn Fn(usize) -> bool,
@@ -232,7 +253,7 @@ impl Index {
                 if matches!(rest.first(), Some(Walk::ByValue(_))) {
                     return None;
                 }
-                self.prepare(strategies, group, instances, n, count_of, value);
+                self.prepare(strategies, group, instances, n, resources, count_of, value);
                 let p = self.partition(field).expect("prepared");
                 let partition = &self.partitions[p].1;
                 let counts = self.value_counts[group][p].as_ref().expect("prepared");
@@ -259,7 +280,7 @@ impl Index {
             }
             [first, rest @ ..] => {
                 let first = *first;
-                self.prepare(strategies, group, instances, n, count_of, value);
+                self.prepare(strategies, group, instances, n, resources, count_of, value);
                 Some(first_with_ties(
                     self.ordered(first, group, from(first)),
                     fits,
@@ -279,8 +300,16 @@ impl Index {
         resources: &[(u32, u32)],
         count_of: &dyn Fn(usize, Group) -> u32,
     ) -> bool {
-        let fresh = Index::new(resources.iter().copied());
-        if fresh.by_memory != self.by_memory || fresh.by_cpu != self.by_cpu {
+        let by = |f: fn(&(u32, u32)) -> u32| -> BTreeSet<(u32, Idx)> {
+            resources
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (f(r), i as Idx))
+                .collect()
+        };
+        if self.by_memory.as_ref().is_some_and(|s| *s != by(|r| r.0))
+            || self.by_cpu.as_ref().is_some_and(|s| *s != by(|r| r.1))
+        {
             return false;
         }
         let groups_agree = self.by_group_count.iter().enumerate().all(|(group, set)| {

@@ -459,17 +459,12 @@ impl ClusterState {
                 instance,
             })
             .collect();
-        let index = Index::new(
-            instances
-                .iter()
-                .map(|i| (i.remaining_memory, i.remaining_cpu)),
-        );
         ClusterState {
             instances,
             dynamic_range: (lo, hi),
             next_task_id: 1,
             seed: hash_str(&plan.name),
-            index,
+            index: Index::default(),
             use_index: true,
             group_ids: HashMap::new(),
         }
@@ -758,6 +753,10 @@ impl ClusterState {
         let picked = {
             let this = &*self;
             let instance = |i: usize| &this.instances[i].instance;
+            let resources = |i: usize| {
+                let inst = &this.instances[i];
+                (inst.remaining_memory, inst.remaining_cpu)
+            };
             let count_of = |i: usize, g: Group| this.instances[i].count(Some(g));
             let value = |inst: &ContainerInstance, field: &str| {
                 spread_value(inst, field).map(str::to_string)
@@ -770,6 +769,7 @@ impl ClusterState {
                 (req.requirements.cpu, req.requirements.memory),
                 &instance,
                 this.instances.len(),
+                &resources,
                 &count_of,
                 &value,
                 &fits,
