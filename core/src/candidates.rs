@@ -13,7 +13,6 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::cluster::ContainerInstance;
 use crate::model::{PlacementStrategy, StrategyType};
 
 /// An instance's position in the plan: the scheduler's last tie-break.
@@ -69,6 +68,24 @@ pub(crate) struct Index {
     value_counts: Vec<Vec<Option<Vec<u64>>>>,
 }
 
+/// What the index reads from the ledger (`ClusterState`), as closures so that
+/// it needs no access to the ledger's private fields.
+#[derive(Clone, Copy)]
+pub(crate) struct Ledger<'a> {
+    /// How many instances.
+    pub len: usize,
+    /// (remaining memory, remaining CPU) of an instance.
+    pub resources: &'a dyn Fn(usize) -> (u32, u32),
+    /// Tasks of a group on an instance.
+    pub count_of: &'a dyn Fn(usize, Group) -> u32,
+    /// An instance's value of a `spread` field.
+    pub value: &'a dyn Fn(usize, &str) -> Option<String>,
+    /// Whether the request fits an instance (resources, then constraints).
+    pub fits: &'a dyn Fn(usize) -> bool,
+    /// The scheduler's own choice among fitting instances, for ties.
+    pub choose: &'a dyn Fn(&[usize]) -> usize,
+}
+
 /// What the ledger tells the index about one instance.
 pub(crate) struct Slot {
     pub remaining_memory: u32,
@@ -119,16 +136,14 @@ impl Index {
     }
 
     /// Builds what a request of `group` with `strategies` needs, once.
-    fn prepare<'i>(
-        &mut self,
-        strategies: &[PlacementStrategy],
-        group: Group,
-        instances: &dyn Fn(usize) -> &'i ContainerInstance,
-        n: usize,
-        resources: &dyn Fn(usize) -> (u32, u32),
-        count_of: &dyn Fn(usize, Group) -> u32,
-        value: &dyn Fn(&ContainerInstance, &str) -> Option<String>,
-    ) {
+    fn prepare(&mut self, strategies: &[PlacementStrategy], group: Group, ledger: &Ledger) {
+        let Ledger {
+            len: n,
+            resources,
+            count_of,
+            value,
+            ..
+        } = *ledger;
         for s in strategies {
             match walk_of(s) {
                 Some(Walk::Memory) if self.by_memory.is_none() => {
@@ -152,7 +167,7 @@ impl Index {
                         let value_of = (0..n)
                             .map(|i| {
                                 let next = ids.len();
-                                *ids.entry(value(instances(i), field)).or_insert(next)
+                                *ids.entry(value(i, field)).or_insert(next)
                             })
                             .collect();
                         self.partitions.push((
@@ -226,20 +241,19 @@ impl Index {
     ///
     /// `choose` is the scheduler's own choice among a set of fitting
     /// instances; it settles ties on the first key by the rest of the chain.
-    #[allow(clippy::too_many_arguments)]
-    pub fn pick<'i>(
+    pub fn pick(
         &mut self,
         strategies: &[PlacementStrategy],
         group: Group,
         need: (u32, u32),
-        instances: &dyn Fn(usize) -> &'i ContainerInstance,
-        n: usize,
-        resources: &dyn Fn(usize) -> (u32, u32),
-        count_of: &dyn Fn(usize, Group) -> u32,
-        value: &dyn Fn(&ContainerInstance, &str) -> Option<String>,
-        fits: &dyn Fn(usize) -> bool,
-        choose: &dyn Fn(&[usize]) -> usize,
+        ledger: &Ledger,
     ) -> Option<Option<usize>> {
+        let Ledger {
+            len: n,
+            fits,
+            choose,
+            ..
+        } = *ledger;
         let walks: Vec<Walk> = strategies.iter().map(walk_of).collect::<Option<_>>()?;
         let from = |w: Walk| match w {
             Walk::Memory => need.1,
@@ -253,7 +267,7 @@ impl Index {
                 if matches!(rest.first(), Some(Walk::ByValue(_))) {
                     return None;
                 }
-                self.prepare(strategies, group, instances, n, resources, count_of, value);
+                self.prepare(strategies, group, ledger);
                 let p = self.partition(field).expect("prepared");
                 let partition = &self.partitions[p].1;
                 let counts = self.value_counts[group][p].as_ref().expect("prepared");
@@ -280,7 +294,7 @@ impl Index {
             }
             [first, rest @ ..] => {
                 let first = *first;
-                self.prepare(strategies, group, instances, n, resources, count_of, value);
+                self.prepare(strategies, group, ledger);
                 Some(first_with_ties(
                     self.ordered(first, group, from(first)),
                     fits,

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use crate::candidates::{Group, Index, Slot};
+use crate::candidates::{Group, Index, Ledger, Slot};
 use crate::cluster::{container_instances, ContainerInstance};
 use crate::cql;
 use crate::model::{
@@ -752,14 +752,13 @@ impl ClusterState {
         let mut index = std::mem::take(&mut self.index);
         let picked = {
             let this = &*self;
-            let instance = |i: usize| &this.instances[i].instance;
             let resources = |i: usize| {
                 let inst = &this.instances[i];
                 (inst.remaining_memory, inst.remaining_cpu)
             };
             let count_of = |i: usize, g: Group| this.instances[i].count(Some(g));
-            let value = |inst: &ContainerInstance, field: &str| {
-                spread_value(inst, field).map(str::to_string)
+            let value = |i: usize, field: &str| {
+                spread_value(&this.instances[i].instance, field).map(str::to_string)
             };
             let fits = |i: usize| this.check_in_group(i, req, Some(group)).is_ok();
             let choose = |tied: &[usize]| this.choose(req, tied);
@@ -767,13 +766,14 @@ impl ClusterState {
                 &req.strategies,
                 group,
                 (req.requirements.cpu, req.requirements.memory),
-                &instance,
-                this.instances.len(),
-                &resources,
-                &count_of,
-                &value,
-                &fits,
-                &choose,
+                &Ledger {
+                    len: this.instances.len(),
+                    resources: &resources,
+                    count_of: &count_of,
+                    value: &value,
+                    fits: &fits,
+                    choose: &choose,
+                },
             )
         };
         self.index = index;
