@@ -10,6 +10,7 @@
 //! index, which is what makes 100,000 tasks on 5,000 instances fast.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::BuildHasherDefault;
 
 use serde::Serialize;
 
@@ -394,7 +395,7 @@ pub struct ClusterState {
     /// False only in tests that compare the index with a scan of every instance.
     use_index: bool,
     /// Task groups by number, so that counting them is indexing, not hashing.
-    group_ids: HashMap<String, Group>,
+    group_ids: HashMap<String, Group, BuildHasherDefault<Fnv>>,
 }
 
 /// Two ledgers are equal when their instances are; the index is a cache.
@@ -435,6 +436,29 @@ fn hash_str(s: &str) -> u64 {
     })
 }
 
+/// FNV-1a as a `Hasher`, for the group-number map looked up on every task:
+/// its keys are the plan's own service names, so SipHash's defence against
+/// chosen keys buys nothing and costs time, in wasm above all.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let start = if self.0 == 0 {
+            0xCBF2_9CE4_8422_2325
+        } else {
+            self.0
+        };
+        self.0 = bytes
+            .iter()
+            .fold(start, |h, &b| (h ^ b as u64).wrapping_mul(0x100_0000_01B3));
+    }
+}
+
 impl ClusterState {
     pub fn new(plan: &Plan) -> ClusterState {
         let reserved_tcp: BTreeSet<u16> = plan.cluster.reserved_ports.iter().copied().collect();
@@ -466,7 +490,7 @@ impl ClusterState {
             seed: hash_str(&plan.name),
             index: Index::default(),
             use_index: true,
-            group_ids: HashMap::new(),
+            group_ids: HashMap::default(),
         }
     }
 
