@@ -27,25 +27,52 @@ struct Partition {
 }
 
 /// How a strategy orders instances, as far as the index can walk it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Walk<'a> {
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Walk {
     Memory,
     Cpu,
     /// Fewest tasks of the group on the instance.
     GroupCount,
     /// Fewest tasks of the group among instances with the same value of this
     /// attribute (`spread` by attribute).
-    ByValue(&'a str),
+    ByValue(String),
 }
 
-fn walk_of(s: &PlacementStrategy) -> Option<Walk<'_>> {
-    let field = s.field.as_deref().unwrap_or("");
-    match s.kind {
-        StrategyType::Binpack if field.eq_ignore_ascii_case("cpu") => Some(Walk::Cpu),
-        StrategyType::Binpack => Some(Walk::Memory),
-        StrategyType::Spread if matches!(field, "instanceId" | "host") => Some(Walk::GroupCount),
-        StrategyType::Spread => Some(Walk::ByValue(field)),
-        StrategyType::Random => None,
+/// A request's strategies as walks, worked out once per request; None when
+/// one of them (`random`) cannot be walked.
+pub(crate) fn walks(strategies: &[PlacementStrategy]) -> Option<Vec<Walk>> {
+    strategies
+        .iter()
+        .map(|s| {
+            let field = s.field.as_deref().unwrap_or("");
+            match s.kind {
+                StrategyType::Binpack if field.eq_ignore_ascii_case("cpu") => Some(Walk::Cpu),
+                StrategyType::Binpack => Some(Walk::Memory),
+                StrategyType::Spread if matches!(field, "instanceId" | "host") => {
+                    Some(Walk::GroupCount)
+                }
+                StrategyType::Spread => Some(Walk::ByValue(field.to_string())),
+                StrategyType::Random => None,
+            }
+        })
+        .collect()
+}
+
+/// Instances in one walk's order: (key, instance), best first.
+enum Ordered<'s> {
+    From(std::collections::btree_set::Range<'s, (u32, Idx)>),
+    All(std::collections::btree_set::Iter<'s, (u32, Idx)>),
+}
+
+impl Iterator for Ordered<'_> {
+    type Item = (u64, usize);
+
+    fn next(&mut self) -> Option<(u64, usize)> {
+        let &(k, i) = match self {
+            Ordered::From(r) => r.next()?,
+            Ordered::All(r) => r.next()?,
+        };
+        Some((u64::from(k), i as usize))
     }
 }
 
@@ -136,7 +163,7 @@ impl Index {
     }
 
     /// Builds what a request of `group` with `strategies` needs, once.
-    fn prepare(&mut self, strategies: &[PlacementStrategy], group: Group, ledger: &Ledger) {
+    fn prepare(&mut self, walks: &[Walk], group: Group, ledger: &Ledger) {
         let Ledger {
             len: n,
             resources,
@@ -144,15 +171,15 @@ impl Index {
             value,
             ..
         } = *ledger;
-        for s in strategies {
-            match walk_of(s) {
-                Some(Walk::Memory) if self.by_memory.is_none() => {
+        for walk in walks {
+            match walk {
+                Walk::Memory if self.by_memory.is_none() => {
                     self.by_memory = Some((0..n).map(|i| (resources(i).0, i as Idx)).collect());
                 }
-                Some(Walk::Cpu) if self.by_cpu.is_none() => {
+                Walk::Cpu if self.by_cpu.is_none() => {
                     self.by_cpu = Some((0..n).map(|i| (resources(i).1, i as Idx)).collect());
                 }
-                Some(Walk::GroupCount) => {
+                Walk::GroupCount => {
                     if self.by_group_count.len() <= group {
                         self.by_group_count.resize(group + 1, None);
                     }
@@ -161,7 +188,7 @@ impl Index {
                         self.by_group_count[group] = Some(set);
                     }
                 }
-                Some(Walk::ByValue(field)) => {
+                Walk::ByValue(field) => {
                     if self.partition(field).is_none() {
                         let mut ids: HashMap<Option<String>, usize> = HashMap::new();
                         let value_of = (0..n)
@@ -202,35 +229,19 @@ impl Index {
 
     /// The instances in the order of one walk, best key first, from `from`
     /// (the request's own need, for binpack: an instance with less cannot fit).
-    fn ordered<'s>(
-        &'s self,
-        walk: Walk,
-        group: Group,
-        from: u32,
-    ) -> Box<dyn Iterator<Item = (u64, usize)> + 's> {
-        let key = |&(k, i): &(u32, Idx)| (u64::from(k), i as usize);
+    fn ordered(&self, walk: &Walk, group: Group, need: (u32, u32)) -> Ordered<'_> {
+        let prepared = "prepare builds every order a walk reads";
         match walk {
-            Walk::Memory => Box::new(
+            Walk::Memory => Ordered::From(
                 self.by_memory
                     .as_ref()
-                    .expect("prepared")
-                    .range((from, 0)..)
-                    .map(key),
+                    .expect(prepared)
+                    .range((need.1, 0)..),
             ),
-            Walk::Cpu => Box::new(
-                self.by_cpu
-                    .as_ref()
-                    .expect("prepared")
-                    .range((from, 0)..)
-                    .map(key),
-            ),
-            Walk::GroupCount => Box::new(
-                self.by_group_count[group]
-                    .as_ref()
-                    .expect("prepared")
-                    .iter()
-                    .map(key),
-            ),
+            Walk::Cpu => Ordered::From(self.by_cpu.as_ref().expect(prepared).range((need.0, 0)..)),
+            Walk::GroupCount => {
+                Ordered::All(self.by_group_count[group].as_ref().expect(prepared).iter())
+            }
             Walk::ByValue(_) => unreachable!("a value walk has levels, not an order"),
         }
     }
@@ -243,7 +254,7 @@ impl Index {
     /// instances; it settles ties on the first key by the rest of the chain.
     pub fn pick(
         &mut self,
-        strategies: &[PlacementStrategy],
+        walks: Option<&[Walk]>,
         group: Group,
         need: (u32, u32),
         ledger: &Ledger,
@@ -254,33 +265,32 @@ impl Index {
             choose,
             ..
         } = *ledger;
-        let walks: Vec<Walk> = strategies.iter().map(walk_of).collect::<Option<_>>()?;
-        let from = |w: Walk| match w {
-            Walk::Memory => need.1,
-            Walk::Cpu => need.0,
-            _ => 0,
-        };
-        match walks.as_slice() {
+        match walks? {
             [] => None,
             [Walk::ByValue(field), rest @ ..] => {
-                let field = *field;
                 if matches!(rest.first(), Some(Walk::ByValue(_))) {
                     return None;
                 }
-                self.prepare(strategies, group, ledger);
+                self.prepare(walks?, group, ledger);
                 let p = self.partition(field).expect("prepared");
                 let partition = &self.partitions[p].1;
                 let counts = self.value_counts[group][p].as_ref().expect("prepared");
-                let mut levels: Vec<u64> = counts.clone();
-                levels.sort_unstable();
-                levels.dedup();
-                for level in levels {
+                // Levels in rising order, without sorting a copy on every task
+                // (an attribute has a handful of values).
+                let mut below = None::<u64>;
+                while let Some(level) = counts
+                    .iter()
+                    .copied()
+                    .filter(|&c| below.is_none_or(|b| c > b))
+                    .min()
+                {
+                    below = Some(level);
                     let in_level = |i: usize| counts[partition.value_of[i]] == level;
                     let found = match rest.first() {
                         // Within a level only plan order is left.
                         None => (0..n).find(|&i| in_level(i) && fits(i)),
-                        Some(&next) => first_with_ties(
-                            self.ordered(next, group, from(next)),
+                        Some(next) => first_with_ties(
+                            self.ordered(next, group, need),
                             |i| in_level(i) && fits(i),
                             rest.len() > 1,
                             choose,
@@ -293,10 +303,9 @@ impl Index {
                 Some(None)
             }
             [first, rest @ ..] => {
-                let first = *first;
-                self.prepare(strategies, group, ledger);
+                self.prepare(walks?, group, ledger);
                 Some(first_with_ties(
-                    self.ordered(first, group, from(first)),
+                    self.ordered(first, group, need),
                     fits,
                     !rest.is_empty(),
                     choose,

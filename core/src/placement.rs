@@ -14,7 +14,7 @@ use std::hash::BuildHasherDefault;
 
 use serde::Serialize;
 
-use crate::candidates::{Group, Index, Ledger, Slot};
+use crate::candidates::{walks, Group, Index, Ledger, Slot, Walk};
 use crate::cluster::{container_instances, ContainerInstance};
 use crate::cql;
 use crate::model::{
@@ -317,9 +317,11 @@ pub struct TaskRequest {
     pub task_definition_arn: String,
     pub requirements: Requirements,
     constraints: Vec<Constraint>,
-    pub strategies: Vec<PlacementStrategy>,
+    strategies: Vec<PlacementStrategy>,
     /// The task group (§4.2) that spread and distinctInstance count within.
     group: String,
+    /// `strategies` as the index walks them, worked out once.
+    walks: Option<Vec<Walk>>,
 }
 
 impl TaskRequest {
@@ -342,6 +344,7 @@ impl TaskRequest {
             task_definition_arn: format!("{}:{}", td.family, td.revision),
             requirements: requirements(td),
             constraints: compile(&all),
+            walks: walks(&strategies),
             strategies,
             group: owner.group(),
             owner,
@@ -746,8 +749,9 @@ impl ClusterState {
 
     /// Places one task on the best fitting instance; returns (instance index, task id).
     pub fn place_one(&mut self, req: &TaskRequest) -> Result<(usize, u32), Failure> {
+        let group = self.group_id_or_new(&req.group);
         let picked = if self.use_index {
-            self.pick_by_index(req)
+            self.pick_by_index(req, group)
         } else {
             None
         };
@@ -759,7 +763,7 @@ impl ClusterState {
         });
         match chosen {
             Some(idx) => {
-                let id = self.start(idx, req, false);
+                let id = self.start(idx, req, false, group);
                 Ok((idx, id))
             }
             None => {
@@ -771,8 +775,7 @@ impl ClusterState {
 
     /// The index's answer for a request (see [`crate::candidates`]), or None
     /// when its strategies need a scan.
-    fn pick_by_index(&mut self, req: &TaskRequest) -> Option<Option<usize>> {
-        let group = self.group_id_or_new(&req.group);
+    fn pick_by_index(&mut self, req: &TaskRequest, group: Group) -> Option<Option<usize>> {
         let mut index = std::mem::take(&mut self.index);
         let picked = {
             let this = &*self;
@@ -787,7 +790,7 @@ impl ClusterState {
             let fits = |i: usize| this.check_in_group(i, req, Some(group)).is_ok();
             let choose = |tied: &[usize]| this.choose(req, tied);
             index.pick(
-                &req.strategies,
+                req.walks.as_deref(),
                 group,
                 (req.requirements.cpu, req.requirements.memory),
                 &Ledger {
@@ -824,10 +827,10 @@ impl ClusterState {
     }
 
     /// Starts a task on an instance already checked to fit; returns its id.
-    fn start(&mut self, idx: usize, req: &TaskRequest, pinned: bool) -> u32 {
+    /// `group` is the number of `req`'s task group (`group_id_or_new`).
+    fn start(&mut self, idx: usize, req: &TaskRequest, pinned: bool, group: Group) -> u32 {
         let id = self.next_task_id;
         self.next_task_id += 1;
-        let group = self.group_id_or_new(&req.group);
         self.slot_changing(idx, group);
         let (lo, hi) = self.dynamic_range;
         let inst = &mut self.instances[idx];
@@ -898,7 +901,10 @@ impl ClusterState {
         pinned: bool,
     ) -> Result<u32, Failure> {
         match self.check(idx, req) {
-            Ok(()) => Ok(self.start(idx, req, pinned)),
+            Ok(()) => {
+                let group = self.group_id_or_new(&req.group);
+                Ok(self.start(idx, req, pinned, group))
+            }
             Err(reason) => Err(Failure::new(
                 &req.owner,
                 reason,
