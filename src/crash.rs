@@ -24,16 +24,19 @@ pub fn install() {
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "internal error".into());
         let started = STARTED.load(Ordering::SeqCst);
-        let set_aside = !started && persist::set_aside_saved_plan();
-        persist::record_crash(&if set_aside {
+        let aside = if started {
+            None
+        } else {
+            persist::set_aside_saved_plan()
+        };
+        persist::record_crash(&if let Some(key) = &aside {
             format!(
-                "Berth stopped while starting ({message}). The plan saved in this browser is kept aside in localStorage under \"{}\"; this is the example.",
-                persist::ASIDE
+                "Berth stopped while starting ({message}). The plan saved in this browser is kept aside in localStorage under \"{key}\"; this is the example."
             )
         } else {
             format!("Berth stopped after an internal error ({message}). This is the last plan saved before it.")
         });
-        show_banner(&message, started, set_aside);
+        show_banner(&message, started, aside.as_deref());
     }));
 }
 
@@ -42,7 +45,8 @@ pub fn started() {
     STARTED.store(true, Ordering::SeqCst);
 }
 
-fn show_banner(message: &str, started: bool, set_aside: bool) {
+/// `aside`: the key the saved plan was moved to, when it was.
+fn show_banner(message: &str, started: bool, aside: Option<&str>) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -64,10 +68,9 @@ fn show_banner(message: &str, started: bool, set_aside: bool) {
         title.set_text_content(Some("Berth stopped after an internal error"));
         let text = document.create_element("p").ok()?;
         // Text, never markup: the message may quote a plan's names.
-        text.set_text_content(Some(&if set_aside {
+        text.set_text_content(Some(&if let Some(key) = aside {
             format!(
-                "It happened while starting, so the plan saved in this browser is kept aside under \"{}\" and the page will start from the example. The error: {message}",
-                persist::ASIDE
+                "It happened while starting, so the plan saved in this browser is kept aside under \"{key}\" and the page will start from the example. The error: {message}"
             )
         } else if started {
             format!(
@@ -81,7 +84,7 @@ fn show_banner(message: &str, started: bool, set_aside: bool) {
         restore.set_id("crash-restore");
         restore.set_attribute("href", &path).ok()?;
         restore.set_attribute("class", "button primary").ok()?;
-        restore.set_text_content(Some(if set_aside {
+        restore.set_text_content(Some(if aside.is_some() {
             "Start again"
         } else {
             "Restore last good plan"

@@ -6,7 +6,7 @@
 use berth_core::{load_plan, Plan};
 
 pub const KEY: &str = "berth.plan.v1";
-pub const ASIDE: &str = "berth.plan.unreadable";
+const ASIDE: &str = "berth.plan.unreadable";
 /// What to tell the user after a panic, written by the panic hook and shown
 /// once at the next start.
 const CRASH: &str = "berth.crash";
@@ -26,10 +26,10 @@ pub fn restore() -> Result<Option<Plan>, String> {
     match load_plan(&text) {
         Ok(plan) => Ok(Some(plan)),
         Err(e) => {
-            let _ = store.set_item(ASIDE, &text);
+            let aside = keep_aside(&store, &text);
             let _ = store.remove_item(KEY);
             Err(format!(
-                "The plan saved in this browser could not be read ({e}); it is kept aside in localStorage under \"{ASIDE}\". Starting from the example."
+                "The plan saved in this browser could not be read ({e}); it is kept aside in localStorage under \"{aside}\". Starting from the example."
             ))
         }
     }
@@ -69,16 +69,35 @@ pub fn link_for(plan: &Plan) -> Option<String> {
     ))
 }
 
-/// Moves the saved plan aside (the panic hook's doing when the app could not
-/// start with it). True if there was one.
-pub fn set_aside_saved_plan() -> bool {
-    let Some(store) = storage() else {
-        return false;
-    };
-    match store.get_item(KEY).ok().flatten() {
-        Some(text) => store.set_item(ASIDE, &text).is_ok() && store.remove_item(KEY).is_ok(),
-        None => false,
+/// Stores `text` under the first of `berth.plan.unreadable`,
+/// `berth.plan.unreadable.2`, … that is free (or already holds it), so a plan
+/// set aside never overwrites one set aside before. Returns the key.
+fn keep_aside(store: &web_sys::Storage, text: &str) -> String {
+    let mut n = 1;
+    loop {
+        let key = if n == 1 {
+            ASIDE.to_string()
+        } else {
+            format!("{ASIDE}.{n}")
+        };
+        match store.get_item(&key).ok().flatten() {
+            Some(held) if held != text => n += 1,
+            _ => {
+                let _ = store.set_item(&key, text);
+                return key;
+            }
+        }
     }
+}
+
+/// Moves the saved plan aside (the panic hook's doing when the app could not
+/// start with it). The key it is kept under, if there was one.
+pub fn set_aside_saved_plan() -> Option<String> {
+    let store = storage()?;
+    let text = store.get_item(KEY).ok().flatten()?;
+    let key = keep_aside(&store, &text);
+    store.remove_item(KEY).ok()?;
+    Some(key)
 }
 
 pub fn record_crash(notice: &str) {

@@ -62,6 +62,24 @@ test('an unreadable saved plan is reported and kept aside, not dropped', async (
   await context.close();
 });
 
+test('a second unreadable saved plan is kept beside the first, not over it', async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(() => {
+    if (!sessionStorage.getItem('seeded')) {
+      localStorage.setItem('berth.plan.unreadable', 'kept from before');
+      localStorage.setItem('berth.plan.v1', '{"berthVersion": 7}');
+      sessionStorage.setItem('seeded', '1');
+    }
+  });
+  const page = await context.newPage();
+  const board = new BoardPage(page, server.url);
+  await board.open();
+  assert.match(await page.locator('[data-testid="notice"]').innerText(), /kept aside in localStorage under "berth\.plan\.unreadable\.2"/);
+  assert.equal(await page.evaluate(() => localStorage.getItem('berth.plan.unreadable')), 'kept from before');
+  assert.equal(await page.evaluate(() => localStorage.getItem('berth.plan.unreadable.2')), '{"berthVersion": 7}');
+  await context.close();
+});
+
 test('a share link opened in a new browser context restores the plan exactly', async () => {
   const first = await browser.newContext();
   const page = await first.newPage();
