@@ -313,9 +313,7 @@ impl Index {
             }
         }
     }
-}
 
-impl Index {
     /// Whether every order kept here matches the instances as they are now
     /// (`resources` and `count_of` read the ledger); for tests.
     pub fn agrees_with(

@@ -916,45 +916,36 @@ impl ClusterState {
     /// Stops a task and frees everything it held. Returns it, if it existed.
     pub fn stop(&mut self, task_id: u32) -> Option<(usize, PlacedTask)> {
         let (lo, hi) = self.dynamic_range;
-        let idx = self
-            .instances
-            .iter()
-            .position(|inst| inst.tasks.iter().any(|t| t.id == task_id))?;
-        let name = self.instances[idx]
-            .tasks
-            .iter()
-            .find(|t| t.id == task_id)
-            .map(|t| t.owner.group())?;
+        let (idx, pos) = self.instances.iter().enumerate().find_map(|(idx, inst)| {
+            inst.tasks
+                .iter()
+                .position(|t| t.id == task_id)
+                .map(|pos| (idx, pos))
+        })?;
         // A task's group was numbered when it started.
-        let group = self.group_id_or_new(&name);
+        let group = self.group_id_or_new(&self.instances[idx].tasks[pos].owner.group());
         self.slot_changing(idx, group);
-        {
-            let inst = &mut self.instances[idx];
-            if let Some(pos) = inst.tasks.iter().position(|t| t.id == task_id) {
-                let task = inst.tasks.remove(pos);
-                if let Some(n) = inst.group_counts.get_mut(group) {
-                    *n -= 1;
-                }
-                inst.remaining_cpu += task.cpu;
-                inst.remaining_memory += task.memory;
-                if task.eni {
-                    inst.enis_used -= 1;
-                }
-                for hp in &task.host_ports {
-                    if inst.used_mut(hp.protocol).remove(hp.host_port)
-                        && (lo..=hi).contains(&hp.host_port)
-                    {
-                        inst.dynamic_used[hp.protocol as usize] -= 1;
-                    }
-                    if !hp.dynamic {
-                        inst.reserved_count -= 1;
-                    }
-                }
-                self.slot_changed(idx, group, -1);
-                return Some((idx, task));
+        let inst = &mut self.instances[idx];
+        let task = inst.tasks.remove(pos);
+        if let Some(n) = inst.group_counts.get_mut(group) {
+            *n -= 1;
+        }
+        inst.remaining_cpu += task.cpu;
+        inst.remaining_memory += task.memory;
+        if task.eni {
+            inst.enis_used -= 1;
+        }
+        for hp in &task.host_ports {
+            if inst.used_mut(hp.protocol).remove(hp.host_port) && (lo..=hi).contains(&hp.host_port)
+            {
+                inst.dynamic_used[hp.protocol as usize] -= 1;
+            }
+            if !hp.dynamic {
+                inst.reserved_count -= 1;
             }
         }
-        None
+        self.slot_changed(idx, group, -1);
+        Some((idx, task))
     }
 }
 
