@@ -1,23 +1,16 @@
 // Times berth-bench's placement cases in wasm in headless Chromium and prints
 // JSON like the native `berth-bench` binary (used by `make bench`). Expects
 // target/bench-wasm from wasm-bindgen --target web.
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { launchBrowser } from '../support/harness.js';
+import { serveDist, launchBrowser } from '../support/harness.js';
 
 const dir = 'target/bench-wasm';
 writeFileSync(`${dir}/index.html`, '<!doctype html><meta charset="utf-8"><title>berth-bench</title>');
-const port = 20000 + Math.floor(Math.random() * 20000);
-const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dir], { stdio: 'ignore' });
-const url = `http://127.0.0.1:${port}/`;
-for (let i = 0; i < 50; i++) {
-  try { if ((await fetch(url)).ok) break; } catch { /* not up yet */ }
-  await new Promise((r) => setTimeout(r, 100));
-}
+const server = await serveDist(dir);
 const browser = await launchBrowser();
 try {
   const page = await browser.newPage();
-  await page.goto(url);
+  await page.goto(server.url);
   const cases = JSON.parse(process.argv[2]);
   const results = await page.evaluate(async (cases) => {
     const mod = await import('./berth_bench.js');
@@ -40,5 +33,5 @@ try {
   console.log(JSON.stringify(results));
 } finally {
   await browser.close();
-  server.kill();
+  server.stop();
 }

@@ -31,10 +31,10 @@ async function waitForHttp(url, ms = 15000) {
   throw new Error(`server at ${url} did not start`);
 }
 
-/** Starts a static server for dist/ and returns { url, stop }. */
-export async function serveDist() {
+/** Starts a static server for `dir` (dist/ by default) and returns { url, stop }. */
+export async function serveDist(dir = 'dist') {
   const port = await freePort();
-  const child = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', 'dist'], {
+  const child = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dir], {
     stdio: 'ignore',
   });
   const url = `http://127.0.0.1:${port}/`;
