@@ -23,7 +23,7 @@ lint:
 	cargo fmt --all --check
 	cargo fmt --manifest-path fuzz/Cargo.toml --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
-	cargo clippy -p berth --target wasm32-unknown-unknown --quiet -- -D warnings
+	cargo clippy -p berth -p berth-exchange --target wasm32-unknown-unknown --quiet -- -D warnings
 
 unit:
 	cargo test --workspace --quiet

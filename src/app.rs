@@ -63,6 +63,12 @@ pub fn App() -> impl IntoView {
         }));
     }
     provide_context(store);
+    // Export and import arrive as a second module after the board is drawn,
+    // so they never delay it (issue 8). A timer: the panels are mounted by then.
+    set_timeout(
+        move || crate::exchange_module::load_soon(store.exchange),
+        std::time::Duration::ZERO,
+    );
     // Autosave every change of the plan.
     Effect::new(move |_| store.plan.with(crate::persist::save));
     // A simulation on screen (owned here: the board draws its current step).

@@ -1,16 +1,19 @@
 //! Getting plans in and out: the export panel (every format of berth-core's
 //! CloudFormation export, with copy and download, parameter values editable
 //! and CloudFormation's errors linked to the field that fixes them) and the
-//! import box (a plan, a task definition or a template; undoable).
+//! import box (a plan, a task definition or a template; undoable). Both run
+//! in the lazily loaded exchange module (`exchange_module`); until it is here
+//! the panel says so, and if it cannot load the panel offers to try again.
 
-use berth_core::cfn::export::{export, Format};
-use berth_core::cfn::{resolve, Source};
+use berth_core::cfn::export::Format;
+use berth_core::cfn::Source;
 use berth_core::edit::Edit;
-use berth_core::import::{import, into_plan};
+use berth_core::load_plan;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::store::{use_store, Notice};
+use crate::exchange_module::{self, Status};
+use crate::store::{use_store, Notice, Store};
 
 const FORMATS: &[(&str, Format)] = &[
     ("create-stack parameters", Format::CfnParameters),
@@ -54,13 +57,35 @@ fn download(name: &str, text: &str) {
     );
 }
 
+/// The exchange module could not load (or could not read the plan): why, and
+/// a way to try again. The board and every other panel keep working.
+fn unavailable(store: Store, message: String) -> impl IntoView {
+    view! {
+        <p class="field-error" role="alert" data-testid="exchange-failed">
+            {format!("Export and import are unavailable: {}. ", message.trim_end_matches('.'))}
+            <button class="link" data-testid="exchange-retry" on:click=move |_| exchange_module::load(store.exchange)>"try again"</button>
+        </p>
+    }
+}
+
 #[component]
 pub fn ExportPanel() -> impl IntoView {
     let store = use_store();
     let format = RwSignal::new(0usize);
     let copied = RwSignal::new(false);
-    let output = Memo::new(move |_| store.plan.with(|p| export(p, FORMATS[format.get()].1)));
-    let params = Memo::new(move |_| store.plan.with(resolve));
+    let reply = Memo::new(move |_| {
+        // Read first, so the panel fills in when the module arrives.
+        let status = store.exchange.get();
+        let format = FORMATS[format.get()].1;
+        match status {
+            Status::Ready => store
+                .plan
+                .with(|p| exchange_module::export_view(p, format))
+                .map(|r| r.map_err(|e| e.to_string())),
+            Status::Loading => None,
+            Status::Failed(message) => Some(Err(message)),
+        }
+    });
     let stack = move || {
         store.plan.with(|p| {
             p.cloud_formation
@@ -70,7 +95,7 @@ pub fn ExportPanel() -> impl IntoView {
         })
     };
     view! {
-        <section class="panel export" aria-labelledby="export-h" data-testid="export">
+        <section class="panel export" aria-labelledby="export-h" data-testid="export" data-exchange>
             <h2 id="export-h">"Export for CloudFormation"</h2>
             <div class="tabs" role="tablist">
                 {FORMATS.iter().enumerate().map(|(i, (label, _))| view! {
@@ -78,10 +103,13 @@ pub fn ExportPanel() -> impl IntoView {
                         data-testid=format!("format-{i}") on:click=move |_| { format.set(i); copied.set(false); }>{*label}</button>
                 }).collect_view()}
             </div>
-            <table class="params" data-testid="parameters">
+            <table class="params" data-testid="parameters" hidden=move || !reply.with(|r| matches!(r, Some(Ok(_))))>
                 <thead><tr><th>"parameter"</th><th>"value"</th><th>"from"</th></tr></thead>
                 <tbody>
-                    {move || params.get().0.into_iter().map(|r| {
+                    {move || reply.with(|r| match r {
+                        Some(Ok(r)) => r.parameters.clone(),
+                        _ => Vec::new(),
+                    }).into_iter().map(|r| {
                         let name = r.name.clone();
                         let source = match r.source { Source::Value => "value", Source::Binding => "plan", Source::Default => "default", Source::Placeholder => "NoEcho placeholder", Source::Missing => "missing" };
                         let editable = r.source != Source::Binding;
@@ -107,8 +135,12 @@ pub fn ExportPanel() -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-            {move || match output.get() {
-                Ok(text) => {
+            {move || match reply.get().map(|r| r.map(|r| r.output)) {
+                None => view! {
+                    <p class="muted" data-testid="exchange-loading">"Loading export and import…"</p>
+                }.into_any(),
+                Some(Err(message)) => unavailable(store, message).into_any(),
+                Some(Ok(Ok(text))) => {
                     let name = FORMATS[format.get()].1.file_name(&stack());
                     let (t1, t2) = (text.clone(), text.clone());
                     view! {
@@ -124,7 +156,7 @@ pub fn ExportPanel() -> impl IntoView {
                         <pre class="export-text" data-testid="export-text">{text}</pre>
                     }.into_any()
                 }
-                Err(errors) => view! {
+                Some(Ok(Err(errors))) => view! {
                     <ul class="export-errors" data-testid="export-errors" role="alert">
                         {errors.into_iter().map(|e| {
                             let target = format!("param-{}", e.parameter.split(", ").next().unwrap_or_default());
@@ -151,13 +183,13 @@ pub fn ImportBox() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let over = RwSignal::new(false);
     let take = move |text: String| {
-        match import(&text, &[]).and_then(|imported| {
-            let warnings = imported.warnings.clone();
-            store
-                .plan
-                .with_untracked(|p| into_plan(p, imported))
-                .map(|next| (next, warnings))
-        }) {
+        // Read the plan only now that the module is here: a drag made while
+        // it loaded must not be lost.
+        match store
+            .plan
+            .with_untracked(|p| exchange_module::import_into(p, &text))
+            .and_then(|reply| Ok((load_plan(&reply.plan_json)?, reply.warnings)))
+        {
             Ok((next, warnings)) => {
                 if store.viewing_step.get_untracked() {
                     error.set(Some(
@@ -188,14 +220,28 @@ pub fn ImportBox() -> impl IntoView {
     };
     let read = move |file: web_sys::File| {
         leptos::task::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(v) => take(v.as_string().unwrap_or_default()),
-                Err(_) => error.set(Some("Not imported: the file could not be read".into())),
+            let text = match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                Ok(v) => v.as_string().unwrap_or_default(),
+                Err(_) => {
+                    error.set(Some("Not imported: the file could not be read".into()));
+                    return;
+                }
+            };
+            match exchange_module::ready().await {
+                Ok(()) => {
+                    if store.exchange.get_untracked() != Status::Ready {
+                        store.exchange.set(Status::Ready);
+                    }
+                    take(text);
+                }
+                Err(message) => error.set(Some(format!(
+                    "Not imported: the import module could not load: {message}"
+                ))),
             }
         });
     };
     view! {
-        <section class="panel import" aria-labelledby="import-h">
+        <section class="panel import" aria-labelledby="import-h" data-exchange>
             <h2 id="import-h">"Import"</h2>
             <label class="dropzone" class:drag-over=move || over.get()
                 on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); over.set(true); }

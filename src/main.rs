@@ -9,6 +9,7 @@ mod charts;
 mod compare;
 mod crash;
 mod exchange;
+mod exchange_module;
 mod panels;
 mod persist;
 mod stepper;

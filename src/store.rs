@@ -2,7 +2,8 @@
 //! `plan` is the only source of truth (every view derives from it through
 //! berth-core); `past`/`future` are the undo and redo stacks of whole plans;
 //! `notice` is the last answer to an edit; `picked`/`target` are the keyboard
-//! drag in progress; `editing` is the open service form.
+//! drag in progress; `editing` is the open service form; `exchange` is where
+//! the lazily loaded export and import module is (see `exchange_module`).
 
 use berth_core::edit::{apply, Edit, EditError, ServiceForm};
 use berth_core::Plan;
@@ -81,6 +82,7 @@ pub struct Store {
     pub editing: RwSignal<Option<FormState>>,
     /// True while the board shows a simulation step rather than the plan.
     pub viewing_step: RwSignal<bool>,
+    pub exchange: RwSignal<crate::exchange_module::Status>,
 }
 
 impl Store {
@@ -95,6 +97,7 @@ impl Store {
             announce: RwSignal::new(String::new()),
             editing: RwSignal::new(None),
             viewing_step: RwSignal::new(false),
+            exchange: RwSignal::new(crate::exchange_module::Status::Loading),
         }
     }
 

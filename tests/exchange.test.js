@@ -69,3 +69,54 @@ test('an import error leaves the plan as it was; a task definition joins the pla
   await board.serviceCard('worker').waitFor({ state: 'detached' });
   await page.close();
 });
+
+test('export and import load after the board; if they cannot, the board still works and "try again" brings them', async () => {
+  const page = await browser.newPage();
+  const requests = [];
+  page.on('request', (req) => requests.push(new URL(req.url()).pathname));
+  await page.route('**/exchange/**', (route) => route.abort());
+  const board = new BoardPage(page, server.url);
+  await board.open();
+  const failed = page.locator('[data-testid="exchange-failed"]');
+  await failed.waitFor();
+  assert.match(await failed.innerText(), /Export and import are unavailable/);
+  const boardWasm = requests.findIndex((p) => /berth-web-.*_bg\.wasm$/.test(p));
+  const exchange = requests.findIndex((p) => p.endsWith('/exchange/berth_exchange.js'));
+  assert.ok(boardWasm >= 0 && exchange > boardWasm, `the board's module first: ${requests.join(' ')}`);
+
+  // The board is unaffected: a drop still places a task.
+  const chips = await board.allChips().count();
+  await board.dragServiceTo('quote', board.group('app'));
+  await board.allChips().nth(chips).waitFor();
+
+  // An import says why it cannot run and leaves the plan alone.
+  const dir = mkdtempSync(join(tmpdir(), 'berth-'));
+  const td = join(dir, 'td.json');
+  writeFileSync(td, JSON.stringify({ family: 'worker', containerDefinitions: [{ name: 'worker', image: 'w', memory: 128 }] }));
+  const before = await page.evaluate(() => localStorage.getItem('berth.plan.v1'));
+  await page.locator('[data-testid="import-file"]').setInputFiles(td);
+  await page.locator('[data-testid="import-error"]').waitFor();
+  assert.match(await page.locator('[data-testid="import-error"]').innerText(), /import module could not load/);
+  assert.equal(await page.evaluate(() => localStorage.getItem('berth.plan.v1')), before);
+
+  await page.unroute('**/exchange/**');
+  await page.locator('[data-testid="exchange-retry"]').click();
+  await page.locator('[data-testid="export-text"]').waitFor();
+  assert.match(await page.locator('[data-testid="export-text"]').innerText(), /ParameterKey/);
+  await page.locator('[data-testid="import-file"]').setInputFiles(td);
+  await board.serviceCard('worker').waitFor();
+  await page.close();
+});
+
+test('the board loads without the exchange module; scrolling to export fetches it', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const fetched = [];
+  page.on('request', (req) => { if (req.url().includes('/exchange/')) fetched.push(req.url()); });
+  await new BoardPage(page, server.url).open();
+  assert.deepEqual(fetched, [], 'nothing of export and import is fetched with the board');
+  assert.match(await page.locator('[data-testid="export"]').innerText(), /Loading export and import/);
+  await page.locator('[data-testid="export"]').scrollIntoViewIfNeeded();
+  await page.locator('[data-testid="export-text"]').waitFor();
+  assert.ok(fetched.some((u) => u.endsWith('/exchange/berth_exchange_bg.wasm')), fetched.join(' '));
+  await page.close();
+});

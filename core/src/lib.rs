@@ -16,6 +16,7 @@ pub mod compare;
 pub mod cql;
 pub mod deploy;
 pub mod edit;
+pub mod exchange;
 pub mod import;
 pub mod jvm;
 pub mod load;

@@ -3,12 +3,14 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::{Plan, BERTH_VERSION};
 
 /// Inputs larger than this are refused before parsing.
 pub const MAX_PLAN_BYTES: usize = 5 * 1024 * 1024;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoadError {
     /// JSON path of the offending field, `$` for the document itself.
     pub path: String,

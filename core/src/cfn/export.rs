@@ -3,6 +3,7 @@
 //! Ansible playbook read, plus the template. Every export validates the
 //! parameters first and refuses with CloudFormation's own messages.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::params::{resolve, ParameterError, Resolved, Source};
@@ -10,7 +11,8 @@ use super::template::template;
 use super::yaml::{scalar, to_yaml};
 use crate::model::Plan;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum Format {
     /// `[{"ParameterKey","ParameterValue"}]` for create-stack / update-stack.
     CfnParameters,

@@ -168,7 +168,7 @@ fn flexible_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 }
 
 /// Where a parameter's value came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Source {
     Value,
@@ -179,7 +179,7 @@ pub enum Source {
     Missing,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Resolved {
     pub name: String,
     pub value: Option<String>,
@@ -188,7 +188,7 @@ pub struct Resolved {
 }
 
 /// A parameter error: CloudFormation's text, and the plan path that fixes it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParameterError {
     pub parameter: String,
     /// The plan field to edit: a value, or the bound field.

@@ -1,0 +1,132 @@
+//! Export and import with JSON text on both sides, for a shell that runs them
+//! in a separate module. The web app keeps CloudFormation export, parameter
+//! resolution and import (YAML, templates, task definitions) out of the
+//! module that draws the board and loads them afterwards (issue 8); these
+//! two functions are everything that module does, and the reply types are
+//! what the app reads back. The plan always travels as Berth's plan JSON, so
+//! the app reads an imported plan with the same [`load_plan`] as a file.
+
+use serde::{Deserialize, Serialize};
+
+use crate::cfn::export::{export, Format};
+use crate::cfn::{resolve, ParameterError, Resolved};
+use crate::import::{import, into_plan};
+use crate::load::{load_plan, LoadError};
+
+/// What the export panel shows for one plan and one format.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportReply {
+    /// Every template parameter and where its value comes from.
+    pub parameters: Vec<Resolved>,
+    /// The export text, or CloudFormation's reasons for refusing it.
+    pub output: Result<String, Vec<ParameterError>>,
+}
+
+/// A plan with an import applied, as plan JSON, and what the user should know.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportReply {
+    pub plan_json: String,
+    pub warnings: Vec<String>,
+}
+
+/// `plan_json` exported as `format`; a [`LoadError`] when the plan (or the
+/// format name) cannot be read.
+pub fn export_reply(plan_json: &str, format: &str) -> Result<ExportReply, LoadError> {
+    let plan = load_plan(plan_json)?;
+    let format: Format =
+        serde_json::from_value(serde_json::Value::String(format.into())).map_err(|_| {
+            LoadError {
+                path: "format".into(),
+                message: format!("\"{format}\" is not an export format"),
+            }
+        })?;
+    Ok(ExportReply {
+        parameters: resolve(&plan).0,
+        output: export(&plan, format),
+    })
+}
+
+/// `text` (a plan, a task definition or a template) imported into `plan_json`.
+/// The current plan is only read: a refusal leaves nothing half-changed.
+pub fn import_reply(plan_json: &str, text: &str) -> Result<ImportReply, LoadError> {
+    let current = load_plan(plan_json)?;
+    let imported = import(text, &[])?;
+    let warnings = imported.warnings.clone();
+    let next = into_plan(&current, imported)?;
+    Ok(ImportReply {
+        plan_json: serde_json::to_string(&next).map_err(|e| LoadError {
+            path: "$".into(),
+            message: e.to_string(),
+        })?,
+        warnings,
+    })
+}
+
+/// [`export_reply`] as JSON text: the wasm export's whole body.
+pub fn export_json(plan_json: &str, format: &str) -> String {
+    to_json(&export_reply(plan_json, format))
+}
+
+/// [`import_reply`] as JSON text: the wasm export's whole body.
+pub fn import_json(plan_json: &str, text: &str) -> String {
+    to_json(&import_reply(plan_json, text))
+}
+
+fn to_json<T: Serialize>(reply: &Result<T, LoadError>) -> String {
+    // Serialising these types cannot fail: string keys and no non-finite floats.
+    serde_json::to_string(reply).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cfn::export::Format;
+
+    const EXAMPLE: &str = include_str!("../../public/examples/microtrader.json");
+
+    fn read<T: for<'de> Deserialize<'de>>(json: &str) -> T {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn export_json_carries_what_export_and_resolve_say() {
+        let plan = load_plan(EXAMPLE).unwrap();
+        for format in ["cfnParameters", "ansible", "templateYaml"] {
+            let reply: Result<ExportReply, LoadError> = read(&export_json(EXAMPLE, format));
+            let reply = reply.unwrap();
+            let direct: Format = serde_json::from_value(format.into()).unwrap();
+            assert_eq!(reply.output, export(&plan, direct), "{format}");
+            assert_eq!(reply.parameters, resolve(&plan).0);
+        }
+    }
+
+    #[test]
+    fn export_refusals_and_bad_input_come_back_as_values() {
+        let mut plan = load_plan(EXAMPLE).unwrap();
+        let cfn = plan.cloud_formation.as_mut().unwrap();
+        cfn.values.clear();
+        cfn.bindings.clear();
+        let json = serde_json::to_string(&plan).unwrap();
+        let reply: Result<ExportReply, LoadError> = read(&export_json(&json, "cfnParameters"));
+        let errors = reply.unwrap().output.unwrap_err();
+        assert!(errors[0].message.contains("must have values"), "{errors:?}");
+
+        let bad: Result<ExportReply, LoadError> = read(&export_json(EXAMPLE, "pdf"));
+        assert_eq!(bad.unwrap_err().path, "format");
+        let bad: Result<ExportReply, LoadError> = read(&export_json("{", "ansible"));
+        assert!(bad.unwrap_err().message.contains("not valid JSON"));
+    }
+
+    #[test]
+    fn import_json_returns_the_next_plan_or_the_error() {
+        let td = r#"{"family": "extra", "containerDefinitions": [{"name": "web", "image": "nginx", "memory": 256}]}"#;
+        let reply: Result<ImportReply, LoadError> = read(&import_json(EXAMPLE, td));
+        let reply = reply.unwrap();
+        let next = load_plan(&reply.plan_json).unwrap();
+        let direct = into_plan(&load_plan(EXAMPLE).unwrap(), import(td, &[]).unwrap()).unwrap();
+        assert_eq!(next, direct);
+
+        let refused: Result<ImportReply, LoadError> = read(&import_json(EXAMPLE, "[1, 2"));
+        assert!(!refused.unwrap_err().message.is_empty());
+    }
+}

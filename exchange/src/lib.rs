@@ -1,0 +1,19 @@
+//! berth-exchange: the web app's lazily loaded module. It carries berth-core's
+//! CloudFormation export, parameter resolution and import, which the board
+//! does not need to draw (issue 8: the first load stays small). The app
+//! fetches it after the board is interactive (`src/exchange.js`) and calls
+//! these two functions; the JSON on both sides is `berth_core::exchange`'s.
+
+use wasm_bindgen::prelude::*;
+
+/// `Result<ExportReply, LoadError>` as JSON, for a plan and a format name.
+#[wasm_bindgen]
+pub fn export_view(plan_json: &str, format: &str) -> String {
+    berth_core::exchange::export_json(plan_json, format)
+}
+
+/// `Result<ImportReply, LoadError>` as JSON: the plan with `text` imported.
+#[wasm_bindgen]
+pub fn import_into(plan_json: &str, text: &str) -> String {
+    berth_core::exchange::import_json(plan_json, text)
+}
