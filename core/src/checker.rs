@@ -113,7 +113,7 @@ fn constraints_for<'a>(
             }
         }
         Owner::Standalone(r) => {
-            if let Some(t) = plan.tasks.iter().find(|t| &t.task_definition == r) {
+            if let Some(t) = plan.tasks.iter().find(|t| *t.task_definition == **r) {
                 v.extend(t.placement_constraints.iter());
             }
         }
@@ -179,7 +179,7 @@ pub fn check_placement(plan: &Plan, placement: &Placement) -> Vec<String> {
         if plan.task_definition(&s.task_definition).is_none() {
             continue;
         }
-        let o = Owner::Service(s.service_name.clone());
+        let o = Owner::Service(s.service_name.as_str().into());
         let total = placed.get(&o).copied().unwrap_or(0) + unplaced.get(&o).copied().unwrap_or(0);
         if total != s.desired_count {
             bad.push(format!(

@@ -393,7 +393,7 @@ impl Sim<'_> {
                         TaskSnapshot {
                             task_id: t.id,
                             owner: t.owner.clone(),
-                            task_definition_arn: t.task_definition_arn.clone(),
+                            task_definition_arn: t.task_definition_arn.to_string(),
                             version: tr.map_or(Version::Other, |x| x.version),
                             status: tr.map_or(TaskStatus::Healthy, |x| x.status),
                             cpu: t.cpu,
@@ -518,7 +518,7 @@ impl Sim<'_> {
 /// The placement request for new tasks of a service running `td`.
 fn request_for(service: &Service, td: &TaskDefinition) -> TaskRequest {
     TaskRequest::new(
-        Owner::Service(service.service_name.clone()),
+        Owner::Service(service.service_name.as_str().into()),
         td,
         &service.placement_constraints,
         &service.placement_strategy,
@@ -882,7 +882,7 @@ fn scale_in_order(sim: &Sim, version: Version, n: u32) -> Vec<u32> {
     // draining, not yet chosen), kept up to date as tasks are chosen rather
     // than recounted for every comparison (issue 8: a 1,000-task service took
     // 27 s to roll when they were).
-    let owner = Owner::Service(sim.service.clone());
+    let owner = Owner::Service(sim.service.as_str().into());
     let counts = |t: &crate::placement::PlacedTask| {
         t.owner == owner
             && sim
@@ -963,7 +963,7 @@ fn start_sim<'a>(
         drain_seconds,
         last_event: None,
     };
-    let owner = Owner::Service(service.service_name.clone());
+    let owner = Owner::Service(service.service_name.as_str().into());
     for inst in &sim.state.instances {
         for task in &inst.tasks {
             if task.owner == owner {
@@ -1158,7 +1158,7 @@ pub fn run_task(
         drain_seconds: 0,
         last_event: None,
     };
-    let req = TaskRequest::new(Owner::Standalone(task_definition.to_string()), td, &[], &[]);
+    let req = TaskRequest::new(Owner::Standalone(task_definition.into()), td, &[], &[]);
     let (instance, host_ports, failure) = match sim.state.place_one(&req) {
         Ok((idx, id)) => {
             sim.tracked.insert(

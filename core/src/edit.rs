@@ -257,7 +257,7 @@ pub fn apply(plan: &Plan, edit: &Edit) -> Result<Plan, EditError> {
             }
             let after = place(&next);
             if let Some(u) = after.unplaced.iter().find(|u| {
-                u.owner == Owner::Service(service.clone())
+                u.owner == Owner::Service(service.as_str().into())
                     && u.pinned_instance.as_deref() == Some(to)
             }) {
                 return Err(EditError::from_failure(u.failure.clone(), Some(to.clone())));
@@ -421,7 +421,7 @@ fn add_instance_type(svc: &mut Service, itype: &str, placement: &Placement) {
         if inst
             .tasks
             .iter()
-            .any(|t| t.owner == Owner::Service(svc.service_name.clone()))
+            .any(|t| t.owner == Owner::Service(svc.service_name.as_str().into()))
             && !types.contains(&inst.instance.instance_type)
         {
             types.push(inst.instance.instance_type.clone());

@@ -6,7 +6,6 @@
 //! the register-time validation rules and the JVM memory check. No UI, no IO:
 //! the web app and the CLI are shells that call into this crate.
 
-mod candidates;
 pub mod caps;
 pub mod catalogue;
 pub mod cfn;

@@ -11,10 +11,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::BuildHasherDefault;
+use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::candidates::{walks, Group, Index, Ledger, Slot, Walk};
 use crate::cluster::{container_instances, ContainerInstance};
 use crate::cql;
 use crate::model::{
@@ -22,6 +22,7 @@ use crate::model::{
     TaskDefinition,
 };
 use crate::requirements::{requirements, Requirements};
+use berth_candidates::{Group, Index, Ledger, Slot, Walk};
 
 /// §3.2: "A container instance can have up to 100 reserved ports at a time.
 /// This number includes the default reserved ports."
@@ -31,9 +32,9 @@ pub const MAX_RESERVED_PORTS: usize = 100;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Owner {
     #[serde(rename = "service")]
-    Service(String),
+    Service(Arc<str>),
     #[serde(rename = "taskDefinition")]
-    Standalone(String),
+    Standalone(Arc<str>),
 }
 
 impl Owner {
@@ -56,7 +57,7 @@ impl Owner {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HostPort {
-    pub container_name: String,
+    pub container_name: Arc<str>,
     pub container_port: u16,
     pub host_port: u16,
     pub protocol: Protocol,
@@ -71,8 +72,9 @@ pub struct PlacedTask {
     pub id: u32,
     #[serde(flatten)]
     pub owner: Owner,
-    /// `family:revision` of the task definition it runs.
-    pub task_definition_arn: String,
+    /// `family:revision` of the task definition it runs. Shared with the
+    /// request: placing a task copies no string (issue 8).
+    pub task_definition_arn: Arc<str>,
     pub cpu: u32,
     pub memory: u32,
     pub host_ports: Vec<HostPort>,
@@ -311,10 +313,30 @@ fn compile(constraints: &[PlacementConstraint]) -> Vec<Constraint> {
 }
 
 /// Everything the scheduler needs to place one more task of an owner.
+/// A request's strategies as walks, worked out once per request; None when
+/// one of them (`random`) cannot be walked.
+fn walks(strategies: &[PlacementStrategy]) -> Option<Vec<Walk>> {
+    strategies
+        .iter()
+        .map(|s| {
+            let field = s.field.as_deref().unwrap_or("");
+            match s.kind {
+                StrategyType::Binpack if field.eq_ignore_ascii_case("cpu") => Some(Walk::Cpu),
+                StrategyType::Binpack => Some(Walk::Memory),
+                StrategyType::Spread if matches!(field, "instanceId" | "host") => {
+                    Some(Walk::GroupCount)
+                }
+                StrategyType::Spread => Some(Walk::ByValue(field.to_string())),
+                StrategyType::Random => None,
+            }
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone)]
 pub struct TaskRequest {
     pub owner: Owner,
-    pub task_definition_arn: String,
+    pub task_definition_arn: Arc<str>,
     pub requirements: Requirements,
     constraints: Vec<Constraint>,
     strategies: Vec<PlacementStrategy>,
@@ -341,7 +363,7 @@ impl TaskRequest {
             strategies.to_vec()
         };
         TaskRequest {
-            task_definition_arn: format!("{}:{}", td.family, td.revision),
+            task_definition_arn: format!("{}:{}", td.family, td.revision).into(),
             requirements: requirements(td),
             constraints: compile(&all),
             walks: walks(&strategies),
@@ -355,7 +377,7 @@ impl TaskRequest {
     pub fn for_service(plan: &Plan, service: &crate::model::Service) -> Option<TaskRequest> {
         let td = plan.task_definition(&service.task_definition)?;
         Some(TaskRequest::new(
-            Owner::Service(service.service_name.clone()),
+            Owner::Service(service.service_name.as_str().into()),
             td,
             &service.placement_constraints,
             &service.placement_strategy,
@@ -750,6 +772,12 @@ impl ClusterState {
     /// Places one task on the best fitting instance; returns (instance index, task id).
     pub fn place_one(&mut self, req: &TaskRequest) -> Result<(usize, u32), Failure> {
         let group = self.group_id_or_new(&req.group);
+        self.place_one_in(req, group)
+    }
+
+    /// [`Self::place_one`] with `req`'s group number already looked up, for
+    /// a run of tasks of one request.
+    fn place_one_in(&mut self, req: &TaskRequest, group: Group) -> Result<(usize, u32), Failure> {
         let picked = if self.use_index {
             self.pick_by_index(req, group)
         } else {
@@ -868,7 +896,7 @@ impl ClusterState {
                 }
             };
             host_ports.push(HostPort {
-                container_name: p.container.clone(),
+                container_name: Arc::clone(&p.container),
                 container_port: p.container_port,
                 host_port,
                 protocol: p.protocol,
@@ -969,7 +997,7 @@ impl Placement {
         service: &str,
         instance_id: &str,
     ) -> Result<Vec<HostPort>, Failure> {
-        let owner = Owner::Service(service.to_string());
+        let owner = Owner::Service(service.into());
         let svc = plan.service(service).ok_or_else(|| Failure {
             reason: Reason::Attribute,
             closest: None,
@@ -1029,8 +1057,9 @@ fn place_count(
     req: &TaskRequest,
     count: u32,
 ) {
+    let group = state.group_id_or_new(&req.group);
     for placed in 0..count {
-        if let Err(f) = state.place_one(req) {
+        if let Err(f) = state.place_one_in(req, group) {
             record(unplaced, &req.owner, f, None);
             if let Some(last) = unplaced.last_mut() {
                 last.count += count - placed - 1;
@@ -1119,7 +1148,7 @@ fn place_from(plan: &Plan, mut state: ClusterState) -> Placement {
             continue;
         };
         let req = TaskRequest::new(
-            Owner::Standalone(run.task_definition.clone()),
+            Owner::Standalone(run.task_definition.as_str().into()),
             td,
             &run.placement_constraints,
             &run.placement_strategy,

@@ -97,7 +97,7 @@ pub fn place_report(plan: &Plan, placement: &Placement) -> PlaceReport {
                     .iter()
                     .map(|t| TaskReport {
                         owner: t.owner.clone(),
-                        task_definition_arn: t.task_definition_arn.clone(),
+                        task_definition_arn: t.task_definition_arn.to_string(),
                         cpu: t.cpu,
                         memory: t.memory,
                         host_ports: t.host_ports.clone(),

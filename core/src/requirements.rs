@@ -6,7 +6,7 @@ use crate::model::{NetworkMode, Protocol, TaskDefinition};
 /// One port mapping as the host sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortNeed {
-    pub container: String,
+    pub container: std::sync::Arc<str>,
     pub container_port: u16,
     pub protocol: Protocol,
     /// `Some` for a static host port (bridge hostPort > 0, or host mode where
@@ -71,7 +71,7 @@ pub fn requirements(td: &TaskDefinition) -> Requirements {
                     _ => pm.host_port.filter(|&p| p > 0),
                 };
                 ports.push(PortNeed {
-                    container: c.name.clone(),
+                    container: c.name.as_str().into(),
                     container_port: pm.container_port,
                     protocol: pm.protocol,
                     host_port,

@@ -255,7 +255,7 @@ fn colour_of(plan: &Plan, owner: &Owner) -> usize {
         Owner::Service(s) => {
             plan.services
                 .iter()
-                .position(|x| &x.service_name == s)
+                .position(|x| *x.service_name == **s)
                 .unwrap_or(0)
                 % PALETTE_SIZE
         }
@@ -346,7 +346,7 @@ fn board_phased(plan: &Plan, placement: &Placement, phases: &Phases) -> Board {
         .services
         .iter()
         .map(|s| {
-            let owner = Owner::Service(s.service_name.clone());
+            let owner = Owner::Service(s.service_name.as_str().into());
             let td = plan.task_definition(&s.task_definition);
             let req = td.map(requirements);
             let placed = placement
@@ -416,7 +416,7 @@ fn board_phased(plan: &Plan, placement: &Placement, phases: &Phases) -> Board {
     // awsvpc tasks register their ENI's address (target type ip).
     let mut targets = Vec::new();
     for s in plan.services.iter().filter(|s| s.load_balancer.is_some()) {
-        let owner = Owner::Service(s.service_name.clone());
+        let owner = Owner::Service(s.service_name.as_str().into());
         let Some(td) = plan.task_definition(&s.task_definition) else {
             continue;
         };
@@ -613,7 +613,7 @@ fn instance_view(
                 task_id: t.id,
                 label: t.owner.name().to_string(),
                 service: match &t.owner {
-                    Owner::Service(n) => Some(n.clone()),
+                    Owner::Service(n) => Some(n.to_string()),
                     Owner::Standalone(_) => None,
                 },
                 colour: colour_of(plan, &t.owner),

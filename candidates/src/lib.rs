@@ -1,7 +1,13 @@
-//! Which container instances to try first, so that placing a task costs
-//! about log(instances) instead of a look at every instance (issue 8).
+//! berth-candidates: berth-core's placement index — which container
+//! instances to try first, so that placing a task costs about
+//! log(instances) instead of a look at every instance (issue 8).
 //!
-//! The scheduler's answer is defined by [`crate::placement`]: among the
+//! It is a crate of its own only so that it can be compiled for speed
+//! (`opt-level = 3` in the workspace's release profile) while the rest of the
+//! web bundle is compiled for size: placement is the app's hot loop, and at
+//! `opt-level = "z"` it ran in wasm at up to twice native's time.
+//!
+//! The scheduler's answer is defined by `berth_core::placement`: among the
 //! instances that fit, the least by the strategies' keys in turn, then by
 //! plan order. This index only finds that same instance sooner. It keeps the
 //! instances ordered by each strategy's key — remaining memory, remaining
@@ -9,14 +15,20 @@
 //! attribute value — and walks them from the best key up, stopping at the
 //! first instance that fits. A strategy chain it cannot walk (`random`,
 //! unusual combinations) returns `None`, and the caller scans every instance.
-//! `tests/properties.rs` checks on random plans that both ways agree.
+//! `core/tests/properties.rs` checks on random plans that both ways agree.
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::model::{PlacementStrategy, StrategyType};
-
 /// An instance's position in the plan: the scheduler's last tie-break.
 type Idx = u32;
+
+/// (key, instance) as one integer that sorts the same way: one comparison
+/// per step of a B-tree search instead of two, which wasm feels (issue 8).
+type Keyed = u64;
+
+fn keyed(key: u32, idx: usize) -> Keyed {
+    (u64::from(key) << 32) | u64::from(idx as Idx)
+}
 
 /// The instances grouped by one attribute's value (`spread` by attribute).
 #[derive(Debug, Clone)]
@@ -28,7 +40,7 @@ struct Partition {
 
 /// How a strategy orders instances, as far as the index can walk it.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Walk {
+pub enum Walk {
     Memory,
     Cpu,
     /// Fewest tasks of the group on the instance.
@@ -38,56 +50,124 @@ pub(crate) enum Walk {
     ByValue(String),
 }
 
-/// A request's strategies as walks, worked out once per request; None when
-/// one of them (`random`) cannot be walked.
-pub(crate) fn walks(strategies: &[PlacementStrategy]) -> Option<Vec<Walk>> {
-    strategies
-        .iter()
-        .map(|s| {
-            let field = s.field.as_deref().unwrap_or("");
-            match s.kind {
-                StrategyType::Binpack if field.eq_ignore_ascii_case("cpu") => Some(Walk::Cpu),
-                StrategyType::Binpack => Some(Walk::Memory),
-                StrategyType::Spread if matches!(field, "instanceId" | "host") => {
-                    Some(Walk::GroupCount)
-                }
-                StrategyType::Spread => Some(Walk::ByValue(field.to_string())),
-                StrategyType::Random => None,
+/// The instances by how many tasks of one group each runs: a bitset of
+/// instances per count. Walking them in (count, plan order) is a scan of
+/// words, and a task started or stopped flips two bits; a B-tree per group
+/// cost more to build, keep and drop than the placement itself (issue 8).
+#[derive(Debug, Clone, PartialEq)]
+struct CountLevels {
+    /// Words per level: one bit per instance.
+    words: usize,
+    levels: Vec<Vec<u64>>,
+}
+
+impl CountLevels {
+    fn new(n: usize, count_of: impl Fn(usize) -> u32) -> CountLevels {
+        let mut levels = CountLevels {
+            words: n.div_ceil(64),
+            levels: Vec::new(),
+        };
+        for i in 0..n {
+            levels.insert(i, count_of(i));
+        }
+        levels
+    }
+
+    fn insert(&mut self, idx: usize, count: u32) {
+        let count = count as usize;
+        if self.levels.len() <= count {
+            self.levels.resize(count + 1, vec![0; self.words]);
+        }
+        self.levels[count][idx / 64] |= 1 << (idx % 64);
+    }
+
+    fn remove(&mut self, idx: usize, count: u32) {
+        if let Some(level) = self.levels.get_mut(count as usize) {
+            level[idx / 64] &= !(1 << (idx % 64));
+        }
+    }
+
+    /// (count, instance) in rising order.
+    fn iter(&self) -> LevelsIter<'_> {
+        LevelsIter {
+            levels: &self.levels,
+            level: 0,
+            word: 0,
+            bits: self
+                .levels
+                .first()
+                .and_then(|l| l.first())
+                .copied()
+                .unwrap_or(0),
+        }
+    }
+}
+
+struct LevelsIter<'s> {
+    levels: &'s [Vec<u64>],
+    level: usize,
+    word: usize,
+    /// What is left of the current word.
+    bits: u64,
+}
+
+impl Iterator for LevelsIter<'_> {
+    type Item = (u64, usize);
+
+    fn next(&mut self) -> Option<(u64, usize)> {
+        loop {
+            if self.bits != 0 {
+                let bit = self.bits.trailing_zeros() as usize;
+                self.bits &= self.bits - 1;
+                return Some((self.level as u64, self.word * 64 + bit));
             }
-        })
-        .collect()
+            let level = self.levels.get(self.level)?;
+            self.word += 1;
+            if self.word >= level.len() {
+                self.level += 1;
+                self.word = 0;
+            }
+            self.bits = self
+                .levels
+                .get(self.level)?
+                .get(self.word)
+                .copied()
+                .unwrap_or(0);
+        }
+    }
 }
 
 /// Instances in one walk's order: (key, instance), best first.
 enum Ordered<'s> {
-    From(std::collections::btree_set::Range<'s, (u32, Idx)>),
-    All(std::collections::btree_set::Iter<'s, (u32, Idx)>),
+    From(std::collections::btree_set::Range<'s, Keyed>),
+    Levels(LevelsIter<'s>),
 }
 
 impl Iterator for Ordered<'_> {
     type Item = (u64, usize);
 
     fn next(&mut self) -> Option<(u64, usize)> {
-        let &(k, i) = match self {
-            Ordered::From(r) => r.next()?,
-            Ordered::All(r) => r.next()?,
-        };
-        Some((u64::from(k), i as usize))
+        match self {
+            Ordered::From(r) => r
+                .next()
+                .map(|&k| (k >> 32, (k & u64::from(u32::MAX)) as usize)),
+            Ordered::Levels(l) => l.next(),
+        }
     }
 }
 
 /// A task group, by its number in the ledger (see `ClusterState::group_id`).
-pub(crate) type Group = usize;
+pub type Group = usize;
 
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Index {
+pub struct Index {
     /// (remaining memory, instance) and (remaining CPU, instance), built the
     /// first time a binpack asks, so that spread-only plans do not keep them.
-    by_memory: Option<BTreeSet<(u32, Idx)>>,
-    by_cpu: Option<BTreeSet<(u32, Idx)>>,
+    by_memory: Option<BTreeSet<Keyed>>,
+    by_cpu: Option<BTreeSet<Keyed>>,
     /// Per task group: (tasks of the group on the instance, instance), built
     /// the first time a request of that group asks for it.
-    by_group_count: Vec<Option<BTreeSet<(u32, Idx)>>>,
+    by_group_count: Vec<Option<CountLevels>>,
     /// Per attribute (`spread` field): its partition of the instances. A
     /// plan spreads by one or two attributes, so a list is the fastest map.
     partitions: Vec<(String, Partition)>,
@@ -98,7 +178,7 @@ pub(crate) struct Index {
 /// What the index reads from the ledger (`ClusterState`), as closures so that
 /// it needs no access to the ledger's private fields.
 #[derive(Clone, Copy)]
-pub(crate) struct Ledger<'a> {
+pub struct Ledger<'a> {
     /// How many instances.
     pub len: usize,
     /// (remaining memory, remaining CPU) of an instance.
@@ -114,7 +194,7 @@ pub(crate) struct Ledger<'a> {
 }
 
 /// What the ledger tells the index about one instance.
-pub(crate) struct Slot {
+pub struct Slot {
     pub remaining_memory: u32,
     pub remaining_cpu: u32,
     /// Tasks of the changing group on the instance.
@@ -128,29 +208,27 @@ impl Index {
 
     /// Before an instance's resources or group counts change.
     pub fn remove(&mut self, idx: usize, before: &Slot, group: Group) {
-        let i = idx as Idx;
         if let Some(set) = &mut self.by_memory {
-            set.remove(&(before.remaining_memory, i));
+            set.remove(&keyed(before.remaining_memory, idx));
         }
         if let Some(set) = &mut self.by_cpu {
-            set.remove(&(before.remaining_cpu, i));
+            set.remove(&keyed(before.remaining_cpu, idx));
         }
-        if let Some(Some(set)) = self.by_group_count.get_mut(group) {
-            set.remove(&(before.count, i));
+        if let Some(Some(levels)) = self.by_group_count.get_mut(group) {
+            levels.remove(idx, before.count);
         }
     }
 
     /// After the change; `delta` is +1 for a task started, -1 for one stopped.
     pub fn insert(&mut self, idx: usize, after: &Slot, group: Group, delta: i64) {
-        let i = idx as Idx;
         if let Some(set) = &mut self.by_memory {
-            set.insert((after.remaining_memory, i));
+            set.insert(keyed(after.remaining_memory, idx));
         }
         if let Some(set) = &mut self.by_cpu {
-            set.insert((after.remaining_cpu, i));
+            set.insert(keyed(after.remaining_cpu, idx));
         }
-        if let Some(Some(set)) = self.by_group_count.get_mut(group) {
-            set.insert((after.count, i));
+        if let Some(Some(levels)) = self.by_group_count.get_mut(group) {
+            levels.insert(idx, after.count);
         }
         if let Some(fields) = self.value_counts.get_mut(group) {
             for (p, counts) in fields.iter_mut().enumerate() {
@@ -174,18 +252,18 @@ impl Index {
         for walk in walks {
             match walk {
                 Walk::Memory if self.by_memory.is_none() => {
-                    self.by_memory = Some((0..n).map(|i| (resources(i).0, i as Idx)).collect());
+                    self.by_memory = Some((0..n).map(|i| keyed(resources(i).0, i)).collect());
                 }
                 Walk::Cpu if self.by_cpu.is_none() => {
-                    self.by_cpu = Some((0..n).map(|i| (resources(i).1, i as Idx)).collect());
+                    self.by_cpu = Some((0..n).map(|i| keyed(resources(i).1, i)).collect());
                 }
                 Walk::GroupCount => {
                     if self.by_group_count.len() <= group {
                         self.by_group_count.resize(group + 1, None);
                     }
                     if self.by_group_count[group].is_none() {
-                        let set = (0..n).map(|i| (count_of(i, group), i as Idx)).collect();
-                        self.by_group_count[group] = Some(set);
+                        self.by_group_count[group] =
+                            Some(CountLevels::new(n, |i| count_of(i, group)));
                     }
                 }
                 Walk::ByValue(field) => {
@@ -236,11 +314,16 @@ impl Index {
                 self.by_memory
                     .as_ref()
                     .expect(prepared)
-                    .range((need.1, 0)..),
+                    .range(keyed(need.1, 0)..),
             ),
-            Walk::Cpu => Ordered::From(self.by_cpu.as_ref().expect(prepared).range((need.0, 0)..)),
+            Walk::Cpu => Ordered::From(
+                self.by_cpu
+                    .as_ref()
+                    .expect(prepared)
+                    .range(keyed(need.0, 0)..),
+            ),
             Walk::GroupCount => {
-                Ordered::All(self.by_group_count[group].as_ref().expect(prepared).iter())
+                Ordered::Levels(self.by_group_count[group].as_ref().expect(prepared).iter())
             }
             Walk::ByValue(_) => unreachable!("a value walk has levels, not an order"),
         }
@@ -321,11 +404,11 @@ impl Index {
         resources: &[(u32, u32)],
         count_of: &dyn Fn(usize, Group) -> u32,
     ) -> bool {
-        let by = |f: fn(&(u32, u32)) -> u32| -> BTreeSet<(u32, Idx)> {
+        let by = |f: fn(&(u32, u32)) -> u32| -> BTreeSet<Keyed> {
             resources
                 .iter()
                 .enumerate()
-                .map(|(i, r)| (f(r), i as Idx))
+                .map(|(i, r)| keyed(f(r), i))
                 .collect()
         };
         if self.by_memory.as_ref().is_some_and(|s| *s != by(|r| r.0))
@@ -333,14 +416,19 @@ impl Index {
         {
             return false;
         }
-        let groups_agree = self.by_group_count.iter().enumerate().all(|(group, set)| {
-            set.as_ref().is_none_or(|set| {
-                let want: BTreeSet<(u32, Idx)> = (0..resources.len())
-                    .map(|i| (count_of(i, group), i as Idx))
-                    .collect();
-                *set == want
-            })
-        });
+        let groups_agree = self
+            .by_group_count
+            .iter()
+            .enumerate()
+            .all(|(group, levels)| {
+                levels.as_ref().is_none_or(|levels| {
+                    let mut want: Vec<(u64, usize)> = (0..resources.len())
+                        .map(|i| (u64::from(count_of(i, group)), i))
+                        .collect();
+                    want.sort_unstable();
+                    levels.iter().eq(want)
+                })
+            });
         let values_agree = self.value_counts.iter().enumerate().all(|(group, fields)| {
             fields.iter().enumerate().all(|(p, counts)| {
                 counts.as_ref().is_none_or(|counts| {
@@ -381,4 +469,37 @@ fn first_with_ties(
     } else {
         choose(&tied)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn count_levels_walk_by_count_then_plan_order() {
+        // 130 instances: three words per level, the last one partly used.
+        let counts: Vec<u32> = (0..130).map(|i| [2, 0, 1][i % 3]).collect();
+        let mut levels = CountLevels::new(counts.len(), |i| counts[i]);
+        let mut want: Vec<(u64, usize)> = counts
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| (u64::from(c), i))
+            .collect();
+        want.sort_unstable();
+        assert!(levels.iter().eq(want.iter().copied()));
+
+        // Instance 127 (count 0) starts a task of the group: now 1.
+        levels.remove(127, 0);
+        levels.insert(127, 1);
+        let moved: Vec<(u64, usize)> = levels.iter().filter(|&(_, i)| i == 127).collect();
+        assert_eq!(moved, vec![(1, 127)]);
+        assert_eq!(levels.iter().count(), 130);
+        let keys: Vec<(u64, usize)> = levels.iter().collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "rising order");
+    }
+
+    #[test]
+    fn no_instances_walk_nothing() {
+        assert_eq!(CountLevels::new(0, |_| 0).iter().count(), 0);
+    }
 }
