@@ -29,11 +29,11 @@ row('rolling deployment of a 1,000-task service (native)', ms(criterion.get('dep
 row('catalogue search (native)', ms(criterion.get('catalogue search')));
 
 const native = JSON.parse(readFileSync(`${dir}/native.json`, 'utf8'));
-const wasm = new Map(JSON.parse(readFileSync(`${dir}/wasm.json`, 'utf8')).map((r) => [r.case, r.medianMs]));
+const wasm = new Map(JSON.parse(readFileSync(`${dir}/wasm.json`, 'utf8')).map((r) => [r.case, r.fastestMs]));
 for (const n of native) {
   const w = wasm.get(n.case);
-  const ratio = w / n.medianMs;
-  row(`wasm in Chromium / native, place ${n.case} (release build both)`, `${ms(w)} / ${ms(n.medianMs)} = ×${ratio.toFixed(2)}`,
+  const ratio = w / n.fastestMs;
+  row(`wasm in Chromium / native, place ${n.case} (release build both, fastest of 15)`, `${ms(w)} / ${ms(n.fastestMs)} = ×${ratio.toFixed(2)}`,
     `≤ ×${budgets.wasm_native_ratio}`, ratio <= budgets.wasm_native_ratio);
 }
 
