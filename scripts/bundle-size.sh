@@ -29,5 +29,5 @@ measure() {
 }
 shopt -s nullglob
 measure first-load bundle_gzip_bytes_max dist/*.wasm dist/*.js dist/snippets/*/*/*.js
-measure exchange exchange_gzip_bytes_max dist/exchange/*.wasm dist/exchange/*.js
+measure exchange exchange_gzip_bytes_max dist/exchange/*/*.wasm dist/exchange/*/*.js
 exit "$status"

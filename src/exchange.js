@@ -4,7 +4,10 @@ let pending;
 
 export function loadExchange() {
   if (!pending) {
-    const url = new URL('exchange/berth_exchange.js', document.baseURI).href;
+    // Where the build put it (scripts/exchange.sh names it by its content).
+    const path = document.querySelector('meta[name="berth-exchange"]')?.content
+      ?? 'exchange/berth_exchange.js';
+    const url = new URL(path, document.baseURI).href;
     pending = import(url).then(async (module) => {
       await module.default();
       return module;

@@ -81,7 +81,7 @@ test('export and import load after the board; if they cannot, the board still wo
   await failed.waitFor();
   assert.match(await failed.innerText(), /Export and import are unavailable/);
   const boardWasm = requests.findIndex((p) => /berth-web-.*_bg\.wasm$/.test(p));
-  const exchange = requests.findIndex((p) => p.endsWith('/exchange/berth_exchange.js'));
+  const exchange = requests.findIndex((p) => /\/exchange\/[0-9a-f]{16}\/berth_exchange\.js$/.test(p));
   assert.ok(boardWasm >= 0 && exchange > boardWasm, `the board's module first: ${requests.join(' ')}`);
 
   // The board is unaffected: a drop still places a task.
@@ -117,6 +117,6 @@ test('the board loads without the exchange module; scrolling to export fetches i
   assert.match(await page.locator('[data-testid="export"]').innerText(), /Loading export and import/);
   await page.locator('[data-testid="export"]').scrollIntoViewIfNeeded();
   await page.locator('[data-testid="export-text"]').waitFor();
-  assert.ok(fetched.some((u) => u.endsWith('/exchange/berth_exchange_bg.wasm')), fetched.join(' '));
+  assert.ok(fetched.some((u) => /\/exchange\/[0-9a-f]{16}\/berth_exchange_bg\.wasm$/.test(u)), fetched.join(' '));
   await page.close();
 });
