@@ -173,6 +173,10 @@ pub struct Index {
     partitions: Vec<(String, Partition)>,
     /// Per task group, per partition (same order): the group's tasks per value.
     value_counts: Vec<Vec<Option<Vec<u64>>>>,
+    /// The last request (its walks' id) and group prepared for, and the
+    /// partition of its first walk: a run of tasks of one request skips the
+    /// set-up, which otherwise compared attribute names on every task.
+    prepared: Option<(u64, Group, Option<usize>)>,
 }
 
 /// What the index reads from the ledger (`ClusterState`), as closures so that
@@ -329,14 +333,40 @@ impl Index {
         }
     }
 
+    /// [`Self::prepare`] unless it last ran for this request and group;
+    /// returns the partition of the first walk, if that is a value walk.
+    fn ready(
+        &mut self,
+        request: u64,
+        walks: &[Walk],
+        group: Group,
+        ledger: &Ledger,
+    ) -> Option<usize> {
+        if let Some((r, g, p)) = self.prepared {
+            if r == request && g == group {
+                return p;
+            }
+        }
+        self.prepare(walks, group, ledger);
+        let p = match walks.first() {
+            Some(Walk::ByValue(field)) => self.partition(field),
+            _ => None,
+        };
+        self.prepared = Some((request, group, p));
+        p
+    }
+
     /// The instance the strategies pick among those that `fits`, found by
     /// walking the index: Some(Some(idx)), Some(None) when none fits, or None
     /// when this chain is not one the index can walk.
     ///
+    /// `request` identifies `walks`: the same number always comes with the
+    /// same walks (`TaskRequest` numbers each request it makes).
     /// `choose` is the scheduler's own choice among a set of fitting
     /// instances; it settles ties on the first key by the rest of the chain.
     pub fn pick(
         &mut self,
+        request: u64,
         walks: Option<&[Walk]>,
         group: Group,
         need: (u32, u32),
@@ -354,8 +384,10 @@ impl Index {
                 if matches!(rest.first(), Some(Walk::ByValue(_))) {
                     return None;
                 }
-                self.prepare(walks?, group, ledger);
-                let p = self.partition(field).expect("prepared");
+                let p = self
+                    .ready(request, walks?, group, ledger)
+                    .expect("prepared");
+                debug_assert_eq!(Some(p), self.partition(field));
                 let partition = &self.partitions[p].1;
                 let counts = self.value_counts[group][p].as_ref().expect("prepared");
                 // Levels in rising order, without sorting a copy on every task
@@ -386,7 +418,7 @@ impl Index {
                 Some(None)
             }
             [first, rest @ ..] => {
-                self.prepare(walks?, group, ledger);
+                self.ready(request, walks?, group, ledger);
                 Some(first_with_ties(
                     self.ordered(first, group, need),
                     fits,

@@ -333,6 +333,9 @@ fn walks(strategies: &[PlacementStrategy]) -> Option<Vec<Walk>> {
         .collect()
 }
 
+/// Numbers requests for the index's set-up cache; never part of an answer.
+static NEXT_WALKS_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 #[derive(Debug, Clone)]
 pub struct TaskRequest {
     pub owner: Owner,
@@ -344,6 +347,9 @@ pub struct TaskRequest {
     group: String,
     /// `strategies` as the index walks them, worked out once.
     walks: Option<Vec<Walk>>,
+    /// A number no other request has (clones keep it, with the same walks):
+    /// the index skips its set-up for a run of tasks of one request.
+    walks_id: u64,
 }
 
 impl TaskRequest {
@@ -367,6 +373,7 @@ impl TaskRequest {
             requirements: requirements(td),
             constraints: compile(&all),
             walks: walks(&strategies),
+            walks_id: NEXT_WALKS_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             strategies,
             group: owner.group(),
             owner,
@@ -818,6 +825,7 @@ impl ClusterState {
             let fits = |i: usize| this.check_in_group(i, req, Some(group)).is_ok();
             let choose = |tied: &[usize]| this.choose(req, tied);
             index.pick(
+                req.walks_id,
                 req.walks.as_deref(),
                 group,
                 (req.requirements.cpu, req.requirements.memory),
