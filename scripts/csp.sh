@@ -13,11 +13,4 @@ print(" ".join("'sha256-%s'" % base64.b64encode(hashlib.sha256(b.encode()).diges
 PY
 )
 policy="default-src 'self'; script-src 'self' 'wasm-unsafe-eval' ${script}; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'"
-python3 - "$html" "$policy" <<'PY'
-import sys
-path, policy = sys.argv[1], sys.argv[2]
-text = open(path, encoding="utf-8").read()
-meta = '<meta http-equiv="Content-Security-Policy" content="%s" />' % policy
-text = text.replace("<meta charset=\"utf-8\" />", "<meta charset=\"utf-8\" />\n    " + meta, 1)
-open(path, "w", encoding="utf-8").write(text)
-PY
+python3 "$(dirname "$0")/head-meta.py" "$html" http-equiv Content-Security-Policy "$policy"

@@ -21,11 +21,4 @@ if [ "$profile" = release ]; then
 fi
 hash=$(cat "$build"/berth_exchange.js "$build"/berth_exchange_bg.wasm | sha256sum | cut -c1-16)
 mv "$build" "$root/$hash"
-python3 - "$TRUNK_STAGING_DIR/index.html" "exchange/$hash/berth_exchange.js" <<'PY'
-import sys
-path, module = sys.argv[1], sys.argv[2]
-text = open(path, encoding="utf-8").read()
-meta = '<meta name="berth-exchange" content="%s" />' % module
-text = text.replace('<meta charset="utf-8" />', '<meta charset="utf-8" />\n    ' + meta, 1)
-open(path, "w", encoding="utf-8").write(text)
-PY
+python3 scripts/head-meta.py "$TRUNK_STAGING_DIR/index.html" name berth-exchange "exchange/$hash/berth_exchange.js"

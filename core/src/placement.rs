@@ -312,7 +312,6 @@ fn compile(constraints: &[PlacementConstraint]) -> Vec<Constraint> {
         .collect()
 }
 
-/// Everything the scheduler needs to place one more task of an owner.
 /// A request's strategies as walks, worked out once per request; None when
 /// one of them (`random`) cannot be walked.
 fn walks(strategies: &[PlacementStrategy]) -> Option<Vec<Walk>> {
@@ -336,6 +335,7 @@ fn walks(strategies: &[PlacementStrategy]) -> Option<Vec<Walk>> {
 /// Numbers requests for the index's set-up cache; never part of an answer.
 static NEXT_WALKS_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
+/// Everything the scheduler needs to place one more task of an owner.
 #[derive(Debug, Clone)]
 pub struct TaskRequest {
     pub owner: Owner,
