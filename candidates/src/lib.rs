@@ -17,13 +17,17 @@
 //! unusual combinations) returns `None`, and the caller scans every instance.
 //! `core/tests/properties.rs` checks on random plans that both ways agree.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
+
+mod sorted;
+
+use sorted::SortedKeys;
 
 /// An instance's position in the plan: the scheduler's last tie-break.
 type Idx = u32;
 
 /// (key, instance) as one integer that sorts the same way: one comparison
-/// per step of a B-tree search instead of two, which wasm feels (issue 8).
+/// per step of a search instead of two, which wasm feels (issue 8).
 type Keyed = u64;
 
 fn keyed(key: u32, idx: usize) -> Keyed {
@@ -139,19 +143,28 @@ impl Iterator for LevelsIter<'_> {
 
 /// Instances in one walk's order: (key, instance), best first.
 enum Ordered<'s> {
-    From(std::collections::btree_set::Range<'s, Keyed>),
+    From(sorted::RangeFrom<'s>),
     Levels(LevelsIter<'s>),
 }
 
-impl Iterator for Ordered<'_> {
-    type Item = (u64, usize);
-
-    fn next(&mut self) -> Option<(u64, usize)> {
+impl Ordered<'_> {
+    /// [`first_with_ties`] over this order: chosen here once, so that the
+    /// walk's loop is compiled for each kind of order rather than asking
+    /// which kind on every instance it passes (issue 8).
+    fn first_with_ties(
+        self,
+        ok: impl Fn(usize) -> bool,
+        ties: bool,
+        choose: &dyn Fn(&[usize]) -> usize,
+    ) -> Option<usize> {
         match self {
-            Ordered::From(r) => r
-                .next()
-                .map(|&k| (k >> 32, (k & u64::from(u32::MAX)) as usize)),
-            Ordered::Levels(l) => l.next(),
+            Ordered::From(keys) => first_with_ties(
+                keys.map(|k| (k >> 32, (k & u64::from(u32::MAX)) as usize)),
+                ok,
+                ties,
+                choose,
+            ),
+            Ordered::Levels(levels) => first_with_ties(levels, ok, ties, choose),
         }
     }
 }
@@ -163,8 +176,8 @@ pub type Group = usize;
 pub struct Index {
     /// (remaining memory, instance) and (remaining CPU, instance), built the
     /// first time a binpack asks, so that spread-only plans do not keep them.
-    by_memory: Option<BTreeSet<Keyed>>,
-    by_cpu: Option<BTreeSet<Keyed>>,
+    by_memory: Option<SortedKeys>,
+    by_cpu: Option<SortedKeys>,
     /// Per task group: (tasks of the group on the instance, instance), built
     /// the first time a request of that group asks for it.
     by_group_count: Vec<Option<CountLevels>>,
@@ -213,10 +226,10 @@ impl Index {
     /// Before an instance's resources or group counts change.
     pub fn remove(&mut self, idx: usize, before: &Slot, group: Group) {
         if let Some(set) = &mut self.by_memory {
-            set.remove(&keyed(before.remaining_memory, idx));
+            set.remove(keyed(before.remaining_memory, idx));
         }
         if let Some(set) = &mut self.by_cpu {
-            set.remove(&keyed(before.remaining_cpu, idx));
+            set.remove(keyed(before.remaining_cpu, idx));
         }
         if let Some(Some(levels)) = self.by_group_count.get_mut(group) {
             levels.remove(idx, before.count);
@@ -318,13 +331,13 @@ impl Index {
                 self.by_memory
                     .as_ref()
                     .expect(prepared)
-                    .range(keyed(need.1, 0)..),
+                    .range_from(keyed(need.1, 0)),
             ),
             Walk::Cpu => Ordered::From(
                 self.by_cpu
                     .as_ref()
                     .expect(prepared)
-                    .range(keyed(need.0, 0)..),
+                    .range_from(keyed(need.0, 0)),
             ),
             Walk::GroupCount => {
                 Ordered::Levels(self.by_group_count[group].as_ref().expect(prepared).iter())
@@ -404,8 +417,7 @@ impl Index {
                     let found = match rest.first() {
                         // Within a level only plan order is left.
                         None => (0..n).find(|&i| in_level(i) && fits(i)),
-                        Some(next) => first_with_ties(
-                            self.ordered(next, group, need),
+                        Some(next) => self.ordered(next, group, need).first_with_ties(
                             |i| in_level(i) && fits(i),
                             rest.len() > 1,
                             choose,
@@ -419,8 +431,7 @@ impl Index {
             }
             [first, rest @ ..] => {
                 self.ready(request, walks?, group, ledger);
-                Some(first_with_ties(
-                    self.ordered(first, group, need),
+                Some(self.ordered(first, group, need).first_with_ties(
                     fits,
                     !rest.is_empty(),
                     choose,
@@ -436,15 +447,23 @@ impl Index {
         resources: &[(u32, u32)],
         count_of: &dyn Fn(usize, Group) -> u32,
     ) -> bool {
-        let by = |f: fn(&(u32, u32)) -> u32| -> BTreeSet<Keyed> {
-            resources
+        let by = |f: fn(&(u32, u32)) -> u32| -> Vec<Keyed> {
+            let mut keys: Vec<Keyed> = resources
                 .iter()
                 .enumerate()
                 .map(|(i, r)| keyed(f(r), i))
-                .collect()
+                .collect();
+            keys.sort_unstable();
+            keys
         };
-        if self.by_memory.as_ref().is_some_and(|s| *s != by(|r| r.0))
-            || self.by_cpu.as_ref().is_some_and(|s| *s != by(|r| r.1))
+        if self
+            .by_memory
+            .as_ref()
+            .is_some_and(|s| !s.iter().eq(by(|r| r.0)))
+            || self
+                .by_cpu
+                .as_ref()
+                .is_some_and(|s| !s.iter().eq(by(|r| r.1)))
         {
             return false;
         }
@@ -479,6 +498,7 @@ impl Index {
 
 /// The first instance in key order that passes `ok`. With `ties`, every
 /// instance sharing its key that passes too is gathered and `choose` picks.
+#[inline(never)]
 fn first_with_ties(
     mut ordered: impl Iterator<Item = (u64, usize)>,
     ok: impl Fn(usize) -> bool,
