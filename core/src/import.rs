@@ -193,17 +193,8 @@ fn read(text: &str, params: &[(String, String)]) -> Result<Imported, ImportError
 }
 
 fn task_definition(v: Value, prefix: &str) -> Result<Imported, ImportError> {
-    let td: TaskDefinition = serde_path_to_error::deserialize(v).map_err(|e| {
-        let p = e.path().to_string();
-        error(
-            if p == "." {
-                prefix.to_string()
-            } else {
-                format!("{prefix}.{p}").replace(".[", "[")
-            },
-            e.into_inner().to_string(),
-        )
-    })?;
+    let td: TaskDefinition =
+        crate::json_path::from_value(&v, prefix).map_err(|e| error(e.path, e.message))?;
     let service = Service {
         service_name: td.family.clone(),
         task_definition: format!("{}:{}", td.family, td.revision),
@@ -386,12 +377,9 @@ fn template(t: &Map<String, Value>, given: &[(String, String)]) -> Result<Import
     let mut parameters: IndexMap<String, Parameter> = IndexMap::new();
     if let Some(ps) = t.get("Parameters").and_then(Value::as_object) {
         for (name, p) in ps {
-            let parsed: Parameter = serde_path_to_error::deserialize(p.clone()).map_err(|e| {
-                error(
-                    format!("$.Parameters.{name}.{}", e.path()),
-                    e.into_inner().to_string(),
-                )
-            })?;
+            let parsed: Parameter =
+                crate::json_path::from_value(p, &format!("$.Parameters.{name}"))
+                    .map_err(|e| error(e.path, e.message))?;
             parameters.insert(name.clone(), parsed);
         }
     }

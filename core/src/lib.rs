@@ -17,6 +17,7 @@ pub mod deploy;
 pub mod edit;
 pub mod exchange;
 pub mod import;
+pub mod json_path;
 pub mod jvm;
 pub mod load;
 pub mod model;

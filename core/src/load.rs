@@ -43,7 +43,7 @@ pub fn load_plan(text: &str) -> Result<Plan, LoadError> {
             "not valid JSON (line {}, column {}): {}",
             e.line(),
             e.column(),
-            strip_position(&e.to_string())
+            crate::json_path::strip_position(&e.to_string())
         ),
     })?;
     match value.get("berthVersion") {
@@ -63,26 +63,12 @@ pub fn load_plan(text: &str) -> Result<Plan, LoadError> {
         }
         _ => {}
     }
-    let plan: Plan = serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        LoadError {
-            path: if path == "." {
-                "$".into()
-            } else {
-                format!("$.{path}").replace(".[", "[")
-            },
-            message: e.into_inner().to_string(),
-        }
+    let plan: Plan = crate::json_path::from_str(text).map_err(|e| LoadError {
+        path: e.path,
+        message: e.message,
     })?;
     crate::caps::check(&plan)?;
     Ok(plan)
-}
-
-fn strip_position(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
-    }
 }
 
 #[cfg(test)]

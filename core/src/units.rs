@@ -65,23 +65,24 @@ macro_rules! task_size {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                #[derive(Deserialize)]
-                #[serde(untagged)]
-                enum Raw {
-                    Int(u64),
-                    Text(String),
-                }
-                match Raw::deserialize(d).map_err(|_| {
-                    serde::de::Error::custom(concat!(
+                match crate::json_path::scalar(d)? {
+                    serde_json::Value::Number(n) => n
+                        .as_u64()
+                        .and_then(|n| u32::try_from(n).ok())
+                        .map($name)
+                        .ok_or_else(|| {
+                            serde::de::Error::custom(concat!(
+                                "task ",
+                                $what,
+                                " must be a whole number below 2^32"
+                            ))
+                        }),
+                    serde_json::Value::String(t) => $parse(&t).map($name).map_err(serde::de::Error::custom),
+                    _ => Err(serde::de::Error::custom(concat!(
                         "expected the task ",
                         $what,
                         " as a number or a string"
-                    ))
-                })? {
-                    Raw::Int(n) => u32::try_from(n)
-                        .map($name)
-                        .map_err(|_| serde::de::Error::custom(concat!("task ", $what, " is too large"))),
-                    Raw::Text(t) => $parse(&t).map($name).map_err(serde::de::Error::custom),
+                    ))),
                 }
             }
         }

@@ -107,45 +107,50 @@ pub fn scalar_to_string(v: &Value) -> Option<String> {
 }
 
 fn opt_scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    match Option::<Value>::deserialize(d)? {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => scalar_to_string(&v)
+    match crate::json_path::scalar(d)? {
+        Value::Null => Ok(None),
+        v => scalar_to_string(&v)
             .map(Some)
             .ok_or_else(|| serde::de::Error::custom("expected a string or number")),
     }
 }
 
+/// A scalar read as a string, checked as it is read so that a wrong value
+/// inside a list or map is reported at its own path (see `json_path`).
+struct Scalar(String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
+        scalar_to_string(&crate::json_path::scalar(d)?)
+            .map(Scalar)
+            .ok_or_else(|| serde::de::Error::custom("expected a string or number"))
+    }
+}
+
 fn scalar_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    Vec::<Value>::deserialize(d)?
-        .iter()
-        .map(|v| {
-            scalar_to_string(v)
-                .ok_or_else(|| serde::de::Error::custom("expected strings or numbers"))
-        })
-        .collect()
+    Ok(Vec::<Scalar>::deserialize(d)?
+        .into_iter()
+        .map(|Scalar(s)| s)
+        .collect())
 }
 
 fn scalar_map<'de, D: Deserializer<'de>>(d: D) -> Result<IndexMap<String, String>, D::Error> {
-    IndexMap::<String, Value>::deserialize(d)?
+    Ok(IndexMap::<String, Scalar>::deserialize(d)?
         .into_iter()
-        .map(|(k, v)| {
-            scalar_to_string(&v).map(|s| (k.clone(), s)).ok_or_else(|| {
-                serde::de::Error::custom(format!("{k}: expected a string or number"))
-            })
-        })
-        .collect()
+        .map(|(k, Scalar(s))| (k, s))
+        .collect())
 }
 
 fn opt_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    match Option::<Value>::deserialize(d)? {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => Ok(n.as_f64()),
-        Some(Value::String(s)) => s
+    match crate::json_path::scalar(d)? {
+        Value::Null => Ok(None),
+        Value::Number(n) => Ok(n.as_f64()),
+        Value::String(s) => s
             .trim()
             .parse()
             .map(Some)
             .map_err(|_| serde::de::Error::custom(format!("\"{s}\" is not a number"))),
-        Some(_) => Err(serde::de::Error::custom("expected a number")),
+        _ => Err(serde::de::Error::custom("expected a number")),
     }
 }
 
@@ -159,7 +164,7 @@ fn whole_number<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S:
 }
 
 fn flexible_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    match Value::deserialize(d)? {
+    match crate::json_path::scalar(d)? {
         Value::Bool(b) => Ok(b),
         Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(true),
         Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(false),
