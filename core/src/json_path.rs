@@ -18,7 +18,7 @@
 //! - a scalar read whole and then refused by Berth's own checks (a memory of
 //!   "2 TB"): its last byte when a comma follows, else the closing bracket
 //!   of the map or list it ends;
-//! - a map or list refused by [`scalar`]: between its brackets.
+//! - a map or list refused by `scalar`: between its brackets.
 //!
 //! `core/tests/json_path.rs` holds these rules to serde_path_to_error's
 //! answers on every value of the example plan replaced by wrong ones.
