@@ -274,7 +274,7 @@ impl<'t> Scan<'t> {
             }
             let key_start = self.at;
             let key_end = self.string();
-            let key = &self.text[key_start + 1..key_end];
+            let key = self.text.get(key_start + 1..key_end).unwrap_or("");
             // An error in a key (an enum's unknown variant, a duplicate
             // field) is about the map that holds it.
             if (key_start..=key_end).contains(&self.error) {
@@ -427,6 +427,36 @@ mod tests {
             path_of(r#"[{"name": "b", "ports": [], "range": [1]}]"#),
             "$[0].range"
         );
+    }
+
+    #[test]
+    fn broken_json_gives_a_path() {
+        for text in ["{\"", "{\"k", "[\"", "{\"k\":", "\"\\", "{\"k\" 1}", "{\"é"] {
+            for error in 0..text.len() + 2 {
+                assert!(path_at(text, error, "x").starts_with('$'), "{text}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The scan trusts nothing: any text, even broken JSON, and any
+        /// error position give a path and no panic.
+        #[test]
+        fn any_text_gives_a_path(
+            tokens in proptest::collection::vec(
+                proptest::sample::select(
+                    &["{", "}", "[", "]", "\"", "\"k\"", ":", ",", "1", "-", " ", "\\", "é"][..],
+                ),
+                0..40,
+            ),
+            error in 0usize..100,
+        ) {
+            let text = tokens.concat();
+            proptest::prop_assert!(path_at(&text, error, "x").starts_with('$'));
+            if let Err(e) = from_str::<Vec<Host>>(&text) {
+                proptest::prop_assert!(e.path.starts_with('$'));
+            }
+        }
     }
 
     #[test]
