@@ -37,21 +37,12 @@ pub fn targets(b: &berth_core::view::Board, with_off_board: bool) -> Vec<Target>
 
 #[component]
 pub fn App() -> impl IntoView {
-    // A shared link wins over the plan saved in this browser, which wins over the example.
-    let (start, restore_error) = match crate::persist::from_link() {
-        Some(Ok(plan)) => (plan, None),
-        Some(Err(message)) => (
-            crate::persist::restore()
-                .ok()
-                .flatten()
-                .unwrap_or_else(example),
-            Some(message),
-        ),
-        None => match crate::persist::restore() {
-            Ok(Some(saved)) => (saved, None),
-            Ok(None) => (example(), None),
-            Err(message) => (example(), Some(message)),
-        },
+    // The plan saved in this browser wins over the example; a shared link
+    // wins over both, once the module that reads links has arrived.
+    let (start, restore_error) = match crate::persist::restore() {
+        Ok(Some(saved)) => (saved, None),
+        Ok(None) => (example(), None),
+        Err(message) => (example(), Some(message)),
     };
     let restore_error = crate::persist::take_crash().or(restore_error);
     let store = Store::new(start);
@@ -61,6 +52,9 @@ pub fn App() -> impl IntoView {
             instance: None,
             ok: false,
         }));
+    }
+    if let Some(fragment) = crate::persist::link_fragment() {
+        open_link(store, fragment);
     }
     provide_context(store);
     // Export and import arrive as a second module after the board is drawn,
@@ -198,6 +192,54 @@ fn Notices() -> impl IntoView {
     }
 }
 
+/// Opens the plan in a share link in place of the one on the board, which
+/// undo brings back. Share links are read by the exchange module (deflate is
+/// not in the first load, issue 8), so this waits for it.
+fn open_link(store: Store, fragment: String) {
+    // A notice from start-up (an unreadable saved plan) stays in view.
+    let earlier = store.notice.get_untracked().map(|n| n.message);
+    let say = move |message: String, ok: bool| {
+        let message = match &earlier {
+            Some(earlier) => format!("{message} {earlier}"),
+            None => message,
+        };
+        store.notice.set(Some(crate::store::Notice {
+            message,
+            instance: None,
+            ok: ok && earlier.is_none(),
+        }))
+    };
+    say("Opening the shared plan…".into(), true);
+    crate::exchange_module::load(store.exchange);
+    leptos::task::spawn_local(async move {
+        let opened = match crate::exchange_module::ready().await {
+            Ok(()) => crate::exchange_module::open_link(&fragment).map_err(|e| e.to_string()),
+            Err(message) => Err(message),
+        };
+        crate::persist::forget_link();
+        match opened {
+            Ok(plan) if store.plan.with_untracked(|p| *p == plan) => {
+                say(
+                    "Opened the plan from the shared link: the same as the one you had.".into(),
+                    true,
+                );
+            }
+            Ok(plan) => {
+                store.replace(plan);
+                say(
+                    "Opened the plan from the shared link. Undo (Ctrl+Z) brings back the plan you had."
+                        .into(),
+                    true,
+                );
+            }
+            Err(message) => say(
+                format!("The shared link could not be opened: {message}"),
+                false,
+            ),
+        }
+    });
+}
+
 /// Puts the whole plan in a link, copies it and shows it.
 #[component]
 fn ShareButton() -> impl IntoView {
@@ -205,11 +247,28 @@ fn ShareButton() -> impl IntoView {
     let link = RwSignal::new(None::<String>);
     view! {
         <button class="small" data-testid="share" title="Copy a link that opens this plan" on:click=move |_| {
-            let url = store.plan.with_untracked(crate::persist::link_for);
-            if let (Some(w), Some(url)) = (web_sys::window(), url.as_ref()) {
-                let _ = w.navigator().clipboard().write_text(url);
-            }
-            link.set(url);
+            let plan = store.plan.get_untracked();
+            leptos::task::spawn_local(async move {
+                // Links are made by the exchange module; usually here already.
+                let fragment = match crate::exchange_module::ready().await {
+                    Ok(()) => crate::exchange_module::share_link(&plan).map_err(|e| e.to_string()),
+                    Err(message) => Err(message),
+                };
+                match fragment {
+                    Ok(fragment) => {
+                        let url = crate::persist::link_for(&fragment);
+                        if let (Some(w), Some(url)) = (web_sys::window(), url.as_ref()) {
+                            let _ = w.navigator().clipboard().write_text(url);
+                        }
+                        link.set(url);
+                    }
+                    Err(message) => store.notice.set(Some(crate::store::Notice {
+                        message: format!("No share link: {message}"),
+                        instance: None,
+                        ok: false,
+                    })),
+                }
+            });
         }>"Share"</button>
         {move || link.get().map(|l| view! {
             <input class="share-link" readonly data-testid="share-link" aria-label="share link" prop:value=l

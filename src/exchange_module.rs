@@ -1,7 +1,8 @@
 //! The lazily loaded exchange module (crate berth-exchange, built into
 //! `dist/exchange/`): berth-core's CloudFormation export, parameter
-//! resolution and import. The board does not need them to draw, so they are
-//! fetched after the board is drawn (issue 8: the first load is smaller).
+//! resolution, import and share links. The board does not need them to draw,
+//! so they are fetched after the board is drawn (issue 8: the first load is
+//! smaller).
 //! This module owns the loaded module and its load status; the status signal
 //! lives in the store so views redraw when the module arrives.
 
@@ -31,6 +32,12 @@ extern "C" {
 
     #[wasm_bindgen(method)]
     fn import_into(this: &ExchangeModule, plan_json: &str, text: &str) -> String;
+
+    #[wasm_bindgen(method)]
+    fn share_link(this: &ExchangeModule, plan_json: &str) -> String;
+
+    #[wasm_bindgen(method)]
+    fn open_link(this: &ExchangeModule, fragment: &str) -> String;
 }
 
 /// Where the exchange module is.
@@ -99,17 +106,37 @@ pub fn export_view(plan: &Plan, format: Format) -> Option<Result<ExportReply, Lo
 
 /// `plan` with `text` imported. Call after [`ready`].
 pub fn import_into(plan: &Plan, text: &str) -> Result<ImportReply, LoadError> {
-    let plan_json = serde_json::to_string(plan).map_err(|e| LoadError {
+    let plan_json = plan_json(plan)?;
+    read_reply(&call("import", |m| m.import_into(&plan_json, text))?)
+}
+
+/// The share-link fragment for `plan`. Call after [`ready`].
+pub fn share_link(plan: &Plan) -> Result<String, LoadError> {
+    let plan_json = plan_json(plan)?;
+    read_reply(&call("sharing", |m| m.share_link(&plan_json))?)
+}
+
+/// The plan in a share-link fragment. Call after [`ready`].
+pub fn open_link(fragment: &str) -> Result<Plan, LoadError> {
+    let plan_json: String = read_reply(&call("opening links", |m| m.open_link(fragment))?)?;
+    berth_core::load_plan(&plan_json)
+}
+
+fn plan_json(plan: &Plan) -> Result<String, LoadError> {
+    serde_json::to_string(plan).map_err(|e| LoadError {
         path: "$".into(),
         message: e.to_string(),
-    })?;
-    let reply = MODULE
-        .with_borrow(|m| m.as_ref().map(|m| m.import_into(&plan_json, text)))
+    })
+}
+
+/// The module's answer, or a [`LoadError`] saying that `what` is still loading.
+fn call(what: &str, f: impl FnOnce(&ExchangeModule) -> String) -> Result<String, LoadError> {
+    MODULE
+        .with_borrow(|m| m.as_ref().map(f))
         .ok_or_else(|| LoadError {
             path: "$".into(),
-            message: "import is still loading; try again in a moment".into(),
-        })?;
-    read_reply(&reply)
+            message: format!("{what} is still loading; try again in a moment"),
+        })
 }
 
 fn read_reply<T: for<'de> serde::Deserialize<'de>>(reply: &str) -> Result<T, LoadError> {

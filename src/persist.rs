@@ -1,7 +1,8 @@
 //! Where a plan lives outside the page: autosave in localStorage (written
 //! after every change, read at start; a stored plan that no longer reads is
 //! kept aside under its own key and reported, never silently dropped) and
-//! share links (`#plan=…`, encoded and decoded by berth-core).
+//! share links (`#plan=…`; the fragment is encoded and decoded by
+//! berth-core in the exchange module, see `exchange_module`).
 
 use berth_core::{load_plan, Plan};
 
@@ -44,29 +45,28 @@ pub fn save(plan: &Plan) {
 
 const LINK_PREFIX: &str = "#plan=";
 
-/// The plan in the page's link, if it carries one.
-pub fn from_link() -> Option<Result<Plan, String>> {
-    let window = web_sys::window()?;
-    let hash = window.location().hash().ok()?;
-    let fragment = hash.strip_prefix(LINK_PREFIX)?;
-    let plan = berth_core::share::decode(fragment)
-        .map_err(|e| format!("The shared link could not be opened: {e}"));
-    // Once opened, the plan lives in autosave: drop the fragment so a reload
-    // keeps the user's edits instead of reopening the link.
+/// The share-link fragment in the page's address, if it carries one.
+pub fn link_fragment() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    hash.strip_prefix(LINK_PREFIX).map(str::to_string)
+}
+
+/// Drops the fragment from the address once its plan is open (or could not
+/// be), so that a reload keeps the user's edits instead of reopening the link.
+pub fn forget_link() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     if let (Ok(history), Ok(path)) = (window.history(), window.location().pathname()) {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
     }
-    Some(plan)
 }
 
-/// A link that opens this plan.
-pub fn link_for(plan: &Plan) -> Option<String> {
+/// A link that opens the plan encoded in `fragment`.
+pub fn link_for(fragment: &str) -> Option<String> {
     let location = web_sys::window()?.location();
     let base = format!("{}{}", location.origin().ok()?, location.pathname().ok()?);
-    Some(format!(
-        "{base}{LINK_PREFIX}{}",
-        berth_core::share::encode(plan)
-    ))
+    Some(format!("{base}{LINK_PREFIX}{fragment}"))
 }
 
 /// Stores `text` under the first of `berth.plan.unreadable`,

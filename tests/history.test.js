@@ -98,9 +98,15 @@ test('a share link opened in a new browser context restores the plan exactly', a
   const other = await second.newPage();
   const seen = watch(other, server.url);
   await other.goto(link);
-  await other.locator('[data-testid="instance"]').first().waitFor();
-  assert.equal(await chipCount(other), chips + 1);
+  // The link is read by the exchange module, fetched at once for it.
+  await other.locator('[data-testid="notice"]', { hasText: 'Opened the plan from the shared link' }).waitFor();
+  await waitChips(other, chips + 1);
   assert.equal(await other.evaluate(() => localStorage.getItem('berth.plan.v1')), saved, 'the same plan, byte for byte');
+  // The plan the board had before the link (here the example) is one undo away.
+  await other.locator('[data-testid="undo"]').click();
+  await waitChips(other, chips);
+  await other.locator('body').press('Control+Shift+Z');
+  await waitChips(other, chips + 1);
   // Edits after opening the link survive a reload: the link is not reopened.
   assert.equal(await other.evaluate(() => location.hash), '');
   const opened = new BoardPage(other, server.url);
@@ -117,8 +123,9 @@ test('a damaged share link says so and falls back', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${server.url}#plan=v1.AAAA`);
-  await page.locator('[data-testid="notice"]').waitFor();
-  assert.match(await page.locator('[data-testid="notice"]').innerText(), /shared link could not be opened: .*damaged/);
+  const notice = page.locator('[data-testid="notice"]', { hasText: 'could not be opened' });
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /shared link could not be opened: .*damaged/);
   await page.locator('[data-testid="instance"]').first().waitFor();
   await context.close();
 });

@@ -1,9 +1,9 @@
-//! Export and import with JSON text on both sides, for a shell that runs them
-//! in a separate module. The web app keeps CloudFormation export, parameter
-//! resolution and import (YAML, templates, task definitions) out of the
-//! module that draws the board and loads them afterwards (issue 8); these
-//! two functions are everything that module does, and the reply types are
-//! what the app reads back. The plan always travels as Berth's plan JSON, so
+//! Export, import and share links with JSON text on both sides, for a shell
+//! that runs them in a separate module. The web app keeps CloudFormation
+//! export, parameter resolution, import (YAML, templates, task definitions)
+//! and share links (deflate) out of the module that draws the board and
+//! loads them afterwards (issue 8); these functions are everything that
+//! module does, and the reply types are what the app reads back. The plan always travels as Berth's plan JSON, so
 //! the app reads an imported plan with the same [`load_plan`] as a file.
 
 use serde::{Deserialize, Serialize};
@@ -12,6 +12,7 @@ use crate::cfn::export::{export, Format};
 use crate::cfn::{resolve, ParameterError, Resolved};
 use crate::import::{import, into_plan};
 use crate::load::{load_plan, LoadError};
+use crate::share;
 
 /// What the export panel shows for one plan and one format.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,6 +73,21 @@ pub fn import_json(plan_json: &str, text: &str) -> String {
     to_json(&import_reply(plan_json, text))
 }
 
+/// The share-link fragment (without `#plan=`) for `plan_json`.
+pub fn share_json(plan_json: &str) -> String {
+    to_json(&load_plan(plan_json).map(|plan| share::encode(&plan)))
+}
+
+/// The plan in a share-link fragment, as plan JSON, or why it cannot be read.
+pub fn open_link_json(fragment: &str) -> String {
+    to_json(&share::decode(fragment).and_then(|plan| {
+        serde_json::to_string(&plan).map_err(|e| LoadError {
+            path: "$".into(),
+            message: e.to_string(),
+        })
+    }))
+}
+
 fn to_json<T: Serialize>(reply: &Result<T, LoadError>) -> String {
     // Serialising these types cannot fail: string keys and no non-finite floats.
     serde_json::to_string(reply).unwrap_or_default()
@@ -128,5 +144,22 @@ mod tests {
 
         let refused: Result<ImportReply, LoadError> = read(&import_json(EXAMPLE, "[1, 2"));
         assert!(!refused.unwrap_err().message.is_empty());
+    }
+
+    #[test]
+    fn a_share_link_opens_the_plan_it_was_made_from() {
+        let fragment: Result<String, LoadError> = read(&share_json(EXAMPLE));
+        let fragment = fragment.unwrap();
+        assert!(fragment.starts_with(share::PREFIX), "{fragment}");
+        let opened: Result<String, LoadError> = read(&open_link_json(&fragment));
+        assert_eq!(
+            load_plan(&opened.unwrap()).unwrap(),
+            load_plan(EXAMPLE).unwrap()
+        );
+
+        let damaged: Result<String, LoadError> = read(&open_link_json("v1.AAAA"));
+        assert!(damaged.unwrap_err().message.contains("damaged"));
+        let unreadable: Result<String, LoadError> = read(&share_json("{"));
+        assert!(unreadable.unwrap_err().message.contains("not valid JSON"));
     }
 }

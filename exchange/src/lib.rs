@@ -1,8 +1,9 @@
 //! berth-exchange: the web app's lazily loaded module. It carries berth-core's
-//! CloudFormation export, parameter resolution and import, which the board
-//! does not need to draw (issue 8: the first load stays small). The app
-//! fetches it after the board is interactive (`src/exchange.js`) and calls
-//! these two functions; the JSON on both sides is `berth_core::exchange`'s.
+//! CloudFormation export, parameter resolution, import and share links, which
+//! the board does not need to draw (issue 8: the first load stays small). The
+//! app fetches it after the board is interactive (`src/exchange.js`), or at
+//! once when the page opens a share link, and calls these functions; the
+//! JSON on both sides is `berth_core::exchange`'s.
 
 use wasm_bindgen::prelude::*;
 
@@ -16,4 +17,16 @@ pub fn export_view(plan_json: &str, format: &str) -> String {
 #[wasm_bindgen]
 pub fn import_into(plan_json: &str, text: &str) -> String {
     berth_core::exchange::import_json(plan_json, text)
+}
+
+/// `Result<String, LoadError>` as JSON: the share-link fragment for a plan.
+#[wasm_bindgen]
+pub fn share_link(plan_json: &str) -> String {
+    berth_core::exchange::share_json(plan_json)
+}
+
+/// `Result<String, LoadError>` as JSON: the plan in a share-link fragment.
+#[wasm_bindgen]
+pub fn open_link(fragment: &str) -> String {
+    berth_core::exchange::open_link_json(fragment)
 }
