@@ -3,8 +3,9 @@
 //! export, parameter resolution, import (YAML, templates, task definitions)
 //! and share links (deflate) out of the module that draws the board and
 //! loads them afterwards (issue 8); these functions are everything that
-//! module does, and the reply types are what the app reads back. The plan always travels as Berth's plan JSON, so
-//! the app reads an imported plan with the same [`load_plan`] as a file.
+//! module does, and the reply types are what the app reads back. The plan
+//! always travels as Berth's plan JSON, so the app reads an imported plan
+//! with the same [`load_plan`] as a file.
 
 use serde::{Deserialize, Serialize};
 
