@@ -210,23 +210,18 @@ impl<'t> Scan<'t> {
         if start == self.error {
             self.found.opened = Some(self.path.clone());
         }
-        // A container's last member, and whether that is a scalar.
-        let mut last_member = None;
-        if matches!(self.byte(), Some(b'{' | b'[')) {
-            self.found.within = Some(self.path.clone());
-        }
-        let (end, scalar) = match self.byte() {
-            Some(b'{') => {
-                let (end, last) = self.object()?;
-                last_member = last;
-                (end, false)
+        // A container's last member comes back with its end, for `closed`.
+        let (end, scalar, last_member) = match self.byte() {
+            Some(b'{' | b'[') => {
+                self.found.within = Some(self.path.clone());
+                let (end, last) = if self.byte() == Some(b'{') {
+                    self.object()?
+                } else {
+                    self.list()?
+                };
+                (end, false, last)
             }
-            Some(b'[') => {
-                let (end, last) = self.list()?;
-                last_member = last;
-                (end, false)
-            }
-            Some(b'"') => (self.string(), true),
+            Some(b'"') => (self.string(), true, None),
             Some(_) => {
                 while !matches!(
                     self.byte(),
@@ -234,7 +229,7 @@ impl<'t> Scan<'t> {
                 ) {
                     self.at += 1;
                 }
-                (self.at.saturating_sub(1), true)
+                (self.at.saturating_sub(1), true, None)
             }
             None => return Err(Done),
         };
@@ -339,16 +334,16 @@ fn path_at(text: &str, error: usize, message: &str) -> String {
         opened,
         closed,
     } = scan.found;
-    // Errors raised before a map or list is read stop on the byte before it.
-    let container_in_its_place =
-        message.starts_with("invalid type: map") || message.starts_with("invalid type: sequence");
-    let about_the_container =
-        message.starts_with("missing field") || message.starts_with("invalid length");
     // `scalar`'s refusal of a map or list: serde_json stops somewhere
     // between its brackets.
     if message.ends_with(", not a map") || message.ends_with(", not a list") {
         return render(&within.unwrap_or_default());
     }
+    // Errors raised before a map or list is read stop on the byte before it.
+    let container_in_its_place =
+        message.starts_with("invalid type: map") || message.starts_with("invalid type: sequence");
+    let about_the_container =
+        message.starts_with("missing field") || message.starts_with("invalid length");
     let steps = match (inside, after, opened, closed) {
         (Some(steps), ..) => steps,
         (None, Some(steps), ..) if container_in_its_place => steps,
