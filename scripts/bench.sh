@@ -2,7 +2,8 @@
 # `make bench`: every figure of issue 8 in one table — native placement and
 # deployment (criterion), the same placement in wasm in headless Chromium as
 # a ratio to native, drag → re-plan → re-render and first load in the browser,
-# and the bundle size — each beside its budget in budgets.txt.
+# and the bundle size — each beside its budget in budgets.txt — and the
+# floor under the bundle: the planner and Leptos without Berth's views.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/bench
@@ -22,6 +23,8 @@ node tests/perf/wasm.mjs "$(./target/release/berth-bench --cases)" > "$out/wasm.
 echo "bench: the app in the browser" >&2
 trunk build --release --offline >/dev/null 2>&1
 scripts/bundle-size.sh > "$out/bundle.txt"
+echo "bench: what bounds the bundle (bench/floor)" >&2
+scripts/floor.sh > "$out/floor.txt"
 node tests/perf/ui.mjs > "$out/ui.json"
 
 node tests/perf/table.mjs "$out"

@@ -50,6 +50,13 @@ const firstLoad = kb('first-load');
 const exchange = kb('exchange');
 row('release bundle, first load (wasm + js), gzip -9', `${firstLoad.toFixed(1)} KB`, `≤ ${budgets.bundle_gzip_bytes_budget / 1000} KB`, firstLoad * 1000 <= budgets.bundle_gzip_bytes_budget);
 row('… and export/import, fetched after the board is interactive', `${exchange.toFixed(1)} KB (together ${(firstLoad + exchange).toFixed(1)} KB)`, `≤ ${budgets.exchange_gzip_bytes_max / 1000} KB (ceiling)`, exchange * 1000 <= budgets.exchange_gzip_bytes_max);
+// The floor (bench/floor, scripts/floor.sh): what the first load would weigh
+// if Berth's own views weighed nothing.
+const core = kb('floor-core-floor');
+const both = kb('floor-both-floor');
+row('  floor: berth-core as the app calls it, no view layer', `${core.toFixed(1)} KB`);
+row(`  floor: the same with Leptos drawing a counter (Leptos alone: ${kb('floor-leptos-floor').toFixed(1)} KB)`, `${both.toFixed(1)} KB`);
+row('  Berth\'s own views and texts: first load − floor', `${(firstLoad - both).toFixed(1)} KB`);
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 console.log(`\nBerth benchmarks — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Chromium headless\n`);

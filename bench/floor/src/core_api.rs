@@ -1,0 +1,110 @@
+//! Every entry of berth-core the web app calls, reachable from JavaScript:
+//! what the first load carries for the planner, whatever draws it.
+//!
+//! Values the app builds in Rust (edits, deployment options) go through
+//! `black_box`, so that the optimiser keeps every case of the functions they
+//! reach, as it must in the app; values the app reads as JSON are read as
+//! JSON here. Keep the list in step with `src/`'s `use berth_core::…`.
+
+use std::hint::black_box;
+
+use berth_core::deploy::{deploy, hint, limits, run_task, scale, Change, DeployOptions, Timing};
+use berth_core::edit::{apply, service_form, Edit};
+use berth_core::exchange::{ExportReply, ImportReply};
+use berth_core::view::{board, board_at_step, catalogue_rows, families};
+use berth_core::{load_plan, LoadError, Plan};
+use wasm_bindgen::prelude::wasm_bindgen;
+
+fn plan(text: &str) -> Result<Plan, String> {
+    load_plan(text).map_err(|e| e.to_string())
+}
+
+/// The board of a plan, and the plan as the app saves it.
+#[wasm_bindgen]
+pub fn show(text: &str) -> Result<String, String> {
+    let p = plan(text)?;
+    let b = board(&p);
+    let saved = serde_json::to_string(&p).map_err(|e| e.to_string())?;
+    Ok(format!(
+        "{} {} {} {saved}",
+        b.groups.len(),
+        b.unplaced.len(),
+        b.jvm.len()
+    ))
+}
+
+/// An edit, as the store applies it, and the service form it opens.
+#[wasm_bindgen]
+pub fn edit(text: &str, service: &str, count: u32) -> Result<String, String> {
+    let p = plan(text)?;
+    let form = service_form(&p, service).is_some();
+    let e = black_box(Edit::AddGroup {
+        instance_type: service.to_string(),
+        count,
+    });
+    let next = apply(&p, &e).map_err(|e| e.message)?;
+    Ok(format!("{form} {}", board(&next).groups.len()))
+}
+
+/// The picker's rows and families.
+#[wasm_bindgen]
+pub fn pick(query: &str) -> usize {
+    catalogue_rows(query, None, None, 50).1 + families().len()
+}
+
+/// The comparison with a baseline.
+#[wasm_bindgen]
+pub fn compare(baseline: &str, current: &str) -> Result<usize, String> {
+    Ok(
+        berth_core::compare::compare(&plan(baseline)?, &plan(current)?)
+            .rows
+            .len(),
+    )
+}
+
+/// A deployment, a scale or a RunTask, and the board at its last step.
+#[wasm_bindgen]
+pub fn simulate(text: &str, service: &str, what: u32) -> Result<String, String> {
+    let p = plan(text)?;
+    let timing = Timing::default();
+    let (steps, shown, tip) = match what {
+        0 => {
+            let options = black_box(DeployOptions {
+                change: Change {
+                    image: Some(service.into()),
+                    ..Change::default()
+                },
+                ..DeployOptions::default()
+            });
+            let d = deploy(&p, service, &options).map_err(|e| e.to_string())?;
+            (d.steps.clone(), d.plan.clone(), hint(&d))
+        }
+        1 => {
+            let d = scale(&p, service, what, timing).map_err(|e| e.to_string())?;
+            (d.steps.clone(), d.plan.clone(), hint(&d))
+        }
+        _ => {
+            let r = run_task(&p, service, what, timing).map_err(|e| e.to_string())?;
+            (r.steps, p.clone(), None)
+        }
+    };
+    let last = steps.last().map(|s| board_at_step(&shown, s).groups.len());
+    Ok(format!("{last:?} {tip:?} {:?}", limits(what, 50, 200)))
+}
+
+/// The walkthroughs' titles and step counts.
+#[wasm_bindgen]
+pub fn walkthroughs() -> usize {
+    berth_core::walkthrough::walkthroughs()
+        .iter()
+        .map(|w| w.title.len() + w.steps.len())
+        .sum()
+}
+
+/// The exchange module's replies, as the app reads them.
+#[wasm_bindgen]
+pub fn replies(export: &str, import: &str) -> String {
+    let e = serde_json::from_str::<Result<ExportReply, LoadError>>(export);
+    let i = serde_json::from_str::<Result<ImportReply, LoadError>>(import);
+    format!("{} {}", e.is_ok(), i.is_ok())
+}
