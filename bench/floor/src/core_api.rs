@@ -1,10 +1,11 @@
 //! Every entry of berth-core the web app calls, reachable from JavaScript:
 //! what the first load carries for the planner, whatever draws it.
 //!
-//! Values the app builds in Rust (edits, deployment options) go through
-//! `black_box`, so that the optimiser keeps every case of the functions they
-//! reach, as it must in the app; values the app reads as JSON are read as
-//! JSON here. Keep the list in step with `src/`'s `use berth_core::…`.
+//! Every argument comes from JavaScript or through `black_box`, so that the
+//! optimiser can specialise nothing the app's own calls would keep: values
+//! the app builds in Rust (edits, deployment options) are opaque, values it
+//! reads as JSON are read as JSON here. `tests/in_step.rs` checks that every
+//! function `src/` calls is called here.
 
 use std::hint::black_box;
 
@@ -48,8 +49,13 @@ pub fn edit(text: &str, service: &str, count: u32) -> Result<String, String> {
 
 /// The picker's rows and families.
 #[wasm_bindgen]
-pub fn pick(query: &str) -> usize {
-    catalogue_rows(query, None, None, 50).1 + families().len()
+pub fn pick(
+    query: &str,
+    family: Option<String>,
+    architecture: Option<String>,
+    limit: usize,
+) -> usize {
+    catalogue_rows(query, family.as_deref(), architecture.as_deref(), limit).1 + families().len()
 }
 
 /// The comparison with a baseline.
@@ -64,9 +70,9 @@ pub fn compare(baseline: &str, current: &str) -> Result<usize, String> {
 
 /// A deployment, a scale or a RunTask, and the board at its last step.
 #[wasm_bindgen]
-pub fn simulate(text: &str, service: &str, what: u32) -> Result<String, String> {
+pub fn simulate(text: &str, service: &str, what: u32, count: u32) -> Result<String, String> {
     let p = plan(text)?;
-    let timing = Timing::default();
+    let timing = black_box(Timing::default());
     let (steps, shown, tip) = match what {
         0 => {
             let options = black_box(DeployOptions {
@@ -80,16 +86,19 @@ pub fn simulate(text: &str, service: &str, what: u32) -> Result<String, String> 
             (d.steps.clone(), d.plan.clone(), hint(&d))
         }
         1 => {
-            let d = scale(&p, service, what, timing).map_err(|e| e.to_string())?;
+            let d = scale(&p, service, count, timing).map_err(|e| e.to_string())?;
             (d.steps.clone(), d.plan.clone(), hint(&d))
         }
         _ => {
-            let r = run_task(&p, service, what, timing).map_err(|e| e.to_string())?;
+            let r = run_task(&p, service, count, timing).map_err(|e| e.to_string())?;
             (r.steps, p.clone(), None)
         }
     };
     let last = steps.last().map(|s| board_at_step(&shown, s).groups.len());
-    Ok(format!("{last:?} {tip:?} {:?}", limits(what, 50, 200)))
+    Ok(format!(
+        "{last:?} {tip:?} {:?}",
+        limits(count, black_box(50), black_box(200))
+    ))
 }
 
 /// The walkthroughs' titles and step counts.
