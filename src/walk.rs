@@ -122,7 +122,7 @@ pub fn Walkthroughs(sim: RwSignal<Option<Simulation>>) -> impl IntoView {
                     <ul class="walk-list">
                         {all.with_value(|a| a.iter().enumerate().map(|(w, t): (usize, &Walkthrough)| view! {
                             <li><button class="link" data-testid=format!("walk-{}", t.id) on:click=move |_| apply(w, 0)>{t.title}</button>
-                                <span class="muted">{format!(" · {} steps", t.steps.len())}</span></li>
+                                <span class="muted">{match t.steps.len() { 1 => " · 1 step".to_string(), n => format!(" · {n} steps") }}</span></li>
                         }).collect_view())}
                     </ul>
                 }.into_any(),

@@ -33,6 +33,15 @@ test('a walkthrough runs to its end with the keyboard, and Back returns a step',
   await page.close();
 });
 
+test('the walkthrough list gives each one its number of steps', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await new BoardPage(page, server.url).open();
+  const item = (id) => page.locator('li', { has: page.locator(`[data-testid="walk-${id}"]`) });
+  assert.match(await item('memory').innerText(), /· 3 steps$/);
+  assert.match(await item('deploy-0').innerText(), /· 1 step$/);
+  await page.close();
+});
+
 test('the 200 % walkthrough shows the stall on the stepper', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await new BoardPage(page, server.url).open();
