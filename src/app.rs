@@ -75,6 +75,14 @@ pub fn App() -> impl IntoView {
         })
     });
     provide_context(view_model);
+    // The width charts are drawn at (owned here: panels of both columns draw
+    // charts). It follows the window, and changes only between 360 and 780 px.
+    let viewport = RwSignal::new(viewport_width());
+    let _resize =
+        window_event_listener(leptos::ev::resize, move |_| viewport.set(viewport_width()));
+    provide_context(crate::charts::ChartWidth(Memo::new(move |_| {
+        crate::charts::drawing_width(viewport.get())
+    })));
 
     // Ctrl+Z / Ctrl+Shift+Z (Ctrl+Y) undo and redo, except while typing in a field.
     // Keyboard drag: arrows choose a target, Enter drops, Escape cancels.
@@ -174,6 +182,14 @@ pub fn App() -> impl IntoView {
             </section>
         </main>
     }
+}
+
+fn viewport_width() -> f64 {
+    window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .unwrap_or(1280.0)
 }
 
 /// The answer to the last edit, when it was a refusal not tied to an instance.

@@ -2,6 +2,7 @@
 //! label is escaped by the backend before it reaches the page.
 
 use berth_core::view::UsageByService;
+use leptos::prelude::Memo;
 use plotters::prelude::*;
 
 /// Service colours, matching `--svc-N` in style/main.css (light theme values;
@@ -18,10 +19,28 @@ const COLOURS: [RGBColor; 9] = [
     RGBColor(0x9e, 0x9e, 0x9e),
 ];
 
-/// Horizontal bars of each service's reserved memory and CPU, as SVG text.
-pub fn usage_svg(usage: &[UsageByService], total_memory: u64, total_cpu: u64) -> String {
+/// The width in CSS pixels a chart is drawn at on a page `viewport` pixels
+/// wide: its card's (the page keeps about 60 px of padding around it), at most
+/// the desktop card's 720 and at least 300. A chart drawn wider than its card
+/// is scaled down with its labels, which on a phone left 6-pixel text.
+pub fn drawing_width(viewport: f64) -> u32 {
+    ((viewport - 60.0).round().max(0.0) as u32).clamp(300, 720)
+}
+
+/// The width charts are drawn at; the App owns it and follows the window.
+#[derive(Clone, Copy)]
+pub struct ChartWidth(pub Memo<u32>);
+
+/// Horizontal bars of each service's reserved memory and CPU, `width` pixels
+/// wide, as SVG text.
+pub fn usage_svg(
+    usage: &[UsageByService],
+    total_memory: u64,
+    total_cpu: u64,
+    width: u32,
+) -> String {
     let row = 30i32;
-    let width = 720i32;
+    let width = width as i32;
     let height = (usage.len() as i32 * (row - 6) * 2 + 70).max(90);
     let mut svg = String::new();
     {
@@ -36,7 +55,7 @@ pub fn usage_svg(usage: &[UsageByService], total_memory: u64, total_cpu: u64) ->
                     .color(&RGBColor(0x5b, 0x66, 0x76)),
             )
         };
-        let label_w = 150;
+        let label_w = (width / 5).clamp(90, 150);
         let bar_w = width - label_w - 90;
         let mut y = 8;
         for (title, total, pick) in [
@@ -90,15 +109,19 @@ pub struct TimelinePoint {
 }
 
 /// Old, new and healthy task counts over simulated time, with the min and
-/// max lines and a marker at the current step, as SVG text.
+/// max lines and a marker at the current step, `width` pixels wide, as SVG
+/// text.
 pub fn timeline_svg(
     points: &[TimelinePoint],
     min_healthy: u32,
     max_tasks: u32,
     current: usize,
+    width: u32,
 ) -> String {
-    let (w, h) = (720i32, 220i32);
-    let (left, right, top, bottom) = (40i32, w - 110, 12i32, h - 28);
+    // The counts' legend is a row under the time axis: in the right-hand
+    // column it collided with the label of the max line.
+    let (w, h) = (width as i32, 244i32);
+    let (left, right, top, bottom) = (40i32, w - 110, 12i32, h - 52);
     let t_max = points.iter().map(|p| p.t).max().unwrap_or(0).max(1) as f64;
     let y_max = points
         .iter()
@@ -163,9 +186,15 @@ pub fn timeline_svg(
                 path,
                 colour.stroke_width(2 + (k == 2) as u32),
             ));
+            let key_x = left + k as i32 * 80;
+            let key_y = bottom + 34;
+            let _ = root.draw(&PathElement::new(
+                vec![(key_x, key_y), (key_x + 14, key_y)],
+                colour.stroke_width(3),
+            ));
             let _ = root.draw(&Text::new(
                 label.to_string(),
-                (right + 6, top + 40 + k as i32 * 16),
+                (key_x + 18, key_y - 5),
                 ("sans-serif", 12).into_font().color(colour),
             ));
         }
@@ -192,9 +221,83 @@ mod tests {
             memory: 10,
             cpu: 5,
         }];
-        let svg = usage_svg(&usage, 100, 100);
+        let svg = usage_svg(&usage, 100, 100, 720);
         assert!(!svg.contains("<script>"), "{svg}");
         assert!(svg.contains("&lt;/svg&gt;&lt;script&gt;"), "{svg}");
         assert_eq!(svg.matches("<svg").count(), 1);
+    }
+
+    #[test]
+    fn a_chart_is_drawn_as_wide_as_its_card_within_bounds() {
+        assert_eq!(drawing_width(390.0), 330);
+        assert_eq!(drawing_width(1280.0), 720);
+        assert_eq!(drawing_width(320.0), 300);
+        assert_eq!(drawing_width(0.0), 300);
+    }
+
+    /// Each text of the drawing: where it starts, its font size, its words.
+    fn texts(svg: &str) -> Vec<(f64, f64, String)> {
+        let number = |element: &str, name: &str| -> f64 {
+            let value = element.split(&format!(" {name}=\"")).nth(1).unwrap();
+            value[..value.find('"').unwrap()].parse().unwrap()
+        };
+        svg.split("<text")
+            .skip(1)
+            .map(|t| {
+                let words = &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()];
+                (
+                    number(t, "x"),
+                    number(t, "font-size"),
+                    words.trim().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn narrow_charts_keep_every_label_whole_inside_their_width() {
+        let usage: Vec<UsageByService> = (0..3)
+            .map(|i| UsageByService {
+                label: format!("service-{i}"),
+                colour: i,
+                memory: 900,
+                cpu: 2048,
+            })
+            .collect();
+        let points: Vec<TimelinePoint> = (0..5)
+            .map(|i| TimelinePoint {
+                t: i * 30,
+                old: 4 - i,
+                new: i,
+                healthy: 4,
+            })
+            .collect();
+        let usage_labels = [
+            "Memory reserved (MiB)",
+            "service-2",
+            "900 (90 %)",
+            "2048 (100 %)",
+        ];
+        let timeline_labels = ["min healthy", "max tasks", "healthy", "old", "new", "120 s"];
+        for width in [300, 330, 720] {
+            for (svg, labels) in [
+                (usage_svg(&usage, 1000, 2048, width), &usage_labels[..]),
+                (timeline_svg(&points, 2, 8, 2, width), &timeline_labels[..]),
+            ] {
+                assert!(svg.contains(&format!("viewBox=\"0 0 {width} ")), "{svg}");
+                let texts = texts(&svg);
+                for label in labels {
+                    assert!(
+                        texts.iter().any(|t| t.2 == *label),
+                        "{width}: no {label:?} in {texts:?}"
+                    );
+                }
+                // A sans-serif character is at most about 0.6 em wide.
+                for (x, size, words) in &texts {
+                    let end = x + words.chars().count() as f64 * size * 0.6;
+                    assert!(end <= width as f64, "{width}: {words:?} runs to {end}");
+                }
+            }
+        }
     }
 }

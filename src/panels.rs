@@ -349,6 +349,7 @@ pub fn Tray() -> impl IntoView {
 #[component]
 pub fn Insights() -> impl IntoView {
     let vm = expect_context::<Memo<BoardView>>();
+    let crate::charts::ChartWidth(chart_width) = expect_context();
     view! {
         <div class="insights">
             <section class="panel" aria-labelledby="jvm-h">
@@ -399,7 +400,8 @@ pub fn Insights() -> impl IntoView {
             <section class="panel chart" aria-labelledby="chart-h">
                 <h2 id="chart-h">"Use by service"</h2>
                 <div class="svg" data-testid="usage-chart" inner_html=move || {
-                    vm.with(|b| crate::charts::usage_svg(&b.usage, b.totals.memory_registered, b.totals.cpu_units))
+                    let width = chart_width.get();
+                    vm.with(|b| crate::charts::usage_svg(&b.usage, b.totals.memory_registered, b.totals.cpu_units, width))
                 }></div>
             </section>
         </div>

@@ -71,6 +71,7 @@ pub fn run_task_as_deployment(plan: &Plan, family: &str) -> Result<Deployment, S
 #[component]
 pub fn Stepper(sim: RwSignal<Option<Simulation>>) -> impl IntoView {
     let store = use_store();
+    let crate::charts::ChartWidth(chart_width) = expect_context();
     let first_service = store.plan.with_untracked(|p| {
         p.services
             .first()
@@ -258,7 +259,7 @@ pub fn Stepper(sim: RwSignal<Option<Simulation>>) -> impl IntoView {
                 let points: Vec<TimelinePoint> = s.run.steps.iter().map(|x| TimelinePoint {
                     t: x.t, old: x.old.running + x.old.pending, new: x.new.running + x.new.pending, healthy: x.old.healthy + x.new.healthy,
                 }).collect();
-                let svg = timeline_svg(&points, s.run.min_healthy, s.run.max_tasks, s.step);
+                let svg = timeline_svg(&points, s.run.min_healthy, s.run.max_tasks, s.step, chart_width.get());
                 let done = s.step + 1 == n;
                 let outcome = match &s.run.outcome {
                     Outcome::Completed => "completed".to_string(),

@@ -41,3 +41,23 @@ test('the board works on a 390 px phone', async () => {
   assert.deepEqual(seen.problems, []);
   await page.close();
 });
+
+test('charts keep their labels readable on a phone and follow the window', async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const seen = watch(page, server.url);
+  await new BoardPage(page, server.url).open();
+  const chart = page.locator('[data-testid="usage-chart"] svg');
+  const measure = () => chart.evaluate((svg) => ({
+    drawn: svg.viewBox.baseVal.width,
+    label: Math.min(...[...svg.querySelectorAll('text')].map((t) => t.getBoundingClientRect().height)),
+  }));
+  const phone = await measure();
+  // Drawn at the desktop's 720 px and scaled into a phone's card, a 14 px
+  // label shrank to under 6 px.
+  assert.ok(phone.drawn < 400, `drawn ${phone.drawn} px wide on a phone`);
+  assert.ok(phone.label >= 10, `smallest label ${phone.label} px high on a phone`);
+  await page.setViewportSize({ width: 1280, height: 844 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="usage-chart"] svg').viewBox.baseVal.width === 720);
+  assert.deepEqual(seen.problems, []);
+  await page.close();
+});
