@@ -185,6 +185,21 @@ impl<'t> Scan<'t> {
         }
     }
 
+    /// After a member or element: steps past a `,` and says so, or stays
+    /// where the closing bracket should be.
+    fn comma(&mut self) -> bool {
+        self.skip_space();
+        let more = self.byte() == Some(b',');
+        self.at += usize::from(more);
+        more
+    }
+
+    /// At a closing `}` or `]`: steps past it and returns its byte.
+    fn close(&mut self) -> usize {
+        self.at += 1;
+        self.at - 1
+    }
+
     /// A string from its opening quote; returns its last byte (the closing quote).
     fn string(&mut self) -> usize {
         self.at += 1;
@@ -280,15 +295,11 @@ impl<'t> Scan<'t> {
             self.at += 1; // ':'
             let scalar = self.value()?;
             last = self.path.pop().map(|step| (step, scalar));
-            self.skip_space();
-            if self.byte() != Some(b',') {
+            if !self.comma() {
                 break;
             }
-            self.at += 1;
         }
-        let end = self.at;
-        self.at += 1; // '}'
-        Ok((end, last))
+        Ok((self.close(), last))
     }
 
     /// From `[`; returns the byte of the closing `]` and the last element's
@@ -303,15 +314,11 @@ impl<'t> Scan<'t> {
             let scalar = self.value()?;
             last = self.path.pop().map(|step| (step, scalar));
             index += 1;
-            self.skip_space();
-            if self.byte() != Some(b',') {
+            if !self.comma() {
                 break;
             }
-            self.at += 1;
         }
-        let end = self.at;
-        self.at += 1; // ']'
-        Ok((end, last))
+        Ok((self.close(), last))
     }
 }
 
