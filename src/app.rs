@@ -1,6 +1,6 @@
 //! The root component: lays out the page and owns the keyboard drag.
 
-use berth_core::view::{board, board_at_step};
+use berth_core::app::view::{board, board_at_step};
 use berth_core::{load_plan, Plan};
 use leptos::prelude::*;
 
@@ -21,7 +21,7 @@ fn example() -> Plan {
 }
 
 /// Every drop target in board order, for the keyboard drag.
-pub fn targets(b: &berth_core::view::Board, with_off_board: bool) -> Vec<Target> {
+pub fn targets(b: &berth_core::app::view::Board, with_off_board: bool) -> Vec<Target> {
     let mut t = Vec::new();
     for g in &b.groups {
         t.push(Target::Group(g.name.clone()));

@@ -5,7 +5,7 @@
 //! `content_hash`, so a change redraws only the cards whose picture changed
 //! (issue 8: one drag on 500 instances must not rebuild 500 cards).
 
-use berth_core::view::{Board as BoardView, GroupView, InstanceView, PortKind};
+use berth_core::app::view::{Board as BoardView, GroupView, InstanceView, PortKind};
 use leptos::ev::DragEvent;
 use leptos::prelude::*;
 

@@ -1,7 +1,7 @@
 //! Charts drawn with plotters' SVG backend and inserted as SVG text. Every
 //! label is escaped by the backend before it reaches the page.
 
-use berth_core::view::UsageByService;
+use berth_core::app::view::UsageByService;
 use leptos::prelude::Memo;
 use plotters::prelude::*;
 

@@ -1,6 +1,6 @@
 //! Compare: pin the plan as a baseline, then see what the edits since changed.
 
-use berth_core::compare::compare;
+use berth_core::app::compare::compare;
 use berth_core::Plan;
 use leptos::prelude::*;
 

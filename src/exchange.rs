@@ -5,9 +5,9 @@
 //! in the lazily loaded exchange module (`exchange_module`); until it is here
 //! the panel says so, and if it cannot load the panel offers to try again.
 
+use berth_core::app::edit::Edit;
 use berth_core::cfn::export::Format;
 use berth_core::cfn::Source;
-use berth_core::edit::Edit;
 use berth_core::load_plan;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

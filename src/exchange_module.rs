@@ -8,8 +8,8 @@
 
 use std::cell::RefCell;
 
+use berth_core::app::exchange::{ExportReply, ImportReply};
 use berth_core::cfn::export::Format;
-use berth_core::exchange::{ExportReply, ImportReply};
 use berth_core::{LoadError, Plan};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;

@@ -2,10 +2,10 @@
 //! service palette and its form, the tray of unplaced tasks, and insights
 //! (JVM, load-balancer targets, charts).
 
-use berth_core::edit::{service_form, Edit, ServiceForm};
-use berth_core::jvm::Severity;
+use berth_core::app::edit::{service_form, Edit, ServiceForm};
+use berth_core::app::view::{catalogue_rows, families, Board as BoardView, GroupView};
 use berth_core::model::NetworkMode;
-use berth_core::view::{catalogue_rows, families, Board as BoardView, GroupView};
+use berth_core::rules::jvm::Severity;
 use leptos::ev::DragEvent;
 use leptos::prelude::*;
 

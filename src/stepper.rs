@@ -2,10 +2,10 @@
 //! and maximum percent, simulate in berth-core, then step, play or jump
 //! through the result while the board shows the cluster at that step.
 
-use berth_core::deploy::{
+use berth_core::model::CircuitBreaker;
+use berth_core::simulate::{
     deploy, hint, limits, run_task, scale, Change, DeployOptions, Deployment, Outcome, Timing,
 };
-use berth_core::model::CircuitBreaker;
 use berth_core::Plan;
 use leptos::prelude::*;
 

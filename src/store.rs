@@ -5,7 +5,7 @@
 //! drag in progress; `editing` is the open service form; `exchange` is where
 //! the lazily loaded export and import module is (see `exchange_module`).
 
-use berth_core::edit::{apply, Edit, EditError, ServiceForm};
+use berth_core::app::edit::{apply, Edit, EditError, ServiceForm};
 use berth_core::Plan;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

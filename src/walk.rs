@@ -3,8 +3,8 @@
 //! returns to the previous step. Large type; N / B or PageDown / PageUp work
 //! from the keyboard.
 
-use berth_core::deploy::Change;
-use berth_core::walkthrough::{walkthroughs, Action, Walkthrough};
+use berth_core::app::walkthrough::{walkthroughs, Action, Walkthrough};
+use berth_core::simulate::Change;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 

@@ -6,13 +6,13 @@
 
 use std::process::ExitCode;
 
+use berth_core::app::report::{check_report, place_report, CheckReport};
 use berth_core::cfn::export::{export, Format, FORMATS};
-use berth_core::deploy::{
+use berth_core::input::import::import;
+use berth_core::model::CircuitBreaker;
+use berth_core::simulate::{
     deploy, run_task, scale, Change, DeployOptions, Deployment, Outcome, ThresholdRule, Timing,
 };
-use berth_core::import::import;
-use berth_core::model::CircuitBreaker;
-use berth_core::report::{check_report, place_report, CheckReport};
 use berth_core::{load_plan, place, Plan};
 
 const USAGE: &str = "usage:
@@ -410,8 +410,8 @@ fn print_text(r: &CheckReport) {
     let mut s = String::new();
     for f in &r.findings {
         let sev = match f.severity {
-            berth_core::validate::Severity::Error => "error",
-            berth_core::validate::Severity::Warning => "warning",
+            berth_core::rules::Severity::Error => "error",
+            berth_core::rules::Severity::Warning => "warning",
         };
         let _ = writeln!(s, "{sev} {} {}: {}", f.code, f.path, f.message);
     }

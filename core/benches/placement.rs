@@ -1,8 +1,8 @@
 //! Placement and deployment at ECS's scale (issue 8): `cargo bench -p berth-core`.
 //! Plans come from `berth_core::synthetic`, so every run measures the same work.
 
-use berth_core::deploy::{deploy, Change, DeployOptions};
 use berth_core::placement::place_uncached;
+use berth_core::simulate::{deploy, Change, DeployOptions};
 use berth_core::synthetic::{cluster, Workload};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
@@ -42,7 +42,7 @@ fn deployment(c: &mut Criterion) {
 
 fn catalogue(c: &mut Criterion) {
     c.bench_function("catalogue search", |b| {
-        b.iter(|| berth_core::view::catalogue_rows("large", None, Some("arm64"), 30))
+        b.iter(|| berth_core::app::view::catalogue_rows("large", None, Some("arm64"), 30))
     });
 }
 

@@ -5,11 +5,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::catalogue::catalogue;
-use crate::cql;
+use crate::model::catalogue::catalogue;
 use crate::model::{
     ConstraintType, NetworkMode, PlacementConstraint, Plan, Protocol, TaskDefinition,
 };
+use crate::placement::cql;
 use crate::placement::{ClusterState, InstanceState, Owner, PlacedTask, Placement};
 
 struct Facts {

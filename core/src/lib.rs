@@ -1,36 +1,48 @@
 //! berth-core: the pure planner behind Berth.
 //!
-//! Everything Berth shows is decided here: the plan model (ECS's own JSON
-//! names), the EC2 instance catalogue, how a cluster's instance groups become
-//! container instances, where ECS would place each task and why it would not,
-//! the register-time validation rules and the JVM memory check. No UI, no IO:
-//! the web app and the CLI are shells that call into this crate.
+//! Everything Berth shows is decided here; the web app and the CLI are shells
+//! that call into this crate and draw or print what it returns. No UI, no IO,
+//! no hidden state: the same plan always gives the same answer, and a cache
+//! (such as [`placement::Placer`]) belongs to the caller.
+//!
+//! The folders follow the pipeline a plan goes through:
+//!
+//! ```text
+//!  text ─▶ input ─▶ model ─▶ placement ─▶ simulate      rules (validate, JVM)
+//!          (load,   (Plan,   (ledger,     (rolling,      read model + placement
+//!          caps,    catalogue, strategies, scale,
+//!          import,  cluster, constraints, run-task)     cfn (parameters, export,
+//!          share)   units)   reasons)                    template) reads model
+//!                                  │
+//!                                  ▼
+//!                app: edit · view (board) · report · compare · walkthrough · exchange
+//!                                  │
+//!                        web app (src/) · CLI (cli/)
+//! ```
+//!
+//! - [`model`]: the plan file (ECS's own JSON names) and the facts it is read
+//!   against: instance catalogue, container instances, task needs, units.
+//! - [`input`]: reading plans, share links, task definitions and templates,
+//!   with one error type ([`LoadError`]) naming the JSON path at fault; caps.
+//! - [`placement`]: where ECS would put each task and why it would not.
+//! - [`simulate`]: rolling deployments, scaling and run-task, step by step.
+//! - [`rules`]: register-time validation and the JVM check, as findings with
+//!   stable codes.
+//! - [`cfn`]: CloudFormation parameters, export formats and the template.
+//! - [`app`]: what the shells call: edits, the board's view model, reports.
+//! - [`checker`]: an independent judge of placements, for tests and fuzzing.
+//! - [`synthetic`]: generated clusters for benchmarks and tests.
 
-pub mod caps;
-pub mod catalogue;
+pub mod app;
 pub mod cfn;
 pub mod checker;
-pub mod cluster;
-pub mod compare;
-pub mod cql;
-pub mod deploy;
-pub mod edit;
-pub mod exchange;
-pub mod import;
-pub mod json_path;
-pub mod jvm;
-pub mod load;
+pub mod input;
 pub mod model;
 pub mod placement;
-pub mod report;
-pub mod requirements;
-pub mod share;
+pub mod rules;
+pub mod simulate;
 pub mod synthetic;
-pub mod units;
-pub mod validate;
-pub mod view;
-pub mod walkthrough;
 
-pub use load::{load_plan, LoadError};
+pub use input::{load_plan, LoadError};
 pub use model::Plan;
 pub use placement::{place, Placement};

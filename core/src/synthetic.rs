@@ -2,7 +2,7 @@
 //! the benchmarks (criterion natively, the same code in wasm in Chromium) so
 //! that every figure of issue 8 measures the same work.
 
-use crate::load::load_plan;
+use crate::input::load::load_plan;
 use crate::model::Plan;
 use serde_json::json;
 

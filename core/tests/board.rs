@@ -1,9 +1,9 @@
 //! The board's edits and view model: what a drag does, and what is drawn.
 
-use berth_core::edit::{apply, service_form, Edit, ServiceForm};
+use berth_core::app::edit::{apply, service_form, Edit, ServiceForm};
+use berth_core::app::view::{board, catalogue_rows, PortKind};
 use berth_core::model::NetworkMode;
 use berth_core::placement::Reason;
-use berth_core::view::{board, catalogue_rows, PortKind};
 use berth_core::{load_plan, Plan};
 
 fn seed_cluster() -> Plan {
@@ -355,7 +355,7 @@ fn the_view_model_has_bars_targets_jvm_and_the_catalogue() {
             .find(|j| j.task_definition == "quote")
             .unwrap()
             .severity,
-        berth_core::jvm::Severity::Red
+        berth_core::rules::jvm::Severity::Red
     );
     let (rows, total) = catalogue_rows("t2.", None, None, 3);
     assert_eq!((rows.len(), total), (3, 7));

@@ -5,7 +5,7 @@ use berth_core::cfn::export::{export, Format};
 use berth_core::cfn::template::template;
 use berth_core::cfn::yaml::to_yaml;
 use berth_core::cfn::{resolve, Source};
-use berth_core::import::{import, ImportKind};
+use berth_core::input::import::{import, ImportKind};
 use berth_core::{load_plan, Plan};
 use serde_json::json;
 

@@ -5,10 +5,10 @@
 mod common;
 
 use berth_core::checker::check_state;
-use berth_core::deploy::{
+use berth_core::model::CircuitBreaker;
+use berth_core::simulate::{
     deploy, limits, ActionKind, Change, DeployOptions, Deployment, Outcome, ThresholdRule,
 };
-use berth_core::model::CircuitBreaker;
 use common::*;
 use serde_json::json;
 
@@ -351,7 +351,7 @@ fn a_new_image_tag_makes_a_new_revision() {
 #[test]
 fn scaling_out_places_and_scaling_in_drains_in_az_order() {
     let pl = web_plan(4, 2, 0, 195, "t2.micro");
-    let d = berth_core::deploy::scale(&pl, "web", 6, Default::default()).unwrap();
+    let d = berth_core::simulate::scale(&pl, "web", 6, Default::default()).unwrap();
     assert!(d.outcome.is_completed(), "{:?}", d.outcome);
     let last = d.steps.last().unwrap();
     assert_eq!(
@@ -364,7 +364,7 @@ fn scaling_out_places_and_scaling_in_drains_in_az_order() {
     // Scale in from 6 to 2: the AZs stay balanced (one task left in each).
     let mut six = pl.clone();
     six.services[0].desired_count = 6;
-    let d = berth_core::deploy::scale(&six, "web", 2, Default::default()).unwrap();
+    let d = berth_core::simulate::scale(&six, "web", 2, Default::default()).unwrap();
     assert!(d.outcome.is_completed());
     let last = d.steps.last().unwrap();
     let per_az = |az: &str| {
@@ -376,7 +376,7 @@ fn scaling_out_places_and_scaling_in_drains_in_az_order() {
     };
     assert_eq!((per_az("us-east-1a"), per_az("us-east-1b")), (1, 1));
     // Scale out past capacity stalls with ECS's memory message.
-    let d = berth_core::deploy::scale(&pl, "web", 30, Default::default()).unwrap();
+    let d = berth_core::simulate::scale(&pl, "web", 30, Default::default()).unwrap();
     assert!(
         matches!(&d.outcome, Outcome::Stalled { event, .. } if event.contains("insufficient memory available"))
     );
@@ -390,7 +390,7 @@ fn the_migration_run_task_runs_then_stops() {
     ))
     .unwrap();
     let pl = berth_core::load_plan(&text).unwrap();
-    let r = berth_core::deploy::run_task(&pl, "migrate", 60, Default::default()).unwrap();
+    let r = berth_core::simulate::run_task(&pl, "migrate", 60, Default::default()).unwrap();
     assert!(r.failure.is_none());
     let on = r.instance.clone().unwrap();
     let kinds: Vec<ActionKind> = r.steps.iter().map(|s| s.kind).collect();
@@ -418,7 +418,7 @@ fn the_migration_run_task_runs_then_stops() {
     let mut big = pl.clone();
     big.task_definitions[4].container_definitions[0].memory_reservation = Some(2000);
     big.task_definitions[4].container_definitions[0].memory = Some(2000);
-    let r = berth_core::deploy::run_task(&big, "migrate", 60, Default::default()).unwrap();
+    let r = berth_core::simulate::run_task(&big, "migrate", 60, Default::default()).unwrap();
     assert_eq!(
         r.failure.unwrap().reason,
         berth_core::placement::Reason::Memory
@@ -429,17 +429,17 @@ fn the_migration_run_task_runs_then_stops() {
 fn stalls_come_with_a_hint_and_steps_draw_as_boards() {
     let d = run(&web_plan(2, 2, 8000, 195, "t2.micro"), 100, 200);
     assert_eq!(
-        berth_core::deploy::hint(&d).unwrap(),
+        berth_core::simulate::hint(&d).unwrap(),
         "static host port 8000: set hostPort 0 behind a load balancer, lower minimum healthy percent, or add instances"
     );
     let d = run(&web_plan(4, 4, 8000, 195, "t2.micro"), 50, 200);
-    assert!(berth_core::deploy::hint(&d).is_none());
+    assert!(berth_core::simulate::hint(&d).is_none());
     let draining = d
         .steps
         .iter()
         .find(|s| s.kind == ActionKind::BeginDraining)
         .unwrap();
-    let b = berth_core::view::board_at_step(&d.plan, draining);
+    let b = berth_core::app::view::board_at_step(&d.plan, draining);
     let phases: Vec<String> = b
         .groups
         .iter()

@@ -4,7 +4,7 @@
 //! plan, replaced in turn by each of a list of wrong values, in compact and
 //! in pretty-printed JSON, must give the same path from both.
 
-use berth_core::json_path;
+use berth_core::input::json_path;
 use berth_core::Plan;
 use serde_json::{json, Value};
 

@@ -400,8 +400,10 @@ fn the_same_plan_places_the_same_byte_for_byte() {
     ))
     .unwrap();
     let pl = berth_core::load_plan(&text).unwrap();
-    let a = serde_json::to_string(&berth_core::report::place_report(&pl, &place(&pl))).unwrap();
-    let b = serde_json::to_string(&berth_core::report::place_report(&pl, &place(&pl))).unwrap();
+    let a =
+        serde_json::to_string(&berth_core::app::report::place_report(&pl, &place(&pl))).unwrap();
+    let b =
+        serde_json::to_string(&berth_core::app::report::place_report(&pl, &place(&pl))).unwrap();
     assert_eq!(a, b);
 }
 

@@ -104,7 +104,7 @@ fn arb_plan() -> impl Strategy<Value = Plan> {
             let v = json!({"berthVersion": 1, "name": "prop", "cluster": {"instanceGroups": groups},
                 "taskDefinitions": tds, "services": services});
             let mut plan = load_plan(&v.to_string()).expect("generated plans load");
-            let instances = berth_core::cluster::container_instances(&plan);
+            let instances = berth_core::model::cluster::container_instances(&plan);
             for (s, i) in pins {
                 if let (Some(svc), Some(inst)) = (plan.services.get(s % plan.services.len().max(1)), instances.get(i % instances.len().max(1))) {
                     plan.pins.push(Pin { service: svc.service_name.clone(), instance: inst.id.clone() });
@@ -137,15 +137,15 @@ proptest! {
     fn the_index_picks_what_a_scan_of_every_instance_picks(plan in arb_plan()) {
         let indexed = place(&plan);
         prop_assert!(indexed.state.index_agrees());
-        let a = berth_core::report::place_report(&plan, &indexed);
-        let b = berth_core::report::place_report(&plan, &berth_core::placement::place_by_scan(&plan));
+        let a = berth_core::app::report::place_report(&plan, &indexed);
+        let b = berth_core::app::report::place_report(&plan, &berth_core::placement::place_by_scan(&plan));
         prop_assert_eq!(a, b);
     }
 
     #[test]
     fn placement_is_deterministic(plan in arb_plan()) {
-        let a = berth_core::report::place_report(&plan, &place(&plan));
-        let b = berth_core::report::place_report(&plan, &place(&plan));
+        let a = berth_core::app::report::place_report(&plan, &place(&plan));
+        let b = berth_core::app::report::place_report(&plan, &place(&plan));
         prop_assert_eq!(a, b);
     }
 }
@@ -214,15 +214,15 @@ proptest! {
     fn every_deployment_step_keeps_the_limits((plan, s, min, max, failing, rollback) in arb_deployment()) {
         prop_assume!(!plan.services.is_empty());
         let svc = plan.services[s % plan.services.len()].service_name.clone();
-        let opts = berth_core::deploy::DeployOptions {
-            change: berth_core::deploy::Change { image: Some(":2".into()), ..Default::default() },
+        let opts = berth_core::simulate::DeployOptions {
+            change: berth_core::simulate::Change { image: Some(":2".into()), ..Default::default() },
             minimum_healthy_percent: Some(min),
             maximum_percent: Some(max),
             failing_new_tasks: failing,
             circuit_breaker: Some(berth_core::model::CircuitBreaker { enable: failing > 0, rollback }),
             ..Default::default()
         };
-        let d = berth_core::deploy::deploy(&plan, &svc, &opts).expect("valid options");
+        let d = berth_core::simulate::deploy(&plan, &svc, &opts).expect("valid options");
         let first = &d.steps[0];
         let start_healthy = first.old.healthy;
         let start_active = first.old.running + first.old.pending;

@@ -3,7 +3,7 @@
 
 mod common;
 
-use berth_core::catalogue::catalogue;
+use berth_core::model::catalogue::catalogue;
 use berth_core::placement::{Owner, Reason};
 use common::*;
 use serde_json::json;

@@ -2,8 +2,8 @@
 
 mod common;
 
-use berth_core::report::check_report;
-use berth_core::validate::{validate, Finding, Severity};
+use berth_core::app::report::check_report;
+use berth_core::rules::{validate, Finding, Severity};
 use berth_core::{load_plan, Plan};
 use common::*;
 use serde_json::{json, Value};
@@ -218,7 +218,10 @@ fn overcommitted_hard_limits_and_the_seed_jvm() {
         "4 × 800 MiB limits on a 995 MiB t2.micro"
     );
     let quote = r.jvm.iter().find(|j| j.task_definition == "quote").unwrap();
-    assert_eq!(quote.estimate.severity, berth_core::jvm::Severity::Red);
+    assert_eq!(
+        quote.estimate.severity,
+        berth_core::rules::jvm::Severity::Red
+    );
     assert!(r
         .findings
         .iter()

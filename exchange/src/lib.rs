@@ -3,30 +3,30 @@
 //! the board does not need to draw (issue 8: the first load stays small). The
 //! app fetches it after the board is interactive (`src/exchange.js`), or at
 //! once when the page opens a share link, and calls these functions; the
-//! JSON on both sides is `berth_core::exchange`'s.
+//! JSON on both sides is `berth_core::app::exchange`'s.
 
 use wasm_bindgen::prelude::*;
 
 /// `Result<ExportReply, LoadError>` as JSON, for a plan and a format name.
 #[wasm_bindgen]
 pub fn export_view(plan_json: &str, format: &str) -> String {
-    berth_core::exchange::export_json(plan_json, format)
+    berth_core::app::exchange::export_json(plan_json, format)
 }
 
 /// `Result<ImportReply, LoadError>` as JSON: the plan with `text` imported.
 #[wasm_bindgen]
 pub fn import_into(plan_json: &str, text: &str) -> String {
-    berth_core::exchange::import_json(plan_json, text)
+    berth_core::app::exchange::import_json(plan_json, text)
 }
 
 /// `Result<String, LoadError>` as JSON: the share-link fragment for a plan.
 #[wasm_bindgen]
 pub fn share_link(plan_json: &str) -> String {
-    berth_core::exchange::share_json(plan_json)
+    berth_core::app::exchange::share_json(plan_json)
 }
 
 /// `Result<String, LoadError>` as JSON: the plan in a share-link fragment.
 #[wasm_bindgen]
 pub fn open_link(fragment: &str) -> String {
-    berth_core::exchange::open_link_json(fragment)
+    berth_core::app::exchange::open_link_json(fragment)
 }

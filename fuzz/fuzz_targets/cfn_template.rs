@@ -7,10 +7,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(imported) = berth_core::import::import(text, &[]) else {
+    let Ok(imported) = berth_core::input::import::import(text, &[]) else {
         return;
     };
-    let _ = berth_core::validate::validate(&imported.plan);
+    let _ = berth_core::rules::validate(&imported.plan);
     let template = berth_core::cfn::template::template(&imported.plan);
     let _ = berth_core::cfn::yaml::to_yaml(&template);
 });

@@ -7,7 +7,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(src) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(expr) = berth_core::cql::parse(src) else {
+    let Ok(expr) = berth_core::placement::cql::parse(src) else {
         return;
     };
     let attrs = |name: &str| match name {

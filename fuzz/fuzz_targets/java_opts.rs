@@ -18,7 +18,7 @@ fuzz_target!(|input: (Option<u16>, &str)| {
         }]
     }))
     .expect("a well-formed task definition");
-    let Some(e) = berth_core::jvm::estimate(&td, 0, Some(3_800)) else {
+    let Some(e) = berth_core::rules::jvm::estimate(&td, 0, Some(3_800)) else {
         return;
     };
     for (name, v) in [

@@ -8,8 +8,8 @@ use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
 
 use berth_core::checker::{check_placement, check_state};
-use berth_core::deploy::{self, Change, DeployOptions};
 use berth_core::model::CircuitBreaker;
+use berth_core::simulate::{self, Change, DeployOptions};
 
 const TYPES: &[&str] = &[
     "t2.micro",

@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(plan) = berth_core::load_plan(text) else {
         return;
     };
-    let _ = berth_core::validate::validate(&plan);
+    let _ = berth_core::rules::validate(&plan);
     let again = serde_json::to_string(&plan).expect("a plan always serialises");
     let back = berth_core::load_plan(&again).expect("a plan Berth wrote reads back");
     assert_eq!(back, plan);

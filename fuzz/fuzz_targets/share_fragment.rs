@@ -7,9 +7,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(fragment) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(plan) = berth_core::share::decode(fragment) else {
+    let Ok(plan) = berth_core::input::share::decode(fragment) else {
         return;
     };
-    let again = berth_core::share::encode(&plan);
-    assert_eq!(berth_core::share::decode(&again).as_ref(), Ok(&plan));
+    let again = berth_core::input::share::encode(&plan);
+    assert_eq!(berth_core::input::share::decode(&again).as_ref(), Ok(&plan));
 });

@@ -8,13 +8,13 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(imported) = berth_core::import::import(text, &[]) else {
+    let Ok(imported) = berth_core::input::import::import(text, &[]) else {
         return;
     };
     let example =
         berth_core::load_plan(include_str!("../../public/examples/microtrader.json")).unwrap();
-    if let Ok(joined) = berth_core::import::into_plan(&example, imported) {
-        assert!(berth_core::caps::check(&joined).is_ok());
-        let _ = berth_core::validate::validate(&joined);
+    if let Ok(joined) = berth_core::input::import::into_plan(&example, imported) {
+        assert!(berth_core::input::caps::check(&joined).is_ok());
+        let _ = berth_core::rules::validate(&joined);
     }
 });

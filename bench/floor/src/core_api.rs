@@ -9,10 +9,10 @@
 
 use std::hint::black_box;
 
-use berth_core::deploy::{deploy, hint, limits, run_task, scale, Change, DeployOptions, Timing};
-use berth_core::edit::{apply, service_form, Edit};
-use berth_core::exchange::{ExportReply, ImportReply};
-use berth_core::view::{board, board_at_step, catalogue_rows, families};
+use berth_core::app::edit::{apply, service_form, Edit};
+use berth_core::app::exchange::{ExportReply, ImportReply};
+use berth_core::app::view::{board, board_at_step, catalogue_rows, families};
+use berth_core::simulate::{deploy, hint, limits, run_task, scale, Change, DeployOptions, Timing};
 use berth_core::{load_plan, LoadError, Plan};
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -62,7 +62,7 @@ pub fn pick(
 #[wasm_bindgen]
 pub fn compare(baseline: &str, current: &str) -> Result<usize, String> {
     Ok(
-        berth_core::compare::compare(&plan(baseline)?, &plan(current)?)
+        berth_core::app::compare::compare(&plan(baseline)?, &plan(current)?)
             .rows
             .len(),
     )
@@ -104,7 +104,7 @@ pub fn simulate(text: &str, service: &str, what: u32, count: u32) -> Result<Stri
 /// The walkthroughs' titles and step counts.
 #[wasm_bindgen]
 pub fn walkthroughs() -> usize {
-    berth_core::walkthrough::walkthroughs()
+    berth_core::app::walkthrough::walkthroughs()
         .iter()
         .map(|w| w.title.len() + w.steps.len())
         .sum()

@@ -9,4 +9,4 @@ pub mod params;
 pub mod template;
 pub mod yaml;
 
-pub use params::{resolve, CloudFormation, Parameter, ParameterError, Resolved, Source};
+pub use params::{resolve, ParameterError, Resolved, Source};

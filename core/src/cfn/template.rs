@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use super::bindings::{self, ContainerField, Target};
-use super::Parameter;
+use crate::model::Parameter;
 use crate::model::{ContainerDefinition, NetworkMode, Plan, TaskDefinition};
 
 pub const METADATA_KEY: &str = "Berth";

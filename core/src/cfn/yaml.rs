@@ -154,7 +154,7 @@ mod tests {
         assert!(y.contains("Image: !Sub \"repo/app:${Tag}\""), "{y}");
         assert!(y.contains("Arn: !GetAtt Lt.LatestVersionNumber"), "{y}");
         // Read back with a real YAML parser, tags turned into long forms.
-        let back = crate::import::yaml_to_json(&y).unwrap();
+        let back = crate::input::import::yaml_to_json(&y).unwrap();
         assert_eq!(back, v, "{y}");
     }
 

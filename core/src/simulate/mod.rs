@@ -990,12 +990,12 @@ pub fn scale(
     desired: u32,
     timing: Timing,
 ) -> Result<Deployment, DeployError> {
-    if desired > crate::caps::MAX_DESIRED_COUNT {
+    if desired > crate::input::caps::MAX_DESIRED_COUNT {
         return Err(err(
             "desiredCount",
             format!(
                 "{desired} tasks; ECS allows at most {} tasks per service",
-                crate::caps::MAX_DESIRED_COUNT
+                crate::input::caps::MAX_DESIRED_COUNT
             ),
         ));
     }
@@ -1216,7 +1216,7 @@ pub fn hint(d: &Deployment) -> Option<String> {
     let td = d.plan.task_definition(&d.new_task_definition);
     let static_ports: Vec<u16> = td
         .map(|td| {
-            crate::requirements::requirements(td)
+            crate::model::requirements::requirements(td)
                 .ports
                 .iter()
                 .filter_map(|p| p.host_port)

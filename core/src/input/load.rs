@@ -1,30 +1,14 @@
 //! Reading a plan file: JSON in, a [`Plan`] or one error that names the JSON
 //! path and what is wrong with it. Never a panic.
 
-use std::fmt;
-
-use serde::{Deserialize, Serialize};
-
+use super::error::LoadError;
 use crate::model::{Plan, BERTH_VERSION};
 
 /// Inputs larger than this are refused before parsing.
 pub const MAX_PLAN_BYTES: usize = 5 * 1024 * 1024;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LoadError {
-    /// JSON path of the offending field, `$` for the document itself.
-    pub path: String,
-    pub message: String,
-}
-
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
-    }
-}
-
-impl std::error::Error for LoadError {}
-
+/// Reads a plan file: the version first, then every field at its JSON path,
+/// then the caps. The one way a plan enters Berth from text.
 pub fn load_plan(text: &str) -> Result<Plan, LoadError> {
     if text.len() > MAX_PLAN_BYTES {
         return Err(LoadError {
@@ -43,7 +27,7 @@ pub fn load_plan(text: &str) -> Result<Plan, LoadError> {
             "not valid JSON (line {}, column {}): {}",
             e.line(),
             e.column(),
-            crate::json_path::strip_position(&e.to_string())
+            crate::input::json_path::strip_position(&e.to_string())
         ),
     })?;
     match value.get("berthVersion") {
@@ -63,11 +47,11 @@ pub fn load_plan(text: &str) -> Result<Plan, LoadError> {
         }
         _ => {}
     }
-    let plan: Plan = crate::json_path::from_str(text).map_err(|e| LoadError {
+    let plan: Plan = crate::input::json_path::from_str(text).map_err(|e| LoadError {
         path: e.path,
         message: e.message,
     })?;
-    crate::caps::check(&plan)?;
+    crate::input::caps::check(&plan)?;
     Ok(plan)
 }
 

@@ -3,7 +3,7 @@
 //! attributes for the cluster query language (§4.3) and what each registers
 //! with ECS (§1): CPU, memory, reserved ports and awsvpc capacity.
 
-use crate::catalogue::{catalogue, RegisteredMemory};
+use crate::model::catalogue::{catalogue, RegisteredMemory};
 use crate::model::Plan;
 
 /// Used when a group names no availability zone.

@@ -4,10 +4,10 @@
 use serde::Serialize;
 
 use crate::checker;
-use crate::jvm::JvmEstimate;
 use crate::model::Plan;
 use crate::placement::{place, HostPort, Owner, Placement, Reason};
-use crate::validate::{jvm_findings, placement_findings, validate, Finding, Severity};
+use crate::rules::jvm::JvmEstimate;
+use crate::rules::{jvm_findings, placement_findings, validate, Finding, Severity};
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 pub struct Resources {

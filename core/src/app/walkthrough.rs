@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::load::load_plan;
+use crate::input::load::load_plan;
 use crate::model::Plan;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -119,7 +119,7 @@ fn ports(s: &str) -> Value {
 
 /// Every walkthrough, in the order of the seed deck.
 pub fn walkthroughs() -> Vec<Walkthrough> {
-    let example = load_plan(include_str!("../../public/examples/microtrader.json"))
+    let example = load_plan(include_str!("../../../public/examples/microtrader.json"))
         .expect("the example loads");
     let mut no_user = example.clone();
     if let Some(c) = no_user.cloud_formation.as_mut() {
@@ -298,10 +298,10 @@ mod tests {
         assert_eq!(reason(&w("static-port").steps[1].plan), Some(Reason::Ports));
         assert_eq!(reason(&w("dynamic-port").steps[0].plan), None);
         assert_eq!(reason(&w("host-port").steps[1].plan), Some(Reason::Ports));
-        let (_, jvm) = crate::validate::jvm_findings(&w("jvm").steps[0].plan);
-        assert_eq!(jvm[0].1.severity, crate::jvm::Severity::Red);
-        let (_, jvm) = crate::validate::jvm_findings(&w("jvm").steps[1].plan);
-        assert_ne!(jvm[0].1.severity, crate::jvm::Severity::Red);
+        let (_, jvm) = crate::rules::jvm_findings(&w("jvm").steps[0].plan);
+        assert_eq!(jvm[0].1.severity, crate::rules::jvm::Severity::Red);
+        let (_, jvm) = crate::rules::jvm_findings(&w("jvm").steps[1].plan);
+        assert_ne!(jvm[0].1.severity, crate::rules::jvm::Severity::Red);
         assert!(!crate::cfn::resolve(&w("export").steps[0].plan).1.is_empty());
         assert!(crate::cfn::resolve(&w("export").steps[1].plan).1.is_empty());
     }

@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::cfn::export::{export, Format};
 use crate::cfn::{resolve, ParameterError, Resolved};
-use crate::import::{import, into_plan};
-use crate::load::{load_plan, LoadError};
-use crate::share;
+use crate::input::import::{import, into_plan};
+use crate::input::share;
+use crate::input::{load_plan, LoadError};
 
 /// What the export panel shows for one plan and one format.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -99,7 +99,7 @@ mod tests {
     use super::*;
     use crate::cfn::export::Format;
 
-    const EXAMPLE: &str = include_str!("../../public/examples/microtrader.json");
+    const EXAMPLE: &str = include_str!("../../../public/examples/microtrader.json");
 
     fn read<T: for<'de> Deserialize<'de>>(json: &str) -> T {
         serde_json::from_str(json).unwrap()

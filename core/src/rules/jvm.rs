@@ -6,8 +6,8 @@
 
 use serde::Serialize;
 
+use crate::model::requirements::effective_hard_limit;
 use crate::model::{ContainerDefinition, TaskDefinition};
-use crate::requirements::effective_hard_limit;
 
 const MIB: f64 = 1024.0 * 1024.0;
 /// §7.1: MaxHeapSize default, 96 MiB × 13/10 on 64-bit.

@@ -5,7 +5,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
-use crate::load::{load_plan, LoadError, MAX_PLAN_BYTES};
+use crate::input::{load_plan, LoadError, MAX_PLAN_BYTES};
 use crate::model::Plan;
 
 pub const PREFIX: &str = "v1.";
@@ -59,7 +59,7 @@ mod tests {
     use super::*;
 
     fn example() -> Plan {
-        load_plan(include_str!("../../public/examples/microtrader.json")).unwrap()
+        load_plan(include_str!("../../../public/examples/microtrader.json")).unwrap()
     }
 
     #[test]

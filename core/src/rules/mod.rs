@@ -5,15 +5,17 @@
 //! Codes are stable: E1xxx errors (AWS would refuse the plan), W2xxx warnings,
 //! J3xxx JVM findings. Never renumber; retire a code rather than reuse it.
 
+pub mod jvm;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::catalogue::catalogue;
-use crate::cql;
-use crate::jvm::{self, Severity as JvmSeverity};
+use crate::model::catalogue::catalogue;
 use crate::model::{ConstraintType, NetworkMode, Plan, Protocol, StrategyType, TaskDefinition};
+use crate::placement::cql;
 use crate::placement::{InstanceState, Placement};
+use jvm::Severity as JvmSeverity;
 
 /// §2.2: the planner's minimum hard limit (Docker ≥ 20.10).
 pub const MIN_HARD_LIMIT_MIB: u32 = 6;
@@ -467,7 +469,7 @@ fn service_rules(plan: &Plan, out: &mut Out) {
             false,
         );
     }
-    let instances: BTreeSet<String> = crate::cluster::container_instances(plan)
+    let instances: BTreeSet<String> = crate::model::cluster::container_instances(plan)
         .into_iter()
         .map(|i| i.id)
         .collect();
@@ -549,7 +551,7 @@ pub fn jvm_findings(plan: &Plan) -> (Vec<Finding>, Vec<(String, jvm::JvmEstimate
     let mut out = Out(Vec::new());
     let mut estimates = Vec::new();
     // A container with no hard limit sees the host: use the largest instance.
-    let host = crate::cluster::container_instances(plan)
+    let host = crate::model::cluster::container_instances(plan)
         .iter()
         .map(|i| i.nominal_memory)
         .max();

@@ -4,15 +4,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::catalogue;
+use crate::model::catalogue::catalogue;
 use crate::model::{
     ConstraintType, ContainerDefinition, InstanceGroup, KeyValue, NetworkMode, Pin,
     PlacementConstraint, Plan, PortMapping, Service, TaskDefinition,
 };
 use crate::placement::{place, Failure, Owner, Placement, Reason, TaskRequest};
-use crate::validate::{validate, Severity};
+use crate::rules::{validate, Severity};
 
-pub use crate::caps::MAX_INSTANCES;
+pub use crate::input::caps::MAX_INSTANCES;
 
 /// The fields of the service form, as a person fills them in.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -355,7 +355,7 @@ pub fn apply(plan: &Plan, edit: &Edit) -> Result<Plan, EditError> {
     }
     // Any edit that grows the plan past a cap is refused (room_for gives the
     // friendlier message for instance counts first).
-    crate::caps::check(&next).map_err(|e| refuse(e.message))?;
+    crate::input::caps::check(&next).map_err(|e| refuse(e.message))?;
     Ok(next)
 }
 
@@ -645,7 +645,7 @@ fn save_service(
         .iter()
         .position(|t| Some(t) == next.task_definition(&next.services[s_index].task_definition))
         .expect("just saved");
-    if let Err(e) = crate::caps::check(next) {
+    if let Err(e) = crate::input::caps::check(next) {
         let field = form_field(&e.path, s_index, t_index).unwrap_or("name");
         return form_errors(vec![(field.to_string(), e.message)]);
     }

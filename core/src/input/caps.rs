@@ -3,7 +3,7 @@
 //! the planner allocate or loop without bound. Each refusal names the field,
 //! the number found and the cap.
 
-use crate::load::LoadError;
+use super::error::LoadError;
 use crate::model::Plan;
 
 /// ECS's quota of container instances per cluster (Amazon ECS service
@@ -97,7 +97,7 @@ mod tests {
     use super::*;
 
     fn example() -> Plan {
-        crate::load_plan(include_str!("../../public/examples/microtrader.json")).unwrap()
+        crate::load_plan(include_str!("../../../public/examples/microtrader.json")).unwrap()
     }
 
     #[test]
@@ -128,11 +128,12 @@ mod tests {
     #[test]
     fn a_file_asking_for_four_billion_instances_is_refused_when_read() {
         let mut v: serde_json::Value =
-            serde_json::from_str(include_str!("../../public/examples/microtrader.json")).unwrap();
+            serde_json::from_str(include_str!("../../../public/examples/microtrader.json"))
+                .unwrap();
         v["cluster"]["instanceGroups"][0]["count"] = u32::MAX.into();
         let e = crate::load_plan(&v.to_string()).unwrap_err();
         assert_eq!(e.path, "$.cluster.instanceGroups[0].count");
-        let e = crate::import::import(&v.to_string(), &[]).unwrap_err();
+        let e = crate::input::import::import(&v.to_string(), &[]).unwrap_err();
         assert_eq!(e.path, "$.cluster.instanceGroups[0].count");
     }
 

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-const CSV: &str = include_str!("../data/ec2-instance-types.csv");
+const CSV: &str = include_str!("../../data/ec2-instance-types.csv");
 
 /// Hours in a month, as AWS prices a month of on-demand use.
 pub const HOURS_PER_MONTH: f64 = 730.0;

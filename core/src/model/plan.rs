@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::units::{TaskCpu, TaskMemory};
+use crate::model::units::{TaskCpu, TaskMemory};
 
 /// The plan format version this build reads and writes.
 pub const BERTH_VERSION: u32 = 1;
@@ -36,7 +36,7 @@ pub struct Plan {
     pub pins: Vec<Pin>,
     /// Parameters for deploying the plan with CloudFormation (§6).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cloud_formation: Option<crate::cfn::CloudFormation>,
+    pub cloud_formation: Option<super::cloudformation::CloudFormation>,
     #[serde(flatten)]
     pub extra: Extra,
 }

@@ -9,19 +9,20 @@
 //! every instance; the `candidates` module finds the same instance through an
 //! index, which is what makes 100,000 tasks on 5,000 instances fast.
 
+pub mod cql;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::cluster::{container_instances, ContainerInstance};
-use crate::cql;
+use crate::model::cluster::{container_instances, ContainerInstance};
+use crate::model::requirements::{requirements, Requirements};
 use crate::model::{
     ConstraintType, PlacementConstraint, PlacementStrategy, Plan, Protocol, StrategyType,
     TaskDefinition,
 };
-use crate::requirements::{requirements, Requirements};
 use berth_candidates::{Group, Index, Ledger, Slot, Walk};
 
 /// §3.2: "A container instance can have up to 100 reserved ports at a time.

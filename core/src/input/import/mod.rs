@@ -13,8 +13,8 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::cfn::template::METADATA_KEY;
-use crate::cfn::{CloudFormation, Parameter};
-use crate::load::{load_plan, LoadError, MAX_PLAN_BYTES};
+use crate::input::{load_plan, LoadError, MAX_PLAN_BYTES};
+use crate::model::{CloudFormation, Parameter};
 use crate::model::{
     Cluster, ContainerDefinition, InstanceGroup, KeyValue, LoadBalancer, PlacementConstraint,
     PlacementStrategy, Plan, PortMapping, Service, TaskDefinition, BERTH_VERSION,
@@ -131,10 +131,10 @@ fn convert(v: serde_yaml::Value, depth: usize) -> Result<Value, ImportError> {
 }
 
 /// Reads any of the three kinds of file, with `--param K=V` values for
-/// templates; a result past a size cap of [`crate::caps`] is refused.
+/// templates; a result past a size cap of [`crate::input::caps`] is refused.
 pub fn import(text: &str, params: &[(String, String)]) -> Result<Imported, ImportError> {
     let imported = read(text, params)?;
-    crate::caps::check(&imported.plan)?;
+    crate::input::caps::check(&imported.plan)?;
     Ok(imported)
 }
 
@@ -194,7 +194,7 @@ fn read(text: &str, params: &[(String, String)]) -> Result<Imported, ImportError
 
 fn task_definition(v: Value, prefix: &str) -> Result<Imported, ImportError> {
     let td: TaskDefinition =
-        crate::json_path::from_value(&v, prefix).map_err(|e| error(e.path, e.message))?;
+        crate::input::json_path::from_value(&v, prefix).map_err(|e| error(e.path, e.message))?;
     let service = Service {
         service_name: td.family.clone(),
         task_definition: format!("{}:{}", td.family, td.revision),
@@ -255,7 +255,7 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn resolve(&mut self, v: &Value, path: &str, binding: Option<String>) -> Resolved {
-        if let Some(s) = crate::cfn::params::scalar_to_string(v) {
+        if let Some(s) = crate::model::scalar::scalar_to_string(v) {
             return Resolved::Text(s);
         }
         if let Some(name) = v.get("Ref").and_then(Value::as_str) {
@@ -378,7 +378,7 @@ fn template(t: &Map<String, Value>, given: &[(String, String)]) -> Result<Import
     if let Some(ps) = t.get("Parameters").and_then(Value::as_object) {
         for (name, p) in ps {
             let parsed: Parameter =
-                crate::json_path::from_value(p, &format!("$.Parameters.{name}"))
+                crate::input::json_path::from_value(p, &format!("$.Parameters.{name}"))
                     .map_err(|e| error(e.path, e.message))?;
             parameters.insert(name.clone(), parsed);
         }
@@ -402,7 +402,7 @@ fn template(t: &Map<String, Value>, given: &[(String, String)]) -> Result<Import
     let exported = |k: &str| {
         meta.get("values")
             .and_then(|v| v.get(k))
-            .and_then(crate::cfn::params::scalar_to_string)
+            .and_then(crate::model::scalar::scalar_to_string)
     };
     let mut ctx = Ctx {
         values: parameters
@@ -662,16 +662,16 @@ fn import_task_definition(
         match ctx.text(props.get(key), &p, None) {
             None => Ok(None),
             Some(s) => if cpu {
-                crate::units::parse_task_cpu(&s)
+                crate::model::units::parse_task_cpu(&s)
             } else {
-                crate::units::parse_task_memory(&s)
+                crate::model::units::parse_task_memory(&s)
             }
             .map(Some)
             .map_err(|e| error(p, e)),
         }
     };
-    let cpu = size(ctx, "Cpu", true)?.map(crate::units::TaskCpu);
-    let memory = size(ctx, "Memory", false)?.map(crate::units::TaskMemory);
+    let cpu = size(ctx, "Cpu", true)?.map(crate::model::units::TaskCpu);
+    let memory = size(ctx, "Memory", false)?.map(crate::model::units::TaskMemory);
     let mut containers = Vec::new();
     for (i, c) in props
         .get("ContainerDefinitions")
@@ -983,6 +983,6 @@ pub fn into_plan(current: &Plan, imported: Imported) -> Result<Plan, ImportError
         }
     };
     // A task definition joining a plan that is already at a cap.
-    crate::caps::check(&next)?;
+    crate::input::caps::check(&next)?;
     Ok(next)
 }

@@ -65,7 +65,7 @@ macro_rules! task_size {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                match crate::json_path::scalar(d)? {
+                match crate::model::scalar::scalar(d)? {
                     serde_json::Value::Number(n) => n
                         .as_u64()
                         .and_then(|n| u32::try_from(n).ok())

@@ -4,11 +4,11 @@
 
 use serde::Serialize;
 
-use crate::catalogue::{catalogue, InstanceType};
+use crate::model::catalogue::{catalogue, InstanceType};
+use crate::model::requirements::requirements;
 use crate::model::{NetworkMode, Plan, Protocol};
 use crate::placement::{place, Owner, Placement};
-use crate::requirements::requirements;
-use crate::validate::{hard_limit_total, jvm_findings};
+use crate::rules::{hard_limit_total, jvm_findings};
 
 /// Distinct service colours the stylesheet defines (`--svc-0` …).
 pub const PALETTE_SIZE: usize = 8;
@@ -223,7 +223,7 @@ pub struct JvmView {
     /// (label, MiB) in the order the panel stacks them.
     pub parts: Vec<(String, f64)>,
     pub required: f64,
-    pub severity: crate::jvm::Severity,
+    pub severity: crate::rules::jvm::Severity,
     pub findings: Vec<String>,
 }
 
@@ -281,8 +281,8 @@ pub type Phases = std::collections::BTreeMap<u32, String>;
 
 /// The board at one step of a deployment, scaling or run-task: the step's
 /// ledger drawn like a placement, each task marked with its phase.
-pub fn board_at_step(plan: &Plan, step: &crate::deploy::Step) -> Board {
-    use crate::deploy::{TaskStatus, Version};
+pub fn board_at_step(plan: &Plan, step: &crate::simulate::Step) -> Board {
+    use crate::simulate::{TaskStatus, Version};
     let phases: Phases = step
         .instances
         .iter()

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
+use crate::app::view::{board, Board};
 use crate::model::Plan;
-use crate::view::{board, Board};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -116,7 +116,7 @@ mod tests {
     #[test]
     fn fewer_instances_cost_less_and_leave_tasks_out() {
         let base =
-            crate::load_plan(include_str!("../../public/examples/microtrader.json")).unwrap();
+            crate::load_plan(include_str!("../../../public/examples/microtrader.json")).unwrap();
         let mut now = base.clone();
         now.cluster.instance_groups[0].count = 1;
         now.services[0].desired_count = 4;

@@ -1,0 +1,165 @@
+//! The plan's `cloudFormation` section: the template's parameters as
+//! CloudFormation declares them, the values and bindings that fill them
+//! (§6.3). Only the data lives here; resolving values is `cfn::params`.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+use super::scalar::{scalar, scalar_to_string};
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CloudFormation {
+    #[serde(default)]
+    pub stack_name: String,
+    /// Declared in template order, as CloudFormation's Parameters section.
+    #[serde(default)]
+    pub parameters: IndexMap<String, Parameter>,
+    /// Explicit values; they win over bindings and defaults.
+    #[serde(default, deserialize_with = "scalar_map")]
+    pub values: IndexMap<String, String>,
+    /// Parameter → plan field, e.g. `cluster.instanceGroups[app].count`.
+    #[serde(default)]
+    pub bindings: IndexMap<String, String>,
+    /// Stack tags, written into the CodePipeline configuration.
+    #[serde(
+        default,
+        skip_serializing_if = "IndexMap::is_empty",
+        deserialize_with = "scalar_map"
+    )]
+    pub tags: IndexMap<String, String>,
+    /// Template values an import could not resolve, by JSON path, kept as found.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub unresolved: IndexMap<String, Value>,
+}
+
+/// One entry of a template's Parameters section (§6.3), CloudFormation's names.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Parameter {
+    #[serde(rename = "Type")]
+    pub kind: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_scalar"
+    )]
+    pub default: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "scalar_list"
+    )]
+    pub allowed_values: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_pattern: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_number",
+        serialize_with = "whole_number"
+    )]
+    pub min_length: Option<f64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_number",
+        serialize_with = "whole_number"
+    )]
+    pub max_length: Option<f64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_number",
+        serialize_with = "whole_number"
+    )]
+    pub min_value: Option<f64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_number",
+        serialize_with = "whole_number"
+    )]
+    pub max_value: Option<f64>,
+    #[serde(
+        default,
+        skip_serializing_if = "is_false",
+        deserialize_with = "flexible_bool"
+    )]
+    pub no_echo: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constraint_description: Option<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn opt_scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    match scalar(d)? {
+        Value::Null => Ok(None),
+        v => scalar_to_string(&v)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom("expected a string or number")),
+    }
+}
+
+/// A scalar read as a string, checked as it is read so that a wrong value
+/// inside a list or map is reported at its own path (see `json_path`).
+struct Scalar(String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
+        scalar_to_string(&scalar(d)?)
+            .map(Scalar)
+            .ok_or_else(|| serde::de::Error::custom("expected a string or number"))
+    }
+}
+
+fn scalar_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(Vec::<Scalar>::deserialize(d)?
+        .into_iter()
+        .map(|Scalar(s)| s)
+        .collect())
+}
+
+fn scalar_map<'de, D: Deserializer<'de>>(d: D) -> Result<IndexMap<String, String>, D::Error> {
+    Ok(IndexMap::<String, Scalar>::deserialize(d)?
+        .into_iter()
+        .map(|(k, Scalar(s))| (k, s))
+        .collect())
+}
+
+fn opt_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    match scalar(d)? {
+        Value::Null => Ok(None),
+        Value::Number(n) => Ok(n.as_f64()),
+        Value::String(s) => s
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom(format!("\"{s}\" is not a number"))),
+        _ => Err(serde::de::Error::custom("expected a number")),
+    }
+}
+
+/// Writes 0 rather than 0.0 when a bound is whole, as templates do.
+fn whole_number<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => s.serialize_i64(*n as i64),
+        Some(n) => s.serialize_f64(*n),
+        None => s.serialize_none(),
+    }
+}
+
+fn flexible_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    match scalar(d)? {
+        Value::Bool(b) => Ok(b),
+        Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(true),
+        Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(false),
+        _ => Err(serde::de::Error::custom("expected true or false")),
+    }
+}
