@@ -1,6 +1,6 @@
 //! The root component: lays out the page and owns the keyboard drag.
 
-use berth_core::app::view::{board, board_at_step};
+use berth_core::app::view::{board_at_step, board_with};
 use berth_core::{load_plan, Plan};
 use leptos::prelude::*;
 
@@ -71,7 +71,7 @@ pub fn App() -> impl IntoView {
     let view_model = Memo::new(move |_| {
         sim.with(|s| match s {
             Some(s) => board_at_step(&s.run.plan, &s.run.steps[s.step.min(s.run.steps.len() - 1)]),
-            None => store.plan.with(board),
+            None => store.plan.with(|p| board_with(p, &store.place(p))),
         })
     });
     provide_context(view_model);

@@ -3,9 +3,12 @@
 //! berth-core); `past`/`future` are the undo and redo stacks of whole plans;
 //! `notice` is the last answer to an edit; `picked`/`target` are the keyboard
 //! drag in progress; `editing` is the open service form; `exchange` is where
-//! the lazily loaded export and import module is (see `exchange_module`).
+//! the lazily loaded export and import module is (see `exchange_module`);
+//! `placer` remembers the last plan placed, so that an edit and the redrawn
+//! board place the edited plan once (the core keeps no such cache itself).
 
-use berth_core::app::edit::{apply, Edit, EditError, ServiceForm};
+use berth_core::app::edit::{apply, apply_with, Edit, EditError, ServiceForm};
+use berth_core::placement::{Placement, Placer};
 use berth_core::Plan;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -83,6 +86,7 @@ pub struct Store {
     /// True while the board shows a simulation step rather than the plan.
     pub viewing_step: RwSignal<bool>,
     pub exchange: RwSignal<crate::exchange_module::Status>,
+    pub placer: StoredValue<Placer>,
 }
 
 impl Store {
@@ -98,6 +102,7 @@ impl Store {
             editing: RwSignal::new(None),
             viewing_step: RwSignal::new(false),
             exchange: RwSignal::new(crate::exchange_module::Status::Loading),
+            placer: StoredValue::new(Placer::default()),
         }
     }
 
@@ -119,7 +124,10 @@ impl Store {
                 fields: Vec::new(),
             });
         }
-        let result = self.plan.with_untracked(|p| apply(p, &edit));
+        let result = self
+            .placer
+            .try_update_value(|placer| self.plan.with_untracked(|p| apply_with(placer, p, &edit)))
+            .unwrap_or_else(|| self.plan.with_untracked(|p| apply(p, &edit)));
         match result {
             Ok(next) => {
                 self.replace(next);
@@ -136,6 +144,13 @@ impl Store {
                 Err(e)
             }
         }
+    }
+
+    /// The placement of `plan`, through the store's memo of the last plan placed.
+    pub fn place(&self, plan: &Plan) -> Placement {
+        self.placer
+            .try_update_value(|placer| placer.place(plan))
+            .unwrap_or_else(|| berth_core::place(plan))
     }
 
     /// Makes `next` the plan, remembering the current one for undo.

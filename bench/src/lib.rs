@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 
-use berth_core::placement::place_uncached;
+use berth_core::placement::place;
 use berth_core::synthetic::{cluster, Workload};
 use berth_core::Plan;
 
@@ -39,7 +39,7 @@ pub fn prepare(instances: u32, tasks: u32, workload: &str) -> bool {
 pub fn place_prepared() -> u32 {
     PREPARED.with_borrow(|p| {
         p.as_ref().map_or(0, |plan| {
-            place_uncached(plan)
+            place(plan)
                 .instances()
                 .iter()
                 .map(|i| i.tasks.len() as u32)

@@ -1,7 +1,7 @@
 //! Placement and deployment at ECS's scale (issue 8): `cargo bench -p berth-core`.
 //! Plans come from `berth_core::synthetic`, so every run measures the same work.
 
-use berth_core::placement::place_uncached;
+use berth_core::placement::place;
 use berth_core::simulate::{deploy, Change, DeployOptions};
 use berth_core::synthetic::{cluster, Workload};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -14,7 +14,7 @@ fn placement(c: &mut Criterion) {
             let p = cluster(instances, tasks, workload);
             group.throughput(Throughput::Elements(tasks as u64));
             group.bench_with_input(BenchmarkId::new(workload.name(), tasks), &p, |b, p| {
-                b.iter(|| place_uncached(p))
+                b.iter(|| place(p))
             });
         }
     }

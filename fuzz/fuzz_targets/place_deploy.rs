@@ -204,13 +204,13 @@ fuzz_target!(|input: Input| {
         }),
         ..Default::default()
     };
-    if let Ok(d) = deploy::deploy(&plan, &service, &options) {
+    if let Ok(d) = simulate::deploy(&plan, &service, &options) {
         for (i, step) in d.steps.iter().enumerate() {
             let v = check_state(&d.plan, &step.state);
             assert!(v.is_empty(), "deploy step {i} {}: {v:?}", step.action);
         }
     }
-    if let Ok(d) = deploy::scale(
+    if let Ok(d) = simulate::scale(
         &plan,
         &service,
         u32::from(input.scale_to % 16),
@@ -224,7 +224,7 @@ fuzz_target!(|input: Input| {
     let Some(family) = plan.task_definitions.first().map(|td| td.family.clone()) else {
         return;
     };
-    if let Ok(r) = deploy::run_task(&plan, &family, 60, Default::default()) {
+    if let Ok(r) = simulate::run_task(&plan, &family, 60, Default::default()) {
         for (i, step) in r.steps.iter().enumerate() {
             let v = check_state(&plan, &step.state);
             assert!(v.is_empty(), "run-task step {i}: {v:?}");

@@ -1079,32 +1079,35 @@ fn place_count(
 }
 
 /// Places a whole plan: pins first (in plan order), then each service's
-/// remaining desired tasks in plan order, then standalone tasks.
+/// remaining desired tasks in plan order, then standalone tasks. Pure: the
+/// same plan always gives the same placement, computed afresh.
 pub fn place(plan: &Plan) -> Placement {
-    if let Some(hit) = LAST_PLACED.with_borrow(|last| {
-        last.as_ref()
-            .filter(|(placed, _)| placed == plan)
-            .map(|(_, placement)| placement.clone())
-    }) {
-        return hit;
-    }
-    let placement = place_uncached(plan);
-    LAST_PLACED.with_borrow_mut(|last| *last = Some((plan.clone(), placement.clone())));
-    placement
-}
-
-thread_local! {
-    /// The last plan placed and its placement. A board edit places the plan
-    /// on screen (already placed to draw it), then the edited plan, which the
-    /// board then draws: with this, one drag places once instead of three
-    /// times (issue 8). A memo of a pure function: answers are unchanged.
-    static LAST_PLACED: std::cell::RefCell<Option<(Plan, Placement)>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-/// [`place`] without its one-plan memo, for benchmarks of placement itself.
-pub fn place_uncached(plan: &Plan) -> Placement {
     place_from(plan, ClusterState::new(plan))
+}
+
+/// A caller's memo of the last plan it placed. A board edit places the plan
+/// on screen (already placed to draw it), then the edited plan, which the
+/// board then draws: with one of these kept by the shell, a drag places once
+/// instead of three times (issue 8). The cache is the caller's, passed in,
+/// so the core holds no state and a test can compare two real placements.
+#[derive(Debug, Clone, Default)]
+pub struct Placer {
+    last: Option<(Plan, Placement)>,
+}
+
+impl Placer {
+    /// The placement of `plan`: the remembered one when `plan` is the plan
+    /// placed last, else [`place`]'s, which is then remembered.
+    pub fn place(&mut self, plan: &Plan) -> Placement {
+        match &self.last {
+            Some((placed, placement)) if placed == plan => placement.clone(),
+            _ => {
+                let placement = place(plan);
+                self.last = Some((plan.clone(), placement.clone()));
+                placement
+            }
+        }
+    }
 }
 
 /// [`place`] without the index: every task looks at every instance, as the
@@ -1165,4 +1168,33 @@ fn place_from(plan: &Plan, mut state: ClusterState) -> Placement {
         place_count(&mut state, &mut unplaced, &req, run.count);
     }
     Placement { state, unplaced }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synthetic::{cluster, Workload};
+
+    fn tasks_per_instance(p: &Placement) -> Vec<usize> {
+        p.instances().iter().map(|i| i.tasks.len()).collect()
+    }
+
+    /// The memo answers only for the plan it placed: alternating two plans,
+    /// every answer is what placing that plan afresh gives.
+    #[test]
+    fn a_placer_answers_each_plan_as_place_does() {
+        let small = cluster(4, 100, Workload::Binpack);
+        let large = cluster(4, 200, Workload::Spread);
+        let mut placer = Placer::default();
+        for plan in [&small, &large, &large, &small] {
+            let remembered = placer.place(plan);
+            let fresh = place(plan);
+            assert_eq!(remembered.state, fresh.state);
+            assert_eq!(tasks_per_instance(&remembered), tasks_per_instance(&fresh));
+        }
+        assert_ne!(
+            tasks_per_instance(&place(&small)),
+            tasks_per_instance(&place(&large))
+        );
+    }
 }
