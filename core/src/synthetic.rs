@@ -16,16 +16,26 @@ pub enum Workload {
     /// spread, with a static host port on every fifth service and a dynamic
     /// one on the others.
     Ports,
+    /// the same tasks as standalone tasks (RunTask), one entry per task
+    /// definition, with RunTask's default `random` strategy (§4.2).
+    Standalone,
 }
 
 impl Workload {
-    pub const ALL: [Workload; 3] = [Workload::Binpack, Workload::Spread, Workload::Ports];
+    /// Every workload, in the order the benchmark table lists them.
+    pub const ALL: [Workload; 4] = [
+        Workload::Binpack,
+        Workload::Spread,
+        Workload::Ports,
+        Workload::Standalone,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Workload::Binpack => "binpack",
             Workload::Spread => "spread",
             Workload::Ports => "ports",
+            Workload::Standalone => "standalone",
         }
     }
 
@@ -41,6 +51,7 @@ pub fn cluster(instances: u32, tasks: u32, workload: Workload) -> Plan {
     let per = tasks / services;
     let mut tds = Vec::new();
     let mut svcs = Vec::new();
+    let mut standalone = Vec::new();
     for s in 0..services {
         let mapping = match workload {
             Workload::Ports if s % 5 == 0 => {
@@ -58,6 +69,10 @@ pub fn cluster(instances: u32, tasks: u32, workload: Workload) -> Plan {
             _ => json!([{"type": "spread", "field": "attribute:ecs.availability-zone"},
                 {"type": "spread", "field": "instanceId"}]),
         };
+        if workload == Workload::Standalone {
+            standalone.push(json!({"taskDefinition": format!("svc{s}"), "count": per}));
+            continue;
+        }
         svcs.push(
             json!({"serviceName": format!("svc{s}"), "taskDefinition": format!("svc{s}"),
             "desiredCount": per, "placementStrategy": strategy}),
@@ -65,7 +80,7 @@ pub fn cluster(instances: u32, tasks: u32, workload: Workload) -> Plan {
     }
     let v = json!({"berthVersion": 1, "name": "bench", "cluster": {"instanceGroups": [
         {"name": "g", "instanceType": "m5.xlarge", "count": instances, "availabilityZones": ["a", "b", "c"]}]},
-        "taskDefinitions": tds, "services": svcs});
+        "taskDefinitions": tds, "services": svcs, "tasks": standalone});
     load_plan(&v.to_string()).expect("a synthetic plan is within Berth's caps")
 }
 

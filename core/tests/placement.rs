@@ -428,3 +428,77 @@ fn run_tasks_place_at_random_and_report_runtask_failures() {
         "RunTask of migrate failed: RESOURCE:MEMORY (container-instance g-1)"
     );
 }
+
+/// §4.2 `random` draws instances until one fits; on a cluster with room for
+/// exactly one more task per instance the last draws miss again and again, and
+/// the listed fallback must still find every free place.
+#[test]
+fn random_fills_a_cluster_to_the_last_free_place() {
+    // An m5.large registers 2,048 CPU units: two tasks of 1,024 each.
+    let td = task_def(
+        "job",
+        "bridge",
+        vec![container("job", 1024, 10, None, json!([]))],
+    );
+    let mut svc = service("job", 20);
+    svc["placementStrategy"] = json!([{"type": "random"}]);
+    let full = checked(&plan(
+        json!([group("g", "m5.large", 10)]),
+        vec![td.clone()],
+        vec![svc.clone()],
+    ));
+    assert!(full.unplaced.is_empty(), "{:?}", full.unplaced);
+    assert!(full.instances().iter().all(|i| i.tasks.len() == 2));
+    svc["desiredCount"] = json!(21);
+    let over = checked(&plan(
+        json!([group("g", "m5.large", 10)]),
+        vec![td],
+        vec![svc],
+    ));
+    assert_eq!(over.unplaced.len(), 1);
+    assert_eq!(over.unplaced[0].count, 1);
+    assert_eq!(over.unplaced[0].failure.reason, Reason::Cpu);
+
+    // One instance of 200 matches: 32 draws all miss it 85 % of the time.
+    let td = task_def(
+        "job",
+        "bridge",
+        vec![container("job", 0, 10, None, json!([]))],
+    );
+    let mut svc = service("job", 5);
+    svc["placementStrategy"] = json!([{"type": "random"}]);
+    svc["placementConstraints"] =
+        json!([{"type": "memberOf", "expression": "attribute:ecs.instance-type == m5.xlarge"}]);
+    let one = checked(&plan(
+        json!([
+            group("small", "m5.large", 199),
+            group("big", "m5.xlarge", 1)
+        ]),
+        vec![td],
+        vec![svc],
+    ));
+    assert!(one.unplaced.is_empty(), "{:?}", one.unplaced);
+    assert_eq!(one.instances()[199].tasks.len(), 5);
+}
+
+/// "Tasks are placed randomly": 1,000 tasks on 10 instances with room for all
+/// of them land about 100 to an instance (a binomial's standard deviation
+/// here is 9.5; the bounds are four of them), never all on the first.
+#[test]
+fn random_spreads_about_evenly_over_instances_with_room() {
+    let td = task_def(
+        "job",
+        "bridge",
+        vec![container("job", 0, 6, None, json!([]))],
+    );
+    let mut svc = service("job", 1000);
+    svc["placementStrategy"] = json!([{"type": "random"}]);
+    let p = checked(&plan(
+        json!([group("g", "m5.large", 10)]),
+        vec![td],
+        vec![svc],
+    ));
+    let per: Vec<usize> = p.instances().iter().map(|i| i.tasks.len()).collect();
+    assert_eq!(per.iter().sum::<usize>(), 1000);
+    assert!(per.iter().all(|&n| (62..=138).contains(&n)), "{per:?}");
+}

@@ -89,6 +89,18 @@ pub fn check(plan: &Plan) -> Result<(), LoadError> {
             );
         }
     }
+    // Standalone tasks count too: placing them is the same work per task.
+    for (i, t) in plan.tasks.iter().enumerate() {
+        tasks += u64::from(t.count);
+        if tasks > MAX_TASKS {
+            return refuse(
+                format!("$.tasks[{i}].count"),
+                format!(
+                    "the services and standalone tasks up to this one ask for {tasks} tasks; Berth plans at most {MAX_TASKS}"
+                ),
+            );
+        }
+    }
     Ok(())
 }
 
@@ -165,5 +177,45 @@ mod tests {
         let e = check(&plan).unwrap_err();
         assert_eq!(e.path, "$.services[20].desiredCount");
         assert!(e.message.contains("100001 tasks"), "{}", e.message);
+    }
+
+    #[test]
+    fn standalone_tasks_count_toward_the_plans_tasks() {
+        let mut plan = example();
+        let services: u32 = plan.services.iter().map(|s| s.desired_count).sum();
+        let family = plan.task_definitions[0].family.clone();
+        let run = |count| crate::model::RunTask {
+            task_definition: family.clone(),
+            count,
+            placement_strategy: Vec::new(),
+            placement_constraints: Vec::new(),
+        };
+        plan.tasks = vec![run(1), run(MAX_TASKS as u32 - services - 1)];
+        assert_eq!(check(&plan), Ok(()));
+        plan.tasks[1].count += 1;
+        let e = check(&plan).unwrap_err();
+        assert_eq!(e.path, "$.tasks[1].count");
+        assert!(e.message.contains("100001 tasks"), "{}", e.message);
+    }
+
+    /// A file, an import and a share link all refuse it before anything is
+    /// placed (issue 24: four billion standalone tasks hung `berth place`).
+    #[test]
+    fn four_billion_standalone_tasks_are_refused_however_they_come_in() {
+        let mut v: serde_json::Value =
+            serde_json::from_str(include_str!("../../../public/examples/microtrader.json"))
+                .unwrap();
+        let family = v["taskDefinitions"][0]["family"].clone();
+        v["tasks"] = serde_json::json!([{"taskDefinition": family, "count": u32::MAX}]);
+        let text = v.to_string();
+        let e = crate::load_plan(&text).unwrap_err();
+        assert_eq!(e.path, "$.tasks[0].count");
+        let e = crate::input::import::import(&text, &[]).unwrap_err();
+        assert_eq!(e.path, "$.tasks[0].count");
+        // A link made by another Berth: the plan inside it, not checked on the way in.
+        let unchecked: Plan = serde_json::from_str(&text).unwrap();
+        let link = crate::input::share::encode(&unchecked);
+        let e = crate::input::share::decode(&link).unwrap_err();
+        assert_eq!(e.path, "$.tasks[0].count");
     }
 }

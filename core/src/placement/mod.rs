@@ -333,6 +333,9 @@ fn walks(strategies: &[PlacementStrategy]) -> Option<Vec<Walk>> {
         .collect()
 }
 
+/// How many instances `random` draws before it lists the ones that fit.
+const RANDOM_DRAWS: u64 = 32;
+
 /// Numbers requests for the index's set-up cache; never part of an answer.
 static NEXT_WALKS_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
@@ -379,6 +382,13 @@ impl TaskRequest {
             group: owner.group(),
             owner,
         }
+    }
+
+    /// True when the first strategy is `random`, which then decides alone.
+    fn random_first(&self) -> bool {
+        self.strategies
+            .first()
+            .is_some_and(|s| s.kind == StrategyType::Random)
     }
 
     /// A service task, with the service's constraints and strategies.
@@ -766,15 +776,42 @@ impl ClusterState {
                     .collect()
             }
             StrategyType::Random => {
-                let salt = self.seed
-                    ^ hash_str(group_name)
-                    ^ (self.next_task_id as u64).wrapping_mul(0x100);
+                let salt = self.random_salt(group_name);
                 fitting
                     .iter()
                     .map(|&i| mix(salt ^ hash_str(&self.instances[i].instance.id)))
                     .collect()
             }
         }
+    }
+
+    /// The `random` strategy's seed for the next task of a group: the same
+    /// plan draws the same instances, and each task draws afresh.
+    fn random_salt(&self, group_name: &str) -> u64 {
+        self.seed ^ hash_str(group_name) ^ (self.next_task_id as u64).wrapping_mul(0x100)
+    }
+
+    /// §4.2 `random` first: "Tasks are placed randomly" among the instances
+    /// that fit, whatever follows it (random leaves no ties to break). Each
+    /// draw is uniform over all instances, so the first that fits is uniform
+    /// over those that fit; a cluster with room answers after a check or two
+    /// instead of a scan of every instance. After [`RANDOM_DRAWS`] misses
+    /// (a nearly full cluster) the fitting instances are listed and one is
+    /// drawn from them, which is uniform too.
+    fn pick_at_random(&self, req: &TaskRequest) -> Option<usize> {
+        let n = self.instances.len() as u64;
+        let salt = self.random_salt(&req.group);
+        let draw = |k: u64| mix(salt ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        if let Some(i) = (0..RANDOM_DRAWS)
+            .map(|k| (draw(k) % n.max(1)) as usize)
+            .find(|&i| n > 0 && self.check(i, req).is_ok())
+        {
+            return Some(i);
+        }
+        let fitting: Vec<usize> = (0..self.instances.len())
+            .filter(|&i| self.check(i, req).is_ok())
+            .collect();
+        (!fitting.is_empty()).then(|| fitting[(draw(RANDOM_DRAWS) % fitting.len() as u64) as usize])
     }
 
     /// Places one task on the best fitting instance; returns (instance index, task id).
@@ -792,6 +829,9 @@ impl ClusterState {
             None
         };
         let chosen = picked.unwrap_or_else(|| {
+            if req.random_first() {
+                return self.pick_at_random(req);
+            }
             let fitting: Vec<usize> = (0..self.instances.len())
                 .filter(|&i| self.check(i, req).is_ok())
                 .collect();
