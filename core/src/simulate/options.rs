@@ -1,0 +1,81 @@
+//! What a simulation is asked: the change to deploy, the deployment's
+//! settings where they differ from the service's, and how long a task takes
+//! to start and become healthy.
+
+use serde::Serialize;
+
+use super::HEALTHY_AFTER_RUNNING_SECONDS;
+use crate::model::CircuitBreaker;
+
+/// What to change in the service's task definition; each `Some` makes a new
+/// revision, or `task_definition` names an existing one.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Change {
+    pub task_definition: Option<String>,
+    /// Which container the edits apply to; the first essential one by default.
+    pub container: Option<String>,
+    pub image: Option<String>,
+    pub cpu: Option<u32>,
+    pub memory: Option<u32>,
+    pub memory_reservation: Option<u32>,
+    /// A new host port for the container's first port mapping (0 = dynamic).
+    pub host_port: Option<u16>,
+}
+
+/// The failure threshold rule of the circuit breaker (§5.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ThresholdRule {
+    /// clamp(ceil(0.5 × desired), 3, 200): the current API.
+    #[default]
+    Current,
+    /// clamp(ceil(0.5 × desired), 10, 200): the 2023 guide.
+    Legacy,
+}
+
+impl ThresholdRule {
+    pub fn threshold(self, desired: u32) -> u32 {
+        let min = match self {
+            ThresholdRule::Current => 3,
+            ThresholdRule::Legacy => 10,
+        };
+        desired.div_ceil(2).clamp(min, 200)
+    }
+}
+
+/// Timing of one task's life, in simulated seconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Timing {
+    /// PENDING → RUNNING (image pull and start). A Berth assumption.
+    pub start_seconds: u32,
+    /// RUNNING → healthy (§5.3). With a load balancer this is the target
+    /// group's interval × healthy threshold, which the plan does not model;
+    /// set it here.
+    pub healthy_seconds: u32,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            start_seconds: 10,
+            healthy_seconds: HEALTHY_AFTER_RUNNING_SECONDS,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeployOptions {
+    pub change: Change,
+    pub minimum_healthy_percent: Option<u32>,
+    pub maximum_percent: Option<u32>,
+    /// Overrides the service's deploymentCircuitBreaker.
+    pub circuit_breaker: Option<CircuitBreaker>,
+    pub threshold_rule: ThresholdRule,
+    /// Overrides the service's loadBalancer.deregistrationDelaySeconds; a
+    /// service without a load balancer drains for 0 s.
+    pub deregistration_delay: Option<u32>,
+    pub stop_timeout: Option<u32>,
+    pub timing: Timing,
+    /// The first N new tasks fail their health checks (u32::MAX: all of them).
+    pub failing_new_tasks: u32,
+}

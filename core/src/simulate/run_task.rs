@@ -1,0 +1,102 @@
+//! RunTask: a one-off task placed, run and stopped on the same ledger.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::sim::{Sim, Tracked};
+use super::{err, ActionKind, DeployError, Step, TaskStatus, Timing, Version};
+use crate::model::Plan;
+use crate::placement::{place, Failure, HostPort, Owner, TaskRequest};
+
+/// Where a one-off task (such as the seed's database migration) would run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunTaskResult {
+    pub task_definition: String,
+    /// The instance it was placed on, when it was.
+    pub instance: Option<String>,
+    pub host_ports: Vec<HostPort>,
+    /// RunTask's `failures[].reason` and Berth's sentence, when it was not.
+    pub failure: Option<Failure>,
+    /// Pending → running → stopped, on the same ledger as everything else.
+    pub steps: Vec<Step>,
+}
+
+/// RunTask: placed with the default random strategy (§4.2) unless the
+/// standalone task says otherwise, runs for `run_seconds`, then stops.
+pub fn run_task(
+    plan: &Plan,
+    task_definition: &str,
+    run_seconds: u32,
+    timing: Timing,
+) -> Result<RunTaskResult, DeployError> {
+    let td = plan.task_definition(task_definition).ok_or_else(|| {
+        err(
+            "taskDefinition",
+            format!("no task definition \"{task_definition}\" in the plan"),
+        )
+    })?;
+    let placement = place(plan);
+    let mut sim = Sim {
+        plan,
+        service: String::new(),
+        tracked: BTreeMap::new(),
+        state: placement.state,
+        t: 0,
+        steps: Vec::new(),
+        timing,
+        drain_seconds: 0,
+        last_event: None,
+    };
+    let req = TaskRequest::new(Owner::Standalone(task_definition.into()), td, &[], &[]);
+    let (instance, host_ports, failure) = match sim.state.place_one(&req) {
+        Ok((idx, id)) => {
+            sim.tracked.insert(
+                id,
+                Tracked {
+                    version: Version::New,
+                    status: TaskStatus::Pending,
+                    due: timing.start_seconds,
+                    fails: false,
+                },
+            );
+            let inst = &sim.state.instances[idx];
+            let ports = inst
+                .tasks
+                .iter()
+                .find(|t| t.id == id)
+                .map(|t| t.host_ports.clone())
+                .unwrap_or_default();
+            let name = inst.instance.id.clone();
+            sim.step(
+                ActionKind::Start,
+                format!("run {task_definition} on {name}"),
+                Vec::new(),
+            );
+            sim.t = timing.start_seconds;
+            sim.advance();
+            // A one-off task has no health check to wait for: it runs, exits, stops.
+            sim.t += run_seconds;
+            sim.begin_draining(id);
+            sim.advance();
+            (Some(name), ports, None)
+        }
+        Err(f) => {
+            let ev = vec![f.message.clone()];
+            sim.step(
+                ActionKind::Blocked,
+                format!("cannot run {task_definition}: {}", f.reason.code()),
+                ev,
+            );
+            (None, Vec::new(), Some(f))
+        }
+    };
+    Ok(RunTaskResult {
+        task_definition: task_definition.to_string(),
+        instance,
+        host_ports,
+        failure,
+        steps: sim.steps,
+    })
+}

@@ -1,0 +1,146 @@
+//! Changing a service's desiredCount: scale out places new tasks (§4),
+//! scale in stops tasks in §4.2's order and drains them (§5.8).
+
+use super::sim::{request_for, service_and_task_definition, start_sim, Tracked};
+use super::{
+    err, limits, ActionKind, DeployError, Deployment, Outcome, TaskStatus, Timing, Version,
+    DEFAULT_STOP_TIMEOUT_SECONDS, MAX_STEPS,
+};
+use crate::model::Plan;
+use crate::placement::Failure;
+
+/// Changing desiredCount: scale out places new tasks (§4), scale in stops
+/// tasks in §4.2's order and drains them (§5.8).
+pub fn scale(
+    plan: &Plan,
+    service_name: &str,
+    desired: u32,
+    timing: Timing,
+) -> Result<Deployment, DeployError> {
+    if desired > crate::input::caps::MAX_DESIRED_COUNT {
+        return Err(err(
+            "desiredCount",
+            format!(
+                "{desired} tasks; ECS allows at most {} tasks per service",
+                crate::input::caps::MAX_DESIRED_COUNT
+            ),
+        ));
+    }
+    let (service, td) = service_and_task_definition(plan, service_name)?;
+    let drain = service
+        .load_balancer
+        .as_ref()
+        .map_or(0, |lb| lb.deregistration_delay_seconds)
+        + DEFAULT_STOP_TIMEOUT_SECONDS;
+    let mut sim = start_sim(plan, plan, &service, timing, drain);
+    let current = sim.counts(Version::Old).running;
+    let arn = format!("{}:{}", td.family, td.revision);
+    sim.step(
+        ActionKind::Start,
+        format!("scale {service_name} from {current} to {desired} tasks"),
+        Vec::new(),
+    );
+    let req = request_for(&service, &td);
+    let outcome = loop {
+        if sim.steps.len() > MAX_STEPS {
+            break Outcome::Stalled {
+                reason: "simulation step limit reached".into(),
+                event: String::new(),
+            };
+        }
+        sim.advance();
+        let old = sim.counts(Version::Old);
+        let new = sim.counts(Version::New);
+        let active = old.running + new.pending + new.running;
+        let mut failure = None;
+        if active < desired {
+            let mut started = 0;
+            for _ in active..desired {
+                match sim.state.place_one(&req) {
+                    Ok((_, id)) => {
+                        sim.tracked.insert(
+                            id,
+                            Tracked {
+                                version: Version::New,
+                                status: TaskStatus::Pending,
+                                due: sim.t + timing.start_seconds,
+                                fails: false,
+                            },
+                        );
+                        started += 1;
+                    }
+                    Err(f) => {
+                        failure = Some(f);
+                        break;
+                    }
+                }
+            }
+            if started > 0 {
+                sim.step(
+                    ActionKind::Start,
+                    format!("start {started} new"),
+                    Vec::new(),
+                );
+            }
+        } else if old.running > desired {
+            let victims = super::scale_in::order(&sim, Version::Old, old.running - desired);
+            for id in &victims {
+                sim.begin_draining(*id);
+            }
+            sim.step(
+                ActionKind::BeginDraining,
+                format!("stop {} (begin draining)", victims.len()),
+                Vec::new(),
+            );
+        }
+        let new = sim.counts(Version::New);
+        let old = sim.counts(Version::Old);
+        if old.draining == 0
+            && new.pending == 0
+            && new.running == new.healthy
+            && old.running + new.healthy == desired
+        {
+            let ev = sim.event(format!(
+                "service {service_name} has reached a steady state."
+            ));
+            sim.step(ActionKind::SteadyState, "steady state".into(), ev);
+            break Outcome::Completed;
+        }
+        match sim.next_due() {
+            Some(t) => sim.t = t.max(sim.t),
+            None => {
+                let f = failure.unwrap_or_else(|| Failure {
+                    reason: crate::placement::Reason::NoInstances,
+                    closest: None,
+                    message: String::new(),
+                });
+                let ev = sim.event(f.message.clone());
+                sim.step(
+                    ActionKind::Blocked,
+                    format!("stalled: cannot place a task: {}", f.reason.code()),
+                    ev,
+                );
+                break Outcome::Stalled {
+                    reason: format!("a task cannot be placed: {}", f.reason.code()),
+                    event: f.message,
+                };
+            }
+        }
+    };
+    let (min_healthy, max_tasks) = limits(
+        desired,
+        service.deployment_configuration.minimum_healthy_percent,
+        service.deployment_configuration.maximum_percent,
+    );
+    Ok(Deployment {
+        service: service_name.to_string(),
+        desired_count: desired,
+        min_healthy,
+        max_tasks,
+        old_task_definition: arn.clone(),
+        new_task_definition: arn,
+        steps: std::mem::take(&mut sim.steps),
+        outcome,
+        plan: plan.clone(),
+    })
+}
