@@ -1,0 +1,32 @@
+//! `berth export PLAN.json --format F`: CloudFormation parameters, deploy
+//! overrides, CodePipeline configuration, Ansible vars or the template.
+
+use berth_core::cfn::export::{export, Format, FORMATS};
+
+use crate::args::{Args, Failure};
+use crate::output::out;
+
+/// Runs `berth export`; the exit code, or why it could not run.
+pub fn run(a: &Args) -> Result<u8, Failure> {
+    a.allow(&["--format", "--inline", "--json"])?;
+    let plan = a.plan()?;
+    let name = a.required("--format")?;
+    let format = Format::parse(name, a.flag("--inline"), a.flag("--json")).ok_or_else(|| {
+        Failure::Usage(format!(
+            "export: unknown format {name}; use one of {}",
+            FORMATS.join(", ")
+        ))
+    })?;
+    match export(&plan, format) {
+        Ok(text) => {
+            out(&text);
+            Ok(0)
+        }
+        Err(errors) => {
+            for e in errors {
+                eprintln!("berth: {}: {}", e.path, e.message);
+            }
+            Ok(1)
+        }
+    }
+}
