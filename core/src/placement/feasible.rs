@@ -1,0 +1,96 @@
+//! Does a task fit on an instance (§4.1 steps 1–2): resources (CPU,
+//! memory, host ports, ENIs) first, then constraints.
+
+use super::ledger::lookup;
+use super::request::Constraint;
+use super::*;
+
+impl ClusterState {
+    /// §4.1 step 1: does the task fit this instance's resources and ports?
+    pub fn check_resources(&self, idx: usize, req: &Requirements) -> Result<(), Reason> {
+        let inst = &self.instances[idx];
+        if req.cpu > inst.remaining_cpu {
+            return Err(Reason::Cpu);
+        }
+        if req.memory > inst.remaining_memory {
+            return Err(Reason::Memory);
+        }
+        let mut statics = 0;
+        for (protocol, reason) in [
+            (Protocol::Tcp, Reason::Ports),
+            (Protocol::Udp, Reason::PortsUdp),
+        ] {
+            let mut seen = BTreeSet::new();
+            for p in req.static_ports(protocol) {
+                if inst.port_in_use(protocol, p) || !seen.insert(p) {
+                    return Err(reason);
+                }
+                statics += 1;
+            }
+        }
+        if inst.reserved_count + statics > MAX_RESERVED_PORTS {
+            return Err(Reason::PortLimit);
+        }
+        for (protocol, reason) in [
+            (Protocol::Tcp, Reason::Ports),
+            (Protocol::Udp, Reason::PortsUdp),
+        ] {
+            let need = req.dynamic_count(protocol);
+            if need > 0 {
+                let free = self.free_dynamic_ports(idx, protocol);
+                let own_statics_in_range = req
+                    .static_ports(protocol)
+                    .filter(|p| (self.dynamic_range.0..=self.dynamic_range.1).contains(p))
+                    .count();
+                if free < need + own_statics_in_range {
+                    return Err(reason);
+                }
+            }
+        }
+        if req.eni && inst.enis_used >= inst.instance.eni_capacity {
+            return Err(Reason::Eni);
+        }
+        Ok(())
+    }
+
+    pub(super) fn free_dynamic_ports(&self, idx: usize, protocol: Protocol) -> usize {
+        let (lo, hi) = self.dynamic_range;
+        let total = (hi - lo) as usize + 1;
+        total - self.instances[idx].dynamic_used[protocol as usize]
+    }
+
+    /// §4.1 step 2: the binding constraints.
+    pub(super) fn satisfies_constraints(
+        &self,
+        idx: usize,
+        req: &TaskRequest,
+        group: Option<Group>,
+    ) -> bool {
+        let inst = &self.instances[idx];
+        req.constraints.iter().all(|c| match c {
+            Constraint::DistinctInstance => inst.count(group) == 0,
+            Constraint::MemberOf(expr) => expr
+                .as_ref()
+                .is_some_and(|e| e.eval(&lookup(&inst.instance))),
+        })
+    }
+
+    /// Checks one instance for a request: resources, then constraints.
+    pub fn check(&self, idx: usize, req: &TaskRequest) -> Result<(), Reason> {
+        self.check_in_group(idx, req, self.group_id(&req.group))
+    }
+
+    pub(super) fn check_in_group(
+        &self,
+        idx: usize,
+        req: &TaskRequest,
+        group: Option<Group>,
+    ) -> Result<(), Reason> {
+        self.check_resources(idx, &req.requirements)?;
+        if self.satisfies_constraints(idx, req, group) {
+            Ok(())
+        } else {
+            Err(Reason::Attribute)
+        }
+    }
+}

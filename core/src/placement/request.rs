@@ -1,0 +1,134 @@
+//! What one task asks of the scheduler: its owner and task group, its
+//! requirements, its constraints made ready to test, and its strategies
+//! (§4.1, §4.2), with RunTask's and a service's defaults.
+
+use super::*;
+
+/// A constraint made ready to test.
+#[derive(Debug, Clone)]
+pub(super) enum Constraint {
+    DistinctInstance,
+    MemberOf(Option<cql::Expr>),
+}
+
+pub(super) fn compile(constraints: &[PlacementConstraint]) -> Vec<Constraint> {
+    constraints
+        .iter()
+        .map(|c| match c.kind {
+            ConstraintType::DistinctInstance => Constraint::DistinctInstance,
+            // An expression that does not parse matches nothing; validation names it.
+            ConstraintType::MemberOf => {
+                Constraint::MemberOf(c.expression.as_deref().and_then(|e| cql::parse(e).ok()))
+            }
+        })
+        .collect()
+}
+
+/// A request's strategies as walks, worked out once per request; None when
+/// one of them (`random`) cannot be walked.
+pub(super) fn walks(strategies: &[PlacementStrategy]) -> Option<Vec<Walk>> {
+    strategies
+        .iter()
+        .map(|s| {
+            let field = s.field.as_deref().unwrap_or("");
+            match s.kind {
+                StrategyType::Binpack if field.eq_ignore_ascii_case("cpu") => Some(Walk::Cpu),
+                StrategyType::Binpack => Some(Walk::Memory),
+                StrategyType::Spread if matches!(field, "instanceId" | "host") => {
+                    Some(Walk::GroupCount)
+                }
+                StrategyType::Spread => Some(Walk::ByValue(field.to_string())),
+                StrategyType::Random => None,
+            }
+        })
+        .collect()
+}
+
+/// Numbers requests for the index's set-up cache; never part of an answer.
+pub(super) static NEXT_WALKS_ID: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(0);
+
+/// Everything the scheduler needs to place one more task of an owner.
+#[derive(Debug, Clone)]
+pub struct TaskRequest {
+    pub owner: Owner,
+    pub task_definition_arn: Arc<str>,
+    pub requirements: Requirements,
+    pub(super) constraints: Vec<Constraint>,
+    pub(super) strategies: Vec<PlacementStrategy>,
+    /// The task group (§4.2) that spread and distinctInstance count within.
+    pub(super) group: String,
+    /// `strategies` as the index walks them, worked out once.
+    pub(super) walks: Option<Vec<Walk>>,
+    /// A number no other request has (clones keep it, with the same walks):
+    /// the index skips its set-up for a run of tasks of one request.
+    pub(super) walks_id: u64,
+}
+
+impl TaskRequest {
+    /// A request for a task definition: its own constraints plus the caller's,
+    /// and the caller's strategies (an empty list means the default of §4.2).
+    pub fn new(
+        owner: Owner,
+        td: &TaskDefinition,
+        extra_constraints: &[PlacementConstraint],
+        strategies: &[PlacementStrategy],
+    ) -> TaskRequest {
+        let mut all = td.placement_constraints.clone();
+        all.extend_from_slice(extra_constraints);
+        let strategies = if strategies.is_empty() {
+            default_strategy(&owner)
+        } else {
+            strategies.to_vec()
+        };
+        TaskRequest {
+            task_definition_arn: format!("{}:{}", td.family, td.revision).into(),
+            requirements: requirements(td),
+            constraints: compile(&all),
+            walks: walks(&strategies),
+            walks_id: NEXT_WALKS_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            strategies,
+            group: owner.group(),
+            owner,
+        }
+    }
+
+    /// True when the first strategy is `random`, which then decides alone.
+    pub(super) fn random_first(&self) -> bool {
+        self.strategies
+            .first()
+            .is_some_and(|s| s.kind == StrategyType::Random)
+    }
+
+    /// A service task, with the service's constraints and strategies.
+    pub fn for_service(plan: &Plan, service: &crate::model::Service) -> Option<TaskRequest> {
+        let td = plan.task_definition(&service.task_definition)?;
+        Some(TaskRequest::new(
+            Owner::Service(service.service_name.as_str().into()),
+            td,
+            &service.placement_constraints,
+            &service.placement_strategy,
+        ))
+    }
+}
+
+/// §4.2: services spread across AZs, then favour the instance with the fewest
+/// tasks of the service; RunTask places at random.
+pub fn default_strategy(owner: &Owner) -> Vec<PlacementStrategy> {
+    match owner {
+        Owner::Service(_) => vec![
+            PlacementStrategy {
+                kind: StrategyType::Spread,
+                field: Some("attribute:ecs.availability-zone".into()),
+            },
+            PlacementStrategy {
+                kind: StrategyType::Spread,
+                field: Some("instanceId".into()),
+            },
+        ],
+        Owner::Standalone(_) => vec![PlacementStrategy {
+            kind: StrategyType::Random,
+            field: None,
+        }],
+    }
+}
