@@ -225,7 +225,7 @@ fn InstanceCard(inst: InstanceView) -> impl IntoView {
                     tabindex="0" title=format!("kept by the system: {} MiB (not registered)", inst.system_memory)
                     aria-label=format!("kept by the system: {} MiB", inst.system_memory)></div>
                 {segments.iter().map(|(m, _)| view! {
-                    <div class=format!("seg task svc-{} phase-{}", m.colour, m.phase.as_deref().unwrap_or("plan")) style:width=pct(m.reservation as f64, nominal)
+                    <div class=format!("seg task svc-{} phase-{}", m.colour, m.phase.map_or("plan", |p| p.as_str())) style:width=pct(m.reservation as f64, nominal)
                         tabindex="0" data-testid="mem-segment"
                         title=format!("{}: reservation {} MiB, hard limit {}", m.label, m.reservation, m.hard_limit.map_or("none".into(), |l| format!("{l} MiB")))
                         aria-label=format!("{}: reservation {} MiB, hard limit {}", m.label, m.reservation, m.hard_limit.map_or("none".into(), |l| format!("{l} MiB")))></div>
@@ -265,7 +265,7 @@ fn InstanceCard(inst: InstanceView) -> impl IntoView {
                     let p_drag = payload.clone();
                     let p_key = payload.clone();
                     view! {
-                        <li class=format!("chip svc-{} phase-{}", t.colour, t.phase.as_deref().unwrap_or("plan")) class:pinned=t.pinned
+                        <li class=format!("chip svc-{} phase-{}", t.colour, t.phase.map_or("plan", |p| p.as_str())) class:pinned=t.pinned
                             draggable=if draggable { "true" } else { "false" }
                             tabindex="0" data-testid="task-chip"
                             title=if t.pinned { "pinned to this instance" } else { "placed by the scheduler" }
@@ -282,7 +282,7 @@ fn InstanceCard(inst: InstanceView) -> impl IntoView {
                                 }
                             }
                         >
-                            {t.label.clone()}{t.pinned.then_some(" 📌")}{t.phase.clone().map(|p| format!(" · {p}"))}
+                            {t.label.clone()}{t.pinned.then_some(" 📌")}{t.phase.map(|p| format!(" · {}", p.as_str()))}
                         </li>
                     }
                 }).collect_view()}

@@ -439,16 +439,17 @@ fn stalls_come_with_a_hint_and_steps_draw_as_boards() {
         .iter()
         .find(|s| s.kind == ActionKind::BeginDraining)
         .unwrap();
+    use berth_core::app::view::Phase;
     let b = berth_core::app::view::board_at_step(&d.plan, draining);
-    let phases: Vec<String> = b
+    let phases: Vec<Phase> = b
         .groups
         .iter()
         .flat_map(|g| &g.instances)
         .flat_map(|i| &i.tasks)
-        .filter_map(|t| t.phase.clone())
+        .filter_map(|t| t.phase)
         .collect();
     assert_eq!(
-        phases.iter().filter(|p| *p == "draining").count(),
+        phases.iter().filter(|p| **p == Phase::Draining).count(),
         2,
         "{phases:?}"
     );

@@ -1,0 +1,141 @@
+//! View models: what the board draws, computed here so that no rule of ECS
+//! is re-implemented in the UI. Plain serialisable data; the shell formats
+//! numbers and draws, nothing more.
+//!
+//! `instance` builds one instance card, `sections` every other part of the
+//! board, `catalogue` the instance picker's rows.
+
+mod catalogue;
+mod instance;
+mod sections;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::Plan;
+use crate::placement::{place, Owner, Placement};
+use crate::simulate::{Step, TaskStatus, Version};
+
+pub use catalogue::{catalogue_rows, families, CatalogueRow};
+pub use instance::{InstanceView, MemorySegment, PortEntry, PortKind, TaskChip};
+pub use sections::{
+    GroupView, JvmView, ServiceCard, TargetGroupView, Totals, UnplacedView, UsageByService,
+};
+
+/// Distinct service colours the stylesheet defines (`--svc-0` …).
+pub const PALETTE_SIZE: usize = 8;
+
+/// Which part of a deployment step a task is in, as the board marks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    /// A task of the revision being replaced.
+    Old,
+    /// A task of the revision being deployed, running.
+    New,
+    /// Started, not yet running.
+    Pending,
+    /// Stopped, still holding its resources while it drains (§5.8).
+    Draining,
+}
+
+impl Phase {
+    /// The phase's name, as the stylesheet's `phase-…` classes spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Old => "old",
+            Phase::New => "new",
+            Phase::Pending => "pending",
+            Phase::Draining => "draining",
+        }
+    }
+}
+
+/// Task id → its phase in a deployment step.
+pub type Phases = BTreeMap<u32, Phase>;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Board {
+    pub plan_name: String,
+    pub cluster_name: String,
+    pub totals: Totals,
+    pub groups: Vec<GroupView>,
+    pub services: Vec<ServiceCard>,
+    pub unplaced: Vec<UnplacedView>,
+    pub targets: Vec<TargetGroupView>,
+    pub jvm: Vec<JvmView>,
+    pub usage: Vec<UsageByService>,
+}
+
+fn colour_of(plan: &Plan, owner: &Owner) -> usize {
+    match owner {
+        Owner::Service(s) => {
+            plan.services
+                .iter()
+                .position(|x| *x.service_name == **s)
+                .unwrap_or(0)
+                % PALETTE_SIZE
+        }
+        Owner::Standalone(_) => PALETTE_SIZE,
+    }
+}
+
+fn task_hard_limit(plan: &Plan, arn: &str) -> Option<u32> {
+    let td = plan.task_definition(arn)?;
+    match td.memory {
+        Some(m) if m.0 > 0 => Some(m.0),
+        _ => td.container_definitions.iter().map(|c| c.memory).sum(),
+    }
+}
+
+/// The board for a plan (placing it once).
+pub fn board(plan: &Plan) -> Board {
+    board_with(plan, &place(plan))
+}
+
+/// The board at one step of a deployment, scaling or run-task: the step's
+/// ledger drawn like a placement, each task marked with its phase.
+pub fn board_at_step(plan: &Plan, step: &Step) -> Board {
+    let phases: Phases = step
+        .instances
+        .iter()
+        .flat_map(|i| &i.tasks)
+        .filter(|t| t.version != Version::Other)
+        .map(|t| {
+            let phase = match (t.status, t.version) {
+                (TaskStatus::Draining, _) => Phase::Draining,
+                (TaskStatus::Pending, _) => Phase::Pending,
+                (_, Version::New) => Phase::New,
+                _ => Phase::Old,
+            };
+            (t.task_id, phase)
+        })
+        .collect();
+    let placement = Placement {
+        state: step.state.clone(),
+        unplaced: Vec::new(),
+    };
+    board_phased(plan, &placement, &phases)
+}
+
+/// The board for a plan already placed (by the caller's [`crate::placement::Placer`]).
+pub fn board_with(plan: &Plan, placement: &Placement) -> Board {
+    board_phased(plan, placement, &Phases::new())
+}
+
+fn board_phased(plan: &Plan, placement: &Placement, phases: &Phases) -> Board {
+    let groups = sections::groups(plan, placement, phases);
+    Board {
+        plan_name: plan.name.clone(),
+        cluster_name: plan.cluster.cluster_name.clone(),
+        totals: sections::totals(&groups, placement),
+        services: sections::service_cards(plan, placement),
+        unplaced: sections::unplaced(plan, placement),
+        targets: sections::targets(plan, placement, &groups),
+        jvm: sections::jvm(plan),
+        usage: sections::usage(plan, placement),
+        groups,
+    }
+}
