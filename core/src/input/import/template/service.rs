@@ -1,0 +1,128 @@
+//! An `AWS::ECS::Service` resource as a service: its task definition,
+//! desired count, deployment configuration, strategies, constraints and
+//! load balancer.
+
+use indexmap::IndexMap;
+use serde_json::{json, Value};
+
+use super::super::{error, ImportError};
+use super::berth_meta;
+use super::intrinsics::{Ctx, Resolved};
+use super::task_definition::import_constraints;
+use crate::model::{LoadBalancer, PlacementStrategy, Service};
+
+pub(super) fn import_service(
+    ctx: &mut Ctx,
+    id: &str,
+    r: &Value,
+    props: &Value,
+    path: &str,
+    family_of: &IndexMap<String, String>,
+) -> Result<Service, ImportError> {
+    let name = ctx
+        .text(
+            props.get("ServiceName"),
+            &format!("{path}.ServiceName"),
+            None,
+        )
+        .unwrap_or_else(|| id.to_string());
+    let td = match ctx.resolve(
+        props.get("TaskDefinition").unwrap_or(&Value::Null),
+        &format!("{path}.TaskDefinition"),
+        None,
+    ) {
+        Resolved::Resource(r) => family_of.get(&r).cloned().unwrap_or(r),
+        // An ARN or family:revision: keep what follows "task-definition/".
+        Resolved::Text(t) => t
+            .rsplit("task-definition/")
+            .next()
+            .unwrap_or(&t)
+            .to_string(),
+        Resolved::Unresolved => String::new(),
+    };
+    let td = berth_meta(r, "taskDefinition")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .unwrap_or(td);
+    let desired = match props.get("DesiredCount") {
+        Some(v) => ctx.number(
+            Some(v),
+            &format!("{path}.DesiredCount"),
+            Some(format!("services[{name}].desiredCount")),
+        )?,
+        None => Some(1),
+    };
+    let dc = props
+        .get("DeploymentConfiguration")
+        .cloned()
+        .unwrap_or(json!({}));
+    let dp = format!("{path}.DeploymentConfiguration");
+    let mut deployment = crate::model::DeploymentConfiguration::default();
+    if let Some(v) = ctx.number(
+        dc.get("MinimumHealthyPercent"),
+        &format!("{dp}.MinimumHealthyPercent"),
+        None,
+    )? {
+        deployment.minimum_healthy_percent = v;
+    }
+    if let Some(v) = ctx.number(
+        dc.get("MaximumPercent"),
+        &format!("{dp}.MaximumPercent"),
+        None,
+    )? {
+        deployment.maximum_percent = v;
+    }
+    if let Some(cb) = dc.get("DeploymentCircuitBreaker") {
+        let flag = |ctx: &mut Ctx, k: &str| {
+            ctx.text(
+                cb.get(k),
+                &format!("{dp}.DeploymentCircuitBreaker.{k}"),
+                None,
+            )
+            .is_some_and(|s| s == "true")
+        };
+        deployment.deployment_circuit_breaker = Some(crate::model::CircuitBreaker {
+            enable: flag(ctx, "Enable"),
+            rollback: flag(ctx, "Rollback"),
+        });
+    }
+    let mut strategies = Vec::new();
+    for (i, s) in props
+        .get("PlacementStrategies")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let p = format!("{path}.PlacementStrategies[{i}]");
+        let kind = ctx
+            .text(s.get("Type"), &format!("{p}.Type"), None)
+            .unwrap_or_default();
+        strategies.push(PlacementStrategy {
+            kind: serde_json::from_value(json!(kind.to_ascii_lowercase()))
+                .map_err(|_| error(format!("{p}.Type"), format!("unknown strategy \"{kind}\"")))?,
+            field: ctx.text(s.get("Field"), &format!("{p}.Field"), None),
+        });
+    }
+    let load_balancer = berth_meta(r, "deregistrationDelaySeconds")
+        .and_then(Value::as_u64)
+        .map(|d| LoadBalancer {
+            deregistration_delay_seconds: d as u32,
+            extra: Default::default(),
+        });
+    Ok(Service {
+        task_definition: td,
+        desired_count: desired.unwrap_or(1),
+        deployment_configuration: deployment,
+        placement_strategy: strategies,
+        placement_constraints: import_constraints(
+            ctx,
+            props.get("PlacementConstraints"),
+            &format!("{path}.PlacementConstraints"),
+        )?,
+        load_balancer,
+        extra: Default::default(),
+        service_name: name,
+    })
+}

@@ -1,0 +1,213 @@
+//! An `AWS::ECS::TaskDefinition` resource as a task definition: sizes,
+//! network mode, containers with their ports and environment, constraints.
+
+use serde_json::{json, Value};
+
+use super::super::{error, ImportError};
+use super::berth_meta;
+use super::intrinsics::Ctx;
+use crate::model::{
+    ContainerDefinition, KeyValue, PlacementConstraint, PortMapping, TaskDefinition,
+};
+
+pub(super) fn import_task_definition(
+    ctx: &mut Ctx,
+    id: &str,
+    r: &Value,
+    props: &Value,
+    path: &str,
+) -> Result<TaskDefinition, ImportError> {
+    let family = ctx
+        .text(props.get("Family"), &format!("{path}.Family"), None)
+        .unwrap_or_else(|| id.to_string());
+    let network_mode = match ctx.text(
+        props.get("NetworkMode"),
+        &format!("{path}.NetworkMode"),
+        None,
+    ) {
+        Some(m) => serde_json::from_value(json!(m)).map_err(|_| {
+            error(
+                format!("{path}.NetworkMode"),
+                format!("unknown network mode \"{m}\""),
+            )
+        })?,
+        None => Default::default(),
+    };
+    let size = |ctx: &mut Ctx, key: &str, cpu: bool| -> Result<Option<u32>, ImportError> {
+        let p = format!("{path}.{key}");
+        match ctx.text(props.get(key), &p, None) {
+            None => Ok(None),
+            Some(s) => if cpu {
+                crate::model::units::parse_task_cpu(&s)
+            } else {
+                crate::model::units::parse_task_memory(&s)
+            }
+            .map(Some)
+            .map_err(|e| error(p, e)),
+        }
+    };
+    let cpu = size(ctx, "Cpu", true)?.map(crate::model::units::TaskCpu);
+    let memory = size(ctx, "Memory", false)?.map(crate::model::units::TaskMemory);
+    let mut containers = Vec::new();
+    for (i, c) in props
+        .get("ContainerDefinitions")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let cp = format!("{path}.ContainerDefinitions[{i}]");
+        let name = ctx
+            .text(c.get("Name"), &format!("{cp}.Name"), None)
+            .ok_or_else(|| error(format!("{cp}.Name"), "a container needs a Name"))?;
+        let bind = |field: &str| {
+            Some(format!(
+                "taskDefinitions[{family}].containerDefinitions[{name}].{field}"
+            ))
+        };
+        let image = ctx
+            .text(c.get("Image"), &format!("{cp}.Image"), bind("image"))
+            .unwrap_or_default();
+        let mut ports = Vec::new();
+        for (k, pm) in c
+            .get("PortMappings")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let pp = format!("{cp}.PortMappings[{k}]");
+            let container_port = ctx
+                .number(
+                    pm.get("ContainerPort"),
+                    &format!("{pp}.ContainerPort"),
+                    None,
+                )?
+                .unwrap_or(0);
+            let host_port = ctx.number(pm.get("HostPort"), &format!("{pp}.HostPort"), None)?;
+            let protocol = ctx
+                .text(pm.get("Protocol"), &format!("{pp}.Protocol"), None)
+                .unwrap_or_else(|| "tcp".into());
+            ports.push(PortMapping {
+                container_port: u16::try_from(container_port)
+                    .map_err(|_| error(format!("{pp}.ContainerPort"), "port out of range"))?,
+                host_port: host_port
+                    .map(|h| {
+                        u16::try_from(h)
+                            .map_err(|_| error(format!("{pp}.HostPort"), "port out of range"))
+                    })
+                    .transpose()?,
+                protocol: serde_json::from_value(json!(protocol.to_ascii_lowercase())).map_err(
+                    |_| {
+                        error(
+                            format!("{pp}.Protocol"),
+                            format!("unknown protocol \"{protocol}\""),
+                        )
+                    },
+                )?,
+                extra: Default::default(),
+            });
+        }
+        let mut environment = Vec::new();
+        for (k, kv) in c
+            .get("Environment")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let ep = format!("{cp}.Environment[{k}]");
+            if let Some(n) = ctx.text(kv.get("Name"), &format!("{ep}.Name"), None) {
+                let value = ctx
+                    .text(kv.get("Value"), &format!("{ep}.Value"), None)
+                    .unwrap_or_default();
+                environment.push(KeyValue { name: n, value });
+            }
+        }
+        let strings = |ctx: &mut Ctx, key: &str| -> Vec<String> {
+            c.get(key)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+                .filter_map(|(k, v)| ctx.text(Some(v), &format!("{cp}.{key}[{k}]"), None))
+                .collect()
+        };
+        let essential = match c.get("Essential") {
+            Some(v) => ctx
+                .text(Some(v), &format!("{cp}.Essential"), None)
+                .map(|s| s == "true"),
+            None => None,
+        };
+        containers.push(ContainerDefinition {
+            image,
+            cpu: ctx
+                .number(c.get("Cpu"), &format!("{cp}.Cpu"), bind("cpu"))?
+                .unwrap_or(0),
+            memory: ctx.number(c.get("Memory"), &format!("{cp}.Memory"), bind("memory"))?,
+            memory_reservation: ctx.number(
+                c.get("MemoryReservation"),
+                &format!("{cp}.MemoryReservation"),
+                bind("memoryReservation"),
+            )?,
+            essential,
+            port_mappings: ports,
+            environment,
+            command: strings(ctx, "Command"),
+            entry_point: strings(ctx, "EntryPoint"),
+            extra: Default::default(),
+            name,
+        });
+    }
+    Ok(TaskDefinition {
+        revision: berth_meta(r, "revision")
+            .and_then(Value::as_u64)
+            .map_or(1, |v| v as u32),
+        network_mode,
+        cpu,
+        memory,
+        container_definitions: containers,
+        placement_constraints: import_constraints(
+            ctx,
+            props.get("PlacementConstraints"),
+            &format!("{path}.PlacementConstraints"),
+        )?,
+        extra: Default::default(),
+        family,
+    })
+}
+
+pub(super) fn import_constraints(
+    ctx: &mut Ctx,
+    v: Option<&Value>,
+    path: &str,
+) -> Result<Vec<PlacementConstraint>, ImportError> {
+    let mut out = Vec::new();
+    for (i, c) in v
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let p = format!("{path}[{i}]");
+        let kind = ctx
+            .text(c.get("Type"), &format!("{p}.Type"), None)
+            .unwrap_or_default();
+        let expression = ctx.text(c.get("Expression"), &format!("{p}.Expression"), None);
+        out.push(PlacementConstraint {
+            kind: serde_json::from_value(json!(kind)).map_err(|_| {
+                error(
+                    format!("{p}.Type"),
+                    format!("unknown constraint type \"{kind}\""),
+                )
+            })?,
+            expression,
+        });
+    }
+    Ok(out)
+}
