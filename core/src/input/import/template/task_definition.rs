@@ -58,110 +58,7 @@ pub(super) fn import_task_definition(
         .enumerate()
     {
         let cp = format!("{path}.ContainerDefinitions[{i}]");
-        let name = ctx
-            .text(c.get("Name"), &format!("{cp}.Name"), None)
-            .ok_or_else(|| error(format!("{cp}.Name"), "a container needs a Name"))?;
-        let bind = |field: &str| {
-            Some(format!(
-                "taskDefinitions[{family}].containerDefinitions[{name}].{field}"
-            ))
-        };
-        let image = ctx
-            .text(c.get("Image"), &format!("{cp}.Image"), bind("image"))
-            .unwrap_or_default();
-        let mut ports = Vec::new();
-        for (k, pm) in c
-            .get("PortMappings")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            let pp = format!("{cp}.PortMappings[{k}]");
-            let container_port = ctx
-                .number(
-                    pm.get("ContainerPort"),
-                    &format!("{pp}.ContainerPort"),
-                    None,
-                )?
-                .unwrap_or(0);
-            let host_port = ctx.number(pm.get("HostPort"), &format!("{pp}.HostPort"), None)?;
-            let protocol = ctx
-                .text(pm.get("Protocol"), &format!("{pp}.Protocol"), None)
-                .unwrap_or_else(|| "tcp".into());
-            ports.push(PortMapping {
-                container_port: u16::try_from(container_port)
-                    .map_err(|_| error(format!("{pp}.ContainerPort"), "port out of range"))?,
-                host_port: host_port
-                    .map(|h| {
-                        u16::try_from(h)
-                            .map_err(|_| error(format!("{pp}.HostPort"), "port out of range"))
-                    })
-                    .transpose()?,
-                protocol: serde_json::from_value(json!(protocol.to_ascii_lowercase())).map_err(
-                    |_| {
-                        error(
-                            format!("{pp}.Protocol"),
-                            format!("unknown protocol \"{protocol}\""),
-                        )
-                    },
-                )?,
-                extra: Default::default(),
-            });
-        }
-        let mut environment = Vec::new();
-        for (k, kv) in c
-            .get("Environment")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            let ep = format!("{cp}.Environment[{k}]");
-            if let Some(n) = ctx.text(kv.get("Name"), &format!("{ep}.Name"), None) {
-                let value = ctx
-                    .text(kv.get("Value"), &format!("{ep}.Value"), None)
-                    .unwrap_or_default();
-                environment.push(KeyValue { name: n, value });
-            }
-        }
-        let strings = |ctx: &mut Ctx, key: &str| -> Vec<String> {
-            c.get(key)
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default()
-                .iter()
-                .enumerate()
-                .filter_map(|(k, v)| ctx.text(Some(v), &format!("{cp}.{key}[{k}]"), None))
-                .collect()
-        };
-        let essential = match c.get("Essential") {
-            Some(v) => ctx
-                .text(Some(v), &format!("{cp}.Essential"), None)
-                .map(|s| s == "true"),
-            None => None,
-        };
-        containers.push(ContainerDefinition {
-            image,
-            cpu: ctx
-                .number(c.get("Cpu"), &format!("{cp}.Cpu"), bind("cpu"))?
-                .unwrap_or(0),
-            memory: ctx.number(c.get("Memory"), &format!("{cp}.Memory"), bind("memory"))?,
-            memory_reservation: ctx.number(
-                c.get("MemoryReservation"),
-                &format!("{cp}.MemoryReservation"),
-                bind("memoryReservation"),
-            )?,
-            essential,
-            port_mappings: ports,
-            environment,
-            command: strings(ctx, "Command"),
-            entry_point: strings(ctx, "EntryPoint"),
-            extra: Default::default(),
-            name,
-        });
+        containers.push(container_definition(ctx, &family, c, &cp)?);
     }
     Ok(TaskDefinition {
         revision: berth_meta(r, "revision")
@@ -210,4 +107,116 @@ pub(super) fn import_constraints(
         });
     }
     Ok(out)
+}
+
+/// One entry of ContainerDefinitions; the fields a parameter can set are
+/// bound to it (`taskDefinitions[F].containerDefinitions[C].image` …).
+fn container_definition(
+    ctx: &mut Ctx,
+    family: &str,
+    c: &Value,
+    cp: &str,
+) -> Result<ContainerDefinition, ImportError> {
+    let name = ctx
+        .text(c.get("Name"), &format!("{cp}.Name"), None)
+        .ok_or_else(|| error(format!("{cp}.Name"), "a container needs a Name"))?;
+    let bind = |field: &str| {
+        Some(format!(
+            "taskDefinitions[{family}].containerDefinitions[{name}].{field}"
+        ))
+    };
+    let image = ctx
+        .text(c.get("Image"), &format!("{cp}.Image"), bind("image"))
+        .unwrap_or_default();
+    let mut ports = Vec::new();
+    for (k, pm) in list(c, "PortMappings").iter().enumerate() {
+        ports.push(port_mapping(ctx, pm, &format!("{cp}.PortMappings[{k}]"))?);
+    }
+    let mut environment = Vec::new();
+    for (k, kv) in list(c, "Environment").iter().enumerate() {
+        let ep = format!("{cp}.Environment[{k}]");
+        if let Some(n) = ctx.text(kv.get("Name"), &format!("{ep}.Name"), None) {
+            let value = ctx
+                .text(kv.get("Value"), &format!("{ep}.Value"), None)
+                .unwrap_or_default();
+            environment.push(KeyValue { name: n, value });
+        }
+    }
+    let essential = match c.get("Essential") {
+        Some(v) => ctx
+            .text(Some(v), &format!("{cp}.Essential"), None)
+            .map(|s| s == "true"),
+        None => None,
+    };
+    // Read in this order, so that warnings and unresolved values keep it.
+    let cpu = ctx
+        .number(c.get("Cpu"), &format!("{cp}.Cpu"), bind("cpu"))?
+        .unwrap_or(0);
+    let memory = ctx.number(c.get("Memory"), &format!("{cp}.Memory"), bind("memory"))?;
+    let memory_reservation = ctx.number(
+        c.get("MemoryReservation"),
+        &format!("{cp}.MemoryReservation"),
+        bind("memoryReservation"),
+    )?;
+    let mut strings = |key: &str| -> Vec<String> {
+        list(c, key)
+            .iter()
+            .enumerate()
+            .filter_map(|(k, v)| ctx.text(Some(v), &format!("{cp}.{key}[{k}]"), None))
+            .collect()
+    };
+    let command = strings("Command");
+    let entry_point = strings("EntryPoint");
+    Ok(ContainerDefinition {
+        image,
+        cpu,
+        memory,
+        memory_reservation,
+        essential,
+        port_mappings: ports,
+        environment,
+        command,
+        entry_point,
+        extra: Default::default(),
+        name,
+    })
+}
+
+/// A list field of a resource's properties, empty when absent.
+fn list(v: &Value, key: &str) -> Vec<Value> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// One PortMappings entry: ports within 0–65535, a protocol ECS knows.
+fn port_mapping(ctx: &mut Ctx, pm: &Value, pp: &str) -> Result<PortMapping, ImportError> {
+    let container_port = ctx
+        .number(
+            pm.get("ContainerPort"),
+            &format!("{pp}.ContainerPort"),
+            None,
+        )?
+        .unwrap_or(0);
+    let host_port = ctx.number(pm.get("HostPort"), &format!("{pp}.HostPort"), None)?;
+    let protocol = ctx
+        .text(pm.get("Protocol"), &format!("{pp}.Protocol"), None)
+        .unwrap_or_else(|| "tcp".into());
+    Ok(PortMapping {
+        container_port: u16::try_from(container_port)
+            .map_err(|_| error(format!("{pp}.ContainerPort"), "port out of range"))?,
+        host_port: host_port
+            .map(|h| {
+                u16::try_from(h).map_err(|_| error(format!("{pp}.HostPort"), "port out of range"))
+            })
+            .transpose()?,
+        protocol: serde_json::from_value(json!(protocol.to_ascii_lowercase())).map_err(|_| {
+            error(
+                format!("{pp}.Protocol"),
+                format!("unknown protocol \"{protocol}\""),
+            )
+        })?,
+        extra: Default::default(),
+    })
 }
