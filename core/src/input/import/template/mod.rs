@@ -12,7 +12,9 @@ use serde_json::{json, Map, Value};
 
 use super::{empty_cluster, error, ImportError, ImportKind, Imported};
 use crate::cfn::template::METADATA_KEY;
-use crate::model::{CloudFormation, Parameter, Plan, BERTH_VERSION};
+use crate::model::{
+    CloudFormation, Cluster, Parameter, Plan, Service, TaskDefinition, BERTH_VERSION,
+};
 use group::import_group;
 use intrinsics::Ctx;
 use service::import_service;
@@ -28,115 +30,21 @@ pub(super) fn template(
         .get("Resources")
         .and_then(Value::as_object)
         .unwrap_or(&empty);
-    let mut parameters: IndexMap<String, Parameter> = IndexMap::new();
-    if let Some(ps) = t.get("Parameters").and_then(Value::as_object) {
-        for (name, p) in ps {
-            let parsed: Parameter =
-                crate::input::json_path::from_value(p, &format!("$.Parameters.{name}"))
-                    .map_err(|e| error(e.path, e.message))?;
-            parameters.insert(name.clone(), parsed);
-        }
-    }
-    let mut values_given = IndexMap::new();
-    for (k, v) in given {
-        if !parameters.contains_key(k) {
-            return Err(error(
-                format!("--param {k}"),
-                format!("Parameters: [{k}] do not exist in the template"),
-            ));
-        }
-        values_given.insert(k.clone(), v.clone());
-    }
+    let parameters = declared_parameters(t)?;
+    let values_given = checked_values(&parameters, given)?;
     let meta = t
         .get("Metadata")
         .and_then(|m| m.get(METADATA_KEY))
         .cloned()
         .unwrap_or(Value::Null);
-    // A value given wins; then what a Berth export recorded; then the Default.
-    let exported = |k: &str| {
-        meta.get("values")
-            .and_then(|v| v.get(k))
-            .and_then(crate::model::scalar::scalar_to_string)
-    };
     let mut ctx = Ctx {
-        values: parameters
-            .iter()
-            .map(|(k, p)| {
-                (
-                    k.clone(),
-                    values_given
-                        .get(k)
-                        .cloned()
-                        .or_else(|| exported(k))
-                        .or(p.default.clone()),
-                )
-            })
-            .collect(),
+        values: parameter_values(&parameters, &values_given, &meta),
         resources,
         bindings: IndexMap::new(),
         unresolved: IndexMap::new(),
         warnings: Vec::new(),
     };
-
-    let mut cluster = empty_cluster(String::new());
-    if let Some(range) = meta
-        .get("dynamicHostPortRange")
-        .and_then(|r| serde_json::from_value::<[u16; 2]>(r.clone()).ok())
-    {
-        cluster.dynamic_host_port_range = range;
-    }
-    let mut tds = Vec::new();
-    let mut services = Vec::new();
-    let mut family_of: IndexMap<String, String> = IndexMap::new();
-
-    for (id, r) in resources {
-        let kind = r.get("Type").and_then(Value::as_str).unwrap_or("");
-        let props = r.get("Properties").cloned().unwrap_or(json!({}));
-        let path = format!("$.Resources.{id}.Properties");
-        match kind {
-            "AWS::ECS::Cluster" => {
-                cluster.cluster_name = ctx
-                    .text(
-                        props.get("ClusterName"),
-                        &format!("{path}.ClusterName"),
-                        None,
-                    )
-                    .unwrap_or_else(|| id.clone());
-            }
-            "AWS::ECS::TaskDefinition" => {
-                let td = import_task_definition(&mut ctx, id, r, &props, &path)?;
-                family_of.insert(id.clone(), td.family.clone());
-                tds.push(td);
-            }
-            "AWS::AutoScaling::AutoScalingGroup" => {
-                if let Some(g) = import_group(&mut ctx, id, r, &props, &path)? {
-                    cluster.instance_groups.push(g);
-                }
-            }
-            "AWS::ECS::Service"
-            | "AWS::EC2::LaunchTemplate"
-            | "AWS::AutoScaling::LaunchConfiguration" => {}
-            other => ctx.warnings.push(format!(
-                "$.Resources.{id}: {other} is not modelled by Berth; ignored"
-            )),
-        }
-    }
-    for (id, r) in resources {
-        if r.get("Type").and_then(Value::as_str) == Some("AWS::ECS::Service") {
-            let props = r.get("Properties").cloned().unwrap_or(json!({}));
-            services.push(import_service(
-                &mut ctx,
-                id,
-                r,
-                &props,
-                &format!("$.Resources.{id}.Properties"),
-                &family_of,
-            )?);
-        }
-    }
-    if cluster.cluster_name.is_empty() {
-        cluster.cluster_name = "default".into();
-    }
+    let read = read_resources(&mut ctx, resources, &meta)?;
     // Bindings the template kept in its metadata (for fields it had no Ref for).
     if let Some(b) = meta.get("bindings").and_then(Value::as_object) {
         for (k, v) in b {
@@ -166,9 +74,9 @@ pub(super) fn template(
             .and_then(Value::as_str)
             .map(str::to_string)
             .unwrap_or_else(|| cfn.stack_name.clone()),
-        cluster,
-        task_definitions: tds,
-        services,
+        cluster: read.cluster,
+        task_definitions: read.task_definitions,
+        services: read.services,
         tasks: Vec::new(),
         pins: Vec::new(),
         cloud_formation: Some(cfn),
@@ -181,6 +89,146 @@ pub(super) fn template(
     })
 }
 
+/// The template's Parameters section, each read as CloudFormation declares it.
+fn declared_parameters(t: &Map<String, Value>) -> Result<IndexMap<String, Parameter>, ImportError> {
+    let mut parameters = IndexMap::new();
+    if let Some(ps) = t.get("Parameters").and_then(Value::as_object) {
+        for (name, p) in ps {
+            let parsed: Parameter =
+                crate::input::json_path::from_value(p, &format!("$.Parameters.{name}"))
+                    .map_err(|e| error(e.path, e.message))?;
+            parameters.insert(name.clone(), parsed);
+        }
+    }
+    Ok(parameters)
+}
+
+/// The `--param` values, refused in CloudFormation's words when the
+/// template declares no such parameter.
+fn checked_values(
+    parameters: &IndexMap<String, Parameter>,
+    given: &[(String, String)],
+) -> Result<IndexMap<String, String>, ImportError> {
+    let mut values_given = IndexMap::new();
+    for (k, v) in given {
+        if !parameters.contains_key(k) {
+            return Err(error(
+                format!("--param {k}"),
+                format!("Parameters: [{k}] do not exist in the template"),
+            ));
+        }
+        values_given.insert(k.clone(), v.clone());
+    }
+    Ok(values_given)
+}
+
+/// Each parameter's value: a value given wins; then what a Berth export
+/// recorded; then the Default; else none.
+fn parameter_values(
+    parameters: &IndexMap<String, Parameter>,
+    values_given: &IndexMap<String, String>,
+    meta: &Value,
+) -> IndexMap<String, Option<String>> {
+    let exported = |k: &str| {
+        meta.get("values")
+            .and_then(|v| v.get(k))
+            .and_then(crate::model::scalar::scalar_to_string)
+    };
+    parameters
+        .iter()
+        .map(|(k, p)| {
+            (
+                k.clone(),
+                values_given
+                    .get(k)
+                    .cloned()
+                    .or_else(|| exported(k))
+                    .or(p.default.clone()),
+            )
+        })
+        .collect()
+}
+
+/// What the template's resources make of a plan.
+struct Read {
+    cluster: Cluster,
+    task_definitions: Vec<TaskDefinition>,
+    services: Vec<Service>,
+}
+
+/// The resources Berth models, in the template's order; services last,
+/// since they name task definitions by logical id.
+fn read_resources(
+    ctx: &mut Ctx,
+    resources: &Map<String, Value>,
+    meta: &Value,
+) -> Result<Read, ImportError> {
+    let mut cluster = empty_cluster(String::new());
+    if let Some(range) = meta
+        .get("dynamicHostPortRange")
+        .and_then(|r| serde_json::from_value::<[u16; 2]>(r.clone()).ok())
+    {
+        cluster.dynamic_host_port_range = range;
+    }
+    let mut task_definitions = Vec::new();
+    let mut family_of: IndexMap<String, String> = IndexMap::new();
+    for (id, r) in resources {
+        let kind = r.get("Type").and_then(Value::as_str).unwrap_or("");
+        let props = r.get("Properties").cloned().unwrap_or(json!({}));
+        let path = format!("$.Resources.{id}.Properties");
+        match kind {
+            "AWS::ECS::Cluster" => {
+                cluster.cluster_name = ctx
+                    .text(
+                        props.get("ClusterName"),
+                        &format!("{path}.ClusterName"),
+                        None,
+                    )
+                    .unwrap_or_else(|| id.clone());
+            }
+            "AWS::ECS::TaskDefinition" => {
+                let td = import_task_definition(ctx, id, r, &props, &path)?;
+                family_of.insert(id.clone(), td.family.clone());
+                task_definitions.push(td);
+            }
+            "AWS::AutoScaling::AutoScalingGroup" => {
+                if let Some(g) = import_group(ctx, id, r, &props, &path)? {
+                    cluster.instance_groups.push(g);
+                }
+            }
+            "AWS::ECS::Service"
+            | "AWS::EC2::LaunchTemplate"
+            | "AWS::AutoScaling::LaunchConfiguration" => {}
+            other => ctx.warnings.push(format!(
+                "$.Resources.{id}: {other} is not modelled by Berth; ignored"
+            )),
+        }
+    }
+    let mut services = Vec::new();
+    for (id, r) in resources {
+        if r.get("Type").and_then(Value::as_str) == Some("AWS::ECS::Service") {
+            let props = r.get("Properties").cloned().unwrap_or(json!({}));
+            services.push(import_service(
+                ctx,
+                id,
+                r,
+                &props,
+                &format!("$.Resources.{id}.Properties"),
+                &family_of,
+            )?);
+        }
+    }
+    if cluster.cluster_name.is_empty() {
+        cluster.cluster_name = "default".into();
+    }
+    Ok(Read {
+        cluster,
+        task_definitions,
+        services,
+    })
+}
+
+/// What a Berth export kept in a resource's metadata under `key`.
 pub(super) fn berth_meta<'a>(r: &'a Value, key: &str) -> Option<&'a Value> {
     r.get("Metadata")?.get(METADATA_KEY)?.get(key)
 }
