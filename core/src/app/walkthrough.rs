@@ -121,53 +121,127 @@ fn ports(s: &str) -> Value {
 pub fn walkthroughs() -> Vec<Walkthrough> {
     let example = load_plan(include_str!("../../../public/examples/microtrader.json"))
         .expect("the example loads");
-    let mut no_user = example.clone();
-    if let Some(c) = no_user.cloud_formation.as_mut() {
-        c.values.shift_remove("DatabaseUser");
-    }
-    // Service A (512 units) alone or with B (1,024 units), on one instance of a type.
-    let cpu = |itype: &str, with_b: bool| {
-        let b = Builder::new(itype, 1).service(
-            "service-a",
+    vec![
+        cpu_reservation(),
+        memory_reservation(),
+        static_port(),
+        dynamic_port(),
+        host_port(),
+        jvm_danger(),
+        deploy_at_200(),
+        deploy_at_0(),
+        deploy_at_50(),
+        rollback(),
+        migration(example.clone()),
+        export_parameters(example),
+    ]
+}
+
+/// Service A (512 units) alone or with B (1,024 units), on one instance of a type.
+fn cpu(itype: &str, with_b: bool) -> Builder {
+    let b = Builder::new(itype, 1).service(
+        "service-a",
+        "bridge",
+        1,
+        container("a", 512, 128, None, json!([]), None),
+    );
+    if with_b {
+        b.service(
+            "service-b",
             "bridge",
             1,
-            container("a", 512, 128, None, json!([]), None),
-        );
-        if with_b {
-            b.service(
-                "service-b",
-                "bridge",
-                1,
-                container("b", 1024, 128, None, json!([]), None),
-            )
-        } else {
-            b
-        }
-    };
+            container("b", 1024, 128, None, json!([]), None),
+        )
+    } else {
+        b
+    }
+}
+
+/// Quote at 500 MiB, alone or with a 500 MiB audit.
+fn memory(with_audit: bool) -> Builder {
+    let b = Builder::new("t2.micro", 1).service(
+        "quote",
+        "bridge",
+        1,
+        container("quote", 0, 500, None, json!([]), None),
+    );
+    if with_audit {
+        b.service(
+            "audit",
+            "bridge",
+            1,
+            container("audit", 0, 500, None, json!([]), None),
+        )
+    } else {
+        b
+    }
+}
+
+/// Service X: `tasks` tasks with port 8000 mapped `mapping`, on `instances` t2.micros.
+fn x(instances: u32, tasks: u32, mapping: &str) -> Builder {
+    Builder::new("t2.micro", instances).service(
+        "service-x",
+        "bridge",
+        tasks,
+        container("x", 0, 195, None, ports(mapping), None),
+    )
+}
+
+/// `n` dashboards on port 8000 and one audit on 8001, in host mode.
+fn host(n: u32) -> Builder {
+    Builder::new("t2.micro", 1)
+        .service(
+            "dashboard",
+            "host",
+            n,
+            container(
+                "dashboard",
+                0,
+                195,
+                None,
+                json!([{"containerPort": 8000}]),
+                None,
+            ),
+        )
+        .service(
+            "audit",
+            "host",
+            1,
+            container(
+                "audit",
+                0,
+                195,
+                None,
+                json!([{"containerPort": 8001}]),
+                None,
+            ),
+        )
+}
+
+/// Quote at 195/800 MiB with these JAVA_OPTS.
+fn jvm(opts: &str) -> Builder {
+    Builder::new("t2.micro", 1).service(
+        "quote",
+        "bridge",
+        1,
+        container("quote", 0, 195, Some(800), json!([]), Some(opts)),
+    )
+}
+
+fn cpu_reservation() -> Walkthrough {
     let (cpu1, cpu2, cpu3) = (
         cpu("t2.micro", false),
         cpu("t2.micro", true),
         cpu("t2.medium", true),
     );
-    // Quote at 500 MiB, alone or with a 500 MiB audit.
-    let memory = |with_audit: bool| {
-        let b = Builder::new("t2.micro", 1).service(
-            "quote",
-            "bridge",
-            1,
-            container("quote", 0, 500, None, json!([]), None),
-        );
-        if with_audit {
-            b.service(
-                "audit",
-                "bridge",
-                1,
-                container("audit", 0, 500, None, json!([]), None),
-            )
-        } else {
-            b
-        }
-    };
+    Walkthrough { id: "cpu", title: "CPU reservation failure", steps: vec![
+        step("A t2.micro registers 1,024 CPU units: one per vCPU × 1,024. Service A reserves 512 of them.", cpu1.plan("cpu-1"), None),
+        step("Service B asks for 1,024 units. Only 512 are left, so ECS cannot place it: the tray shows RESOURCE:CPU and the closest instance \"has insufficient CPU units available\".", cpu2.plan("cpu-2"), None),
+        step("A t2.medium registers 2,048 units: both services fit. CPU units are reservations, used only under load.", cpu3.plan("cpu-3"), None),
+    ]}
+}
+
+fn memory_reservation() -> Walkthrough {
     let (m1, m2) = (memory(false), memory(true));
     let mut m3 = Builder::new("t2.micro", 1);
     for s in ["quote", "audit", "portfolio", "dashboard"] {
@@ -178,106 +252,88 @@ pub fn walkthroughs() -> Vec<Walkthrough> {
             container(s, 0, 195, Some(800), json!([]), None),
         );
     }
-    // Service X: `tasks` tasks with port 8000 mapped `mapping`, on `instances` t2.micros.
-    let x = |instances: u32, tasks: u32, mapping: &str| {
-        Builder::new("t2.micro", instances).service(
-            "service-x",
-            "bridge",
-            tasks,
-            container("x", 0, 195, None, ports(mapping), None),
-        )
-    };
-    let (p1, p2) = (x(1, 1, PORT_8000), x(1, 2, PORT_8000));
-    let (d1, d2) = (x(1, 2, DYNAMIC_8000), x(2, 4, DYNAMIC_8000));
-    let host = |n: u32| {
-        Builder::new("t2.micro", 1)
-            .service(
-                "dashboard",
-                "host",
-                n,
-                container(
-                    "dashboard",
-                    0,
-                    195,
-                    None,
-                    json!([{"containerPort": 8000}]),
-                    None,
-                ),
-            )
-            .service(
-                "audit",
-                "host",
-                1,
-                container(
-                    "audit",
-                    0,
-                    195,
-                    None,
-                    json!([{"containerPort": 8001}]),
-                    None,
-                ),
-            )
-    };
-    let jvm = |opts: &str| {
-        Builder::new("t2.micro", 1).service(
-            "quote",
-            "bridge",
-            1,
-            container("quote", 0, 195, Some(800), json!([]), Some(opts)),
-        )
-    };
-    let (static_pair, single, four) = (x(2, 2, PORT_8000), x(1, 1, PORT_8000), x(4, 4, PORT_8000));
-    let dyn_pair = x(2, 2, DYNAMIC_8000);
+    Walkthrough { id: "memory", title: "Memory reservation vs limit on a t2.micro", steps: vec![
+        step("A t2.micro has 1 GiB but registers 995 MiB with ECS: the system keeps the rest (hatched). Quote reserves 500 MiB, leaving 495 MiB.", m1.plan("memory-1"), None),
+        step("Audit also wants 500 MiB. 495 are left: \"has insufficient memory available\".", m2.plan("memory-2"), None),
+        step("Reserve 195 MiB each, with an 800 MiB hard limit: all four services fit (780 of 995 MiB). The limits overcommit the instance — flagged in red — because limits are ceilings, not reservations.", m3.plan("memory-3"), None),
+    ]}
+}
 
-    vec![
-        Walkthrough { id: "cpu", title: "CPU reservation failure", steps: vec![
-            step("A t2.micro registers 1,024 CPU units: one per vCPU × 1,024. Service A reserves 512 of them.", cpu1.plan("cpu-1"), None),
-            step("Service B asks for 1,024 units. Only 512 are left, so ECS cannot place it: the tray shows RESOURCE:CPU and the closest instance \"has insufficient CPU units available\".", cpu2.plan("cpu-2"), None),
-            step("A t2.medium registers 2,048 units: both services fit. CPU units are reservations, used only under load.", cpu3.plan("cpu-3"), None),
-        ]},
-        Walkthrough { id: "memory", title: "Memory reservation vs limit on a t2.micro", steps: vec![
-            step("A t2.micro has 1 GiB but registers 995 MiB with ECS: the system keeps the rest (hatched). Quote reserves 500 MiB, leaving 495 MiB.", m1.plan("memory-1"), None),
-            step("Audit also wants 500 MiB. 495 are left: \"has insufficient memory available\".", m2.plan("memory-2"), None),
-            step("Reserve 195 MiB each, with an 800 MiB hard limit: all four services fit (780 of 995 MiB). The limits overcommit the instance — flagged in red — because limits are ceilings, not reservations.", m3.plan("memory-3"), None),
-        ]},
-        Walkthrough { id: "static-port", title: "Static port conflict in bridge mode", steps: vec![
-            step("Service X maps container port 8000 to host port 8000 (static). One task runs.", p1.plan("port-1"), None),
-            step("A second task on the same instance needs host port 8000 too: \"is already using a port required by your task\".", p2.plan("port-2"), None),
-        ]},
-        Walkthrough { id: "dynamic-port", title: "Dynamic ports behind an ALB", steps: vec![
-            step("With hostPort 0 the agent picks host ports from the ephemeral range: two tasks on one instance get 32768 and 32769. See the port map.", d1.plan("dynamic-1"), None),
-            step("The load balancer's target group lists instance:port pairs (192.168.1.1:32768, :32769) — see Load-balancer targets.", d2.plan("dynamic-2"), None),
-        ]},
-        Walkthrough { id: "host-port", title: "Host networking port conflict", steps: vec![
-            step("In host mode the host port is the container port: dashboard takes 8000, audit 8001.", host(1).plan("host-1"), None),
-            step("A second dashboard needs 8000 on the same host: it cannot be placed.", host(2).plan("host-2"), None),
-        ]},
-        Walkthrough { id: "jvm", title: "The JVM danger area", steps: vec![
-            step("-Xmx672m and -XX:MaxMetaspaceSize=128m fill the 800 MiB limit before thread stacks, code cache and native memory: the JVM panel is red (a heuristic, §7.5).", jvm("-Xmx672m -XX:MaxMetaspaceSize=128m").plan("jvm-1"), None),
-            step("A 400 MiB heap, a smaller code cache and thread stacks leave room under the limit.", jvm("-Xmx400m -XX:MaxMetaspaceSize=128m -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=32m").plan("jvm-2"), None),
-        ]},
-        Walkthrough { id: "deploy-200", title: "Deploying at 200 %", steps: vec![
-            step("Two tasks with static port 8000 on two instances, minimum 100 %, maximum 200 %.", static_pair.plan("deploy200-1"), None),
-            step("ECS may start two new tasks before stopping old ones — but every instance already holds port 8000. The deployment stalls.", static_pair.plan("deploy200-1"), deploy("service-x", 100, 200, false)),
-            step("With dynamic host ports behind a load balancer, 200 % runs old and new side by side on the same instances.", dyn_pair.plan("deploy200-2"), deploy("service-x", 100, 200, false)),
-        ]},
-        Walkthrough { id: "deploy-0", title: "Single instance: 0 %", steps: vec![
-            step("One task on one instance. Minimum healthy 0 % lets ECS stop the old task first: downtime, then the new task.", single.plan("deploy0"), deploy("service-x", 0, 100, false)),
-        ]},
-        Walkthrough { id: "deploy-50", title: "Several instances: 50 %", steps: vec![
-            step("Four tasks on four instances. At 50 % ECS stops two, starts two on the freed instances, then the rest.", four.plan("deploy50"), deploy("service-x", 50, 200, false)),
-        ]},
-        Walkthrough { id: "rollback", title: "A failed deployment rolled back", steps: vec![
-            step("The new revision fails its health checks. The circuit breaker trips after 3 failures and rolls back to the last good revision.", dyn_pair.plan("rollback"), deploy("service-x", 100, 200, true)),
-        ]},
-        Walkthrough { id: "migrate", title: "The migration run-task", steps: vec![
-            step("The audit database's schema is created by a one-off task: RunTask places it at random, it runs, then stops.", example.clone(), Some(Action::RunTask { task_definition: "migrate".into() })),
-        ]},
-        Walkthrough { id: "export", title: "Exporting the microtrader parameters", steps: vec![
-            step("DatabaseUser has no Default and no value: the export panel shows CloudFormation's \"Parameters: [DatabaseUser] must have values\".", no_user, Some(Action::Export)),
-            step("With DatabaseUser set, the parameters export for create-stack, deploy, CodePipeline or Ansible; VpcName falls back to its Default \"Development\".", example, Some(Action::Export)),
-        ]},
-    ]
+fn static_port() -> Walkthrough {
+    let (p1, p2) = (x(1, 1, PORT_8000), x(1, 2, PORT_8000));
+    Walkthrough { id: "static-port", title: "Static port conflict in bridge mode", steps: vec![
+        step("Service X maps container port 8000 to host port 8000 (static). One task runs.", p1.plan("port-1"), None),
+        step("A second task on the same instance needs host port 8000 too: \"is already using a port required by your task\".", p2.plan("port-2"), None),
+    ]}
+}
+
+fn dynamic_port() -> Walkthrough {
+    let (d1, d2) = (x(1, 2, DYNAMIC_8000), x(2, 4, DYNAMIC_8000));
+    Walkthrough { id: "dynamic-port", title: "Dynamic ports behind an ALB", steps: vec![
+        step("With hostPort 0 the agent picks host ports from the ephemeral range: two tasks on one instance get 32768 and 32769. See the port map.", d1.plan("dynamic-1"), None),
+        step("The load balancer's target group lists instance:port pairs (192.168.1.1:32768, :32769) — see Load-balancer targets.", d2.plan("dynamic-2"), None),
+    ]}
+}
+
+fn host_port() -> Walkthrough {
+    Walkthrough { id: "host-port", title: "Host networking port conflict", steps: vec![
+        step("In host mode the host port is the container port: dashboard takes 8000, audit 8001.", host(1).plan("host-1"), None),
+        step("A second dashboard needs 8000 on the same host: it cannot be placed.", host(2).plan("host-2"), None),
+    ]}
+}
+
+fn jvm_danger() -> Walkthrough {
+    Walkthrough { id: "jvm", title: "The JVM danger area", steps: vec![
+        step("-Xmx672m and -XX:MaxMetaspaceSize=128m fill the 800 MiB limit before thread stacks, code cache and native memory: the JVM panel is red (a heuristic, §7.5).", jvm("-Xmx672m -XX:MaxMetaspaceSize=128m").plan("jvm-1"), None),
+        step("A 400 MiB heap, a smaller code cache and thread stacks leave room under the limit.", jvm("-Xmx400m -XX:MaxMetaspaceSize=128m -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=32m").plan("jvm-2"), None),
+    ]}
+}
+
+fn deploy_at_200() -> Walkthrough {
+    let (static_pair, dyn_pair) = (x(2, 2, PORT_8000), x(2, 2, DYNAMIC_8000));
+    Walkthrough { id: "deploy-200", title: "Deploying at 200 %", steps: vec![
+        step("Two tasks with static port 8000 on two instances, minimum 100 %, maximum 200 %.", static_pair.plan("deploy200-1"), None),
+        step("ECS may start two new tasks before stopping old ones — but every instance already holds port 8000. The deployment stalls.", static_pair.plan("deploy200-1"), deploy("service-x", 100, 200, false)),
+        step("With dynamic host ports behind a load balancer, 200 % runs old and new side by side on the same instances.", dyn_pair.plan("deploy200-2"), deploy("service-x", 100, 200, false)),
+    ]}
+}
+
+fn deploy_at_0() -> Walkthrough {
+    let single = x(1, 1, PORT_8000);
+    Walkthrough { id: "deploy-0", title: "Single instance: 0 %", steps: vec![
+        step("One task on one instance. Minimum healthy 0 % lets ECS stop the old task first: downtime, then the new task.", single.plan("deploy0"), deploy("service-x", 0, 100, false)),
+    ]}
+}
+
+fn deploy_at_50() -> Walkthrough {
+    let four = x(4, 4, PORT_8000);
+    Walkthrough { id: "deploy-50", title: "Several instances: 50 %", steps: vec![
+        step("Four tasks on four instances. At 50 % ECS stops two, starts two on the freed instances, then the rest.", four.plan("deploy50"), deploy("service-x", 50, 200, false)),
+    ]}
+}
+
+fn rollback() -> Walkthrough {
+    let dyn_pair = x(2, 2, DYNAMIC_8000);
+    Walkthrough { id: "rollback", title: "A failed deployment rolled back", steps: vec![
+        step("The new revision fails its health checks. The circuit breaker trips after 3 failures and rolls back to the last good revision.", dyn_pair.plan("rollback"), deploy("service-x", 100, 200, true)),
+    ]}
+}
+
+fn migration(example: Plan) -> Walkthrough {
+    Walkthrough { id: "migrate", title: "The migration run-task", steps: vec![
+        step("The audit database's schema is created by a one-off task: RunTask places it at random, it runs, then stops.", example.clone(), Some(Action::RunTask { task_definition: "migrate".into() })),
+    ]}
+}
+
+fn export_parameters(example: Plan) -> Walkthrough {
+    let mut no_user = example.clone();
+    if let Some(c) = no_user.cloud_formation.as_mut() {
+        c.values.shift_remove("DatabaseUser");
+    }
+    Walkthrough { id: "export", title: "Exporting the microtrader parameters", steps: vec![
+        step("DatabaseUser has no Default and no value: the export panel shows CloudFormation's \"Parameters: [DatabaseUser] must have values\".", no_user, Some(Action::Export)),
+        step("With DatabaseUser set, the parameters export for create-stack, deploy, CodePipeline or Ansible; VpcName falls back to its Default \"Development\".", example, Some(Action::Export)),
+    ]}
 }
 
 #[cfg(test)]
