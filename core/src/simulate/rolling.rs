@@ -4,7 +4,7 @@
 //! back to the old.
 
 use super::revision::new_revision;
-use super::sim::{request_for, service_and_task_definition, start_sim, Sim, Tracked};
+use super::sim::{request_for, service_and_task_definition, start_sim, Sim};
 use super::{
     err, limits, ActionKind, DeployError, DeployOptions, Deployment, Outcome, TaskStatus, Version,
     DEFAULT_STOP_TIMEOUT_SECONDS, MAX_STEPS,
@@ -271,31 +271,7 @@ impl Rollout<'_> {
             .max_tasks
             .saturating_sub(active)
             .min(self.desired.saturating_sub(new.pending + new.running));
-        let mut started = 0;
-        let mut placement_failure = None;
-        for _ in 0..want {
-            match sim.state.place_one(&self.req) {
-                Ok((_, id)) => {
-                    let fails = self.failing > 0;
-                    self.failing = self.failing.saturating_sub(1);
-                    let due = sim.t + sim.timing.start_seconds;
-                    sim.tracked.insert(
-                        id,
-                        Tracked {
-                            version: Version::New,
-                            status: TaskStatus::Pending,
-                            due,
-                            fails,
-                        },
-                    );
-                    started += 1;
-                }
-                Err(f) => {
-                    placement_failure = Some(f);
-                    break;
-                }
-            }
-        }
+        let (started, placement_failure) = sim.start_tasks(&self.req, want, &mut self.failing);
         if started > 0 {
             sim.last_event = None;
             sim.step(

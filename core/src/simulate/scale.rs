@@ -1,13 +1,13 @@
 //! Changing a service's desiredCount: scale out places new tasks (§4),
 //! scale in stops tasks in §4.2's order and drains them (§5.8).
 
-use super::sim::{request_for, service_and_task_definition, start_sim, Tracked};
+use super::sim::{request_for, service_and_task_definition, start_sim, Sim};
 use super::{
-    err, limits, ActionKind, DeployError, Deployment, Outcome, TaskStatus, Timing, Version,
+    err, limits, ActionKind, DeployError, Deployment, Outcome, Timing, Version,
     DEFAULT_STOP_TIMEOUT_SECONDS, MAX_STEPS,
 };
 use crate::model::Plan;
-use crate::placement::Failure;
+use crate::placement::{Failure, TaskRequest};
 
 /// Changing desiredCount: scale out places new tasks (§4), scale in stops
 /// tasks in §4.2's order and drains them (§5.8).
@@ -49,57 +49,8 @@ pub fn scale(
             };
         }
         sim.advance();
-        let old = sim.counts(Version::Old);
-        let new = sim.counts(Version::New);
-        let active = old.running + new.pending + new.running;
-        let mut failure = None;
-        if active < desired {
-            let mut started = 0;
-            for _ in active..desired {
-                match sim.state.place_one(&req) {
-                    Ok((_, id)) => {
-                        sim.tracked.insert(
-                            id,
-                            Tracked {
-                                version: Version::New,
-                                status: TaskStatus::Pending,
-                                due: sim.t + timing.start_seconds,
-                                fails: false,
-                            },
-                        );
-                        started += 1;
-                    }
-                    Err(f) => {
-                        failure = Some(f);
-                        break;
-                    }
-                }
-            }
-            if started > 0 {
-                sim.step(
-                    ActionKind::Start,
-                    format!("start {started} new"),
-                    Vec::new(),
-                );
-            }
-        } else if old.running > desired {
-            let victims = super::scale_in::order(&sim, Version::Old, old.running - desired);
-            for id in &victims {
-                sim.begin_draining(*id);
-            }
-            sim.step(
-                ActionKind::BeginDraining,
-                format!("stop {} (begin draining)", victims.len()),
-                Vec::new(),
-            );
-        }
-        let new = sim.counts(Version::New);
-        let old = sim.counts(Version::Old);
-        if old.draining == 0
-            && new.pending == 0
-            && new.running == new.healthy
-            && old.running + new.healthy == desired
-        {
+        let failure = tick(&mut sim, &req, desired);
+        if steady(&sim, desired) {
             let ev = sim.event(format!(
                 "service {service_name} has reached a steady state."
             ));
@@ -108,23 +59,7 @@ pub fn scale(
         }
         match sim.next_due() {
             Some(t) => sim.t = t.max(sim.t),
-            None => {
-                let f = failure.unwrap_or_else(|| Failure {
-                    reason: crate::placement::Reason::NoInstances,
-                    closest: None,
-                    message: String::new(),
-                });
-                let ev = sim.event(f.message.clone());
-                sim.step(
-                    ActionKind::Blocked,
-                    format!("stalled: cannot place a task: {}", f.reason.code()),
-                    ev,
-                );
-                break Outcome::Stalled {
-                    reason: format!("a task cannot be placed: {}", f.reason.code()),
-                    event: f.message,
-                };
-            }
+            None => break stalled(&mut sim, failure),
         }
     };
     let (min_healthy, max_tasks) = limits(
@@ -143,4 +78,64 @@ pub fn scale(
         outcome,
         plan: plan.clone(),
     })
+}
+
+/// One scheduler tick: start tasks up to `desired`, or stop the extra ones
+/// in scale-in order (§4.2). Returns why a task could not be placed.
+fn tick(sim: &mut Sim, req: &TaskRequest, desired: u32) -> Option<Failure> {
+    let old = sim.counts(Version::Old);
+    let new = sim.counts(Version::New);
+    let active = old.running + new.pending + new.running;
+    if active < desired {
+        let (started, failure) = sim.start_tasks(req, desired - active, &mut 0);
+        if started > 0 {
+            sim.step(
+                ActionKind::Start,
+                format!("start {started} new"),
+                Vec::new(),
+            );
+        }
+        return failure;
+    }
+    if old.running > desired {
+        let victims = super::scale_in::order(sim, Version::Old, old.running - desired);
+        for id in &victims {
+            sim.begin_draining(*id);
+        }
+        sim.step(
+            ActionKind::BeginDraining,
+            format!("stop {} (begin draining)", victims.len()),
+            Vec::new(),
+        );
+    }
+    None
+}
+
+/// `desired` tasks healthy, none starting or draining.
+fn steady(sim: &Sim, desired: u32) -> bool {
+    let new = sim.counts(Version::New);
+    let old = sim.counts(Version::Old);
+    old.draining == 0
+        && new.pending == 0
+        && new.running == new.healthy
+        && old.running + new.healthy == desired
+}
+
+/// Nothing is due and the count is not reached: a task cannot be placed.
+fn stalled(sim: &mut Sim, failure: Option<Failure>) -> Outcome {
+    let f = failure.unwrap_or_else(|| Failure {
+        reason: crate::placement::Reason::NoInstances,
+        closest: None,
+        message: String::new(),
+    });
+    let ev = sim.event(f.message.clone());
+    sim.step(
+        ActionKind::Blocked,
+        format!("stalled: cannot place a task: {}", f.reason.code()),
+        ev,
+    );
+    Outcome::Stalled {
+        reason: format!("a task cannot be placed: {}", f.reason.code()),
+        event: f.message,
+    }
 }

@@ -9,7 +9,7 @@ use super::{
     Version,
 };
 use crate::model::{Plan, Service, TaskDefinition};
-use crate::placement::{place, ClusterState, Owner, TaskRequest};
+use crate::placement::{place, ClusterState, Failure, Owner, TaskRequest};
 
 #[derive(Debug, Clone)]
 pub(super) struct Tracked {
@@ -180,6 +180,39 @@ impl Sim<'_> {
             self.step(k, text, Vec::new());
         }
         failed
+    }
+
+    /// Starts up to `n` new tasks of `req` through placement (§4), the first
+    /// `failing` of them doomed to fail their health checks; stops at the
+    /// first task that cannot be placed and returns why.
+    pub(super) fn start_tasks(
+        &mut self,
+        req: &TaskRequest,
+        n: u32,
+        failing: &mut u32,
+    ) -> (u32, Option<Failure>) {
+        let mut started = 0;
+        for _ in 0..n {
+            match self.state.place_one(req) {
+                Ok((_, id)) => {
+                    let fails = *failing > 0;
+                    *failing = failing.saturating_sub(1);
+                    let due = self.t + self.timing.start_seconds;
+                    self.tracked.insert(
+                        id,
+                        Tracked {
+                            version: Version::New,
+                            status: TaskStatus::Pending,
+                            due,
+                            fails,
+                        },
+                    );
+                    started += 1;
+                }
+                Err(f) => return (started, Some(f)),
+            }
+        }
+        (started, None)
     }
 
     pub(super) fn next_due(&self) -> Option<u32> {
