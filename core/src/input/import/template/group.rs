@@ -15,16 +15,7 @@ pub(super) fn import_group(
     props: &Value,
     path: &str,
 ) -> Result<Option<InstanceGroup>, ImportError> {
-    let name = berth_meta(r, "group")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| {
-            let stem = id
-                .strip_suffix("AutoScalingGroup")
-                .filter(|s| !s.is_empty())
-                .unwrap_or(id);
-            stem.to_ascii_lowercase()
-        });
+    let name = group_name(id, r);
     let count_path = format!("cluster.instanceGroups[{name}].count");
     let type_path = format!("cluster.instanceGroups[{name}].instanceType");
     let count = match props.get("DesiredCapacity") {
@@ -35,50 +26,9 @@ pub(super) fn import_group(
         )?,
         None => ctx.number(props.get("MinSize"), &format!("{path}.MinSize"), None)?,
     };
-    // The instance type lives in the launch template or configuration it names.
-    let (source, field) = if let Some(lt) = props
-        .get("LaunchTemplate")
-        .and_then(|l| l.get("LaunchTemplateId"))
-        .and_then(|v| v.get("Ref"))
-        .and_then(Value::as_str)
-    {
-        (lt.to_string(), "LaunchTemplateData")
-    } else if let Some(lc) = props
-        .get("LaunchConfigurationName")
-        .and_then(|v| v.get("Ref"))
-        .and_then(Value::as_str)
-    {
-        (lc.to_string(), "")
-    } else {
-        ctx.warnings.push(format!(
-            "{path}: no launch template or configuration Berth can follow; group {name} skipped"
-        ));
+    let Some((data, src_path)) = launch_data(ctx, props, path, &name) else {
         return Ok(None);
     };
-    let Some(src) = ctx
-        .resources
-        .get(&source)
-        .and_then(|r| r.get("Properties"))
-        .cloned()
-    else {
-        ctx.warnings.push(format!(
-            "{path}: {source} is not in the template; group {name} skipped"
-        ));
-        return Ok(None);
-    };
-    let data = if field.is_empty() {
-        src
-    } else {
-        src.get(field).cloned().unwrap_or(json!({}))
-    };
-    let src_path = format!(
-        "$.Resources.{source}.Properties{}",
-        if field.is_empty() {
-            String::new()
-        } else {
-            format!(".{field}")
-        }
-    );
     let Some(instance_type) = ctx.text(
         data.get("InstanceType"),
         &format!("{src_path}.InstanceType"),
@@ -109,4 +59,62 @@ pub(super) fn import_group(
             .unwrap_or(false),
         extra: Default::default(),
     }))
+}
+
+/// The group's name: the one a Berth export recorded, else the logical id
+/// without its "AutoScalingGroup" suffix, in lower case.
+fn group_name(id: &str, r: &Value) -> String {
+    berth_meta(r, "group")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            let stem = id
+                .strip_suffix("AutoScalingGroup")
+                .filter(|s| !s.is_empty())
+                .unwrap_or(id);
+            stem.to_ascii_lowercase()
+        })
+}
+
+/// The launch template's LaunchTemplateData, or the launch configuration's
+/// properties, that the group names, with its JSON path: where the instance
+/// type lives. None, with a warning, when Berth cannot follow it.
+fn launch_data(ctx: &mut Ctx, props: &Value, path: &str, name: &str) -> Option<(Value, String)> {
+    let (source, field) = if let Some(lt) = props
+        .get("LaunchTemplate")
+        .and_then(|l| l.get("LaunchTemplateId"))
+        .and_then(|v| v.get("Ref"))
+        .and_then(Value::as_str)
+    {
+        (lt.to_string(), "LaunchTemplateData")
+    } else if let Some(lc) = props
+        .get("LaunchConfigurationName")
+        .and_then(|v| v.get("Ref"))
+        .and_then(Value::as_str)
+    {
+        (lc.to_string(), "")
+    } else {
+        ctx.warnings.push(format!(
+            "{path}: no launch template or configuration Berth can follow; group {name} skipped"
+        ));
+        return None;
+    };
+    let Some(src) = ctx
+        .resources
+        .get(&source)
+        .and_then(|r| r.get("Properties"))
+        .cloned()
+    else {
+        ctx.warnings.push(format!(
+            "{path}: {source} is not in the template; group {name} skipped"
+        ));
+        return None;
+    };
+    if field.is_empty() {
+        return Some((src, format!("$.Resources.{source}.Properties")));
+    }
+    Some((
+        src.get(field).cloned().unwrap_or(json!({})),
+        format!("$.Resources.{source}.Properties.{field}"),
+    ))
 }

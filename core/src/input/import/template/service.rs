@@ -9,7 +9,9 @@ use super::super::{error, ImportError};
 use super::berth_meta;
 use super::intrinsics::{Ctx, Resolved};
 use super::task_definition::import_constraints;
-use crate::model::{LoadBalancer, PlacementStrategy, Service};
+use crate::model::{
+    CircuitBreaker, DeploymentConfiguration, LoadBalancer, PlacementStrategy, Service,
+};
 
 pub(super) fn import_service(
     ctx: &mut Ctx,
@@ -52,12 +54,43 @@ pub(super) fn import_service(
         )?,
         None => Some(1),
     };
+    let deployment = deployment_configuration(ctx, props, path)?;
+    let strategies = placement_strategies(ctx, props, path)?;
+    let load_balancer = berth_meta(r, "deregistrationDelaySeconds")
+        .and_then(Value::as_u64)
+        .map(|d| LoadBalancer {
+            deregistration_delay_seconds: d as u32,
+            extra: Default::default(),
+        });
+    Ok(Service {
+        task_definition: td,
+        desired_count: desired.unwrap_or(1),
+        deployment_configuration: deployment,
+        placement_strategy: strategies,
+        placement_constraints: import_constraints(
+            ctx,
+            props.get("PlacementConstraints"),
+            &format!("{path}.PlacementConstraints"),
+        )?,
+        load_balancer,
+        extra: Default::default(),
+        service_name: name,
+    })
+}
+
+/// DeploymentConfiguration: the percentages and the circuit breaker (§5.1,
+/// §5.6); what the template leaves out keeps ECS's defaults.
+fn deployment_configuration(
+    ctx: &mut Ctx,
+    props: &Value,
+    path: &str,
+) -> Result<DeploymentConfiguration, ImportError> {
     let dc = props
         .get("DeploymentConfiguration")
         .cloned()
         .unwrap_or(json!({}));
     let dp = format!("{path}.DeploymentConfiguration");
-    let mut deployment = crate::model::DeploymentConfiguration::default();
+    let mut deployment = DeploymentConfiguration::default();
     if let Some(v) = ctx.number(
         dc.get("MinimumHealthyPercent"),
         &format!("{dp}.MinimumHealthyPercent"),
@@ -81,11 +114,20 @@ pub(super) fn import_service(
             )
             .is_some_and(|s| s == "true")
         };
-        deployment.deployment_circuit_breaker = Some(crate::model::CircuitBreaker {
+        deployment.deployment_circuit_breaker = Some(CircuitBreaker {
             enable: flag(ctx, "Enable"),
             rollback: flag(ctx, "Rollback"),
         });
     }
+    Ok(deployment)
+}
+
+/// PlacementStrategies, each of a type ECS knows.
+fn placement_strategies(
+    ctx: &mut Ctx,
+    props: &Value,
+    path: &str,
+) -> Result<Vec<PlacementStrategy>, ImportError> {
     let mut strategies = Vec::new();
     for (i, s) in props
         .get("PlacementStrategies")
@@ -105,24 +147,5 @@ pub(super) fn import_service(
             field: ctx.text(s.get("Field"), &format!("{p}.Field"), None),
         });
     }
-    let load_balancer = berth_meta(r, "deregistrationDelaySeconds")
-        .and_then(Value::as_u64)
-        .map(|d| LoadBalancer {
-            deregistration_delay_seconds: d as u32,
-            extra: Default::default(),
-        });
-    Ok(Service {
-        task_definition: td,
-        desired_count: desired.unwrap_or(1),
-        deployment_configuration: deployment,
-        placement_strategy: strategies,
-        placement_constraints: import_constraints(
-            ctx,
-            props.get("PlacementConstraints"),
-            &format!("{path}.PlacementConstraints"),
-        )?,
-        load_balancer,
-        extra: Default::default(),
-        service_name: name,
-    })
+    Ok(strategies)
 }
