@@ -170,78 +170,8 @@ pub fn check_placement(plan: &Plan, placement: &Placement) -> Vec<String> {
     let [lo, hi] = plan.cluster.dynamic_host_port_range;
     let (lo, hi) = (lo.min(hi), lo.max(hi));
 
-    // Counts: every desired task is placed or reported unplaced.
-    let mut unplaced: BTreeMap<Owner, u32> = BTreeMap::new();
-    for u in &placement.unplaced {
-        *unplaced.entry(u.owner.clone()).or_default() += u.count;
-    }
-    for s in &plan.services {
-        if plan.task_definition(&s.task_definition).is_none() {
-            continue;
-        }
-        let o = Owner::Service(s.service_name.as_str().into());
-        let total = placed.get(&o).copied().unwrap_or(0) + unplaced.get(&o).copied().unwrap_or(0);
-        if total != s.desired_count {
-            bad.push(format!(
-                "service {}: {total} tasks placed or unplaced, desiredCount {}",
-                s.service_name, s.desired_count
-            ));
-        }
-    }
-
-    // An unplaced task must fit nowhere, even now (resources only shrink as
-    // tasks are added, so fitting now means it fitted when it was refused).
-    for u in &placement.unplaced {
-        let td = match &u.owner {
-            Owner::Service(s) => plan
-                .service(s)
-                .and_then(|s| plan.task_definition(&s.task_definition)),
-            Owner::Standalone(r) => plan.task_definition(r),
-        };
-        let Some(td) = td else { continue };
-        let constraints = constraints_for(plan, &u.owner, td);
-        let (cpu, mem) = reservation(td);
-        let wanted = wanted_ports(td);
-        let dynamic = wanted.iter().filter(|w| w.1.is_none()).count();
-        let statics: Vec<(Protocol, u16)> = wanted
-            .iter()
-            .filter_map(|w| w.1.map(|h| (w.0, h)))
-            .collect();
-        for (f, used) in facts.iter().zip(&used_by) {
-            if u.pinned_instance.as_deref().is_some_and(|p| p != f.id) {
-                continue; // a pin only ever asks about its own instance
-            }
-            let fits_resources = used.cpu + cpu <= f.cpu
-                && used.memory + mem <= f.memory
-                && statics.iter().all(|k| !used.ports.contains_key(k))
-                && statics.iter().collect::<BTreeSet<_>>().len() == statics.len()
-                && used.reserved + statics.len() <= 100
-                && (td.network_mode != NetworkMode::Awsvpc || used.enis < f.enis)
-                && (dynamic == 0
-                    || used
-                        .ports
-                        .keys()
-                        .filter(|(_, p)| (lo..=hi).contains(p))
-                        .count()
-                        + dynamic
-                        <= (hi - lo) as usize + 1);
-            let fits_constraints = constraints.iter().all(|c| match c.kind {
-                ConstraintType::DistinctInstance => !used.groups.contains(&group_of(&u.owner)),
-                ConstraintType::MemberOf => {
-                    c.expression.as_deref().is_some_and(|e| member_of(e, f))
-                }
-            });
-            if fits_resources && fits_constraints {
-                bad.push(format!(
-                    "{} reported unplaced ({}) but fits on {}",
-                    u.owner.name(),
-                    u.failure.reason.code(),
-                    f.id
-                ));
-                break;
-            }
-        }
-    }
+    check_counts(plan, placement, &placed, &mut bad);
+    check_unplaced(plan, placement, &facts, &used_by, (lo, hi), &mut bad);
     bad
 }
 
@@ -273,21 +203,7 @@ fn check_instances(
             ));
             continue;
         }
-        let mut used = Used {
-            cpu: 0,
-            memory: 0,
-            enis: 0,
-            ports: BTreeMap::new(),
-            reserved: 0,
-            groups: BTreeSet::new(),
-        };
-        for p in &plan.cluster.reserved_ports {
-            *used.ports.entry((Protocol::Tcp, *p)).or_default() += 1;
-        }
-        for p in &plan.cluster.reserved_ports_udp {
-            *used.ports.entry((Protocol::Udp, *p)).or_default() += 1;
-        }
-        used.reserved = plan.cluster.reserved_ports.len() + plan.cluster.reserved_ports_udp.len();
+        let mut used = agent_ports(plan);
         for t in &st.tasks {
             if !ids.insert(t.id) {
                 bad.push(format!("task id {} appears twice", t.id));
@@ -295,47 +211,7 @@ fn check_instances(
             *placed.entry(t.owner.clone()).or_default() += 1;
             check_task(plan, f, t, &mut used, lo, hi, bad);
         }
-        if used.cpu > f.cpu {
-            bad.push(format!(
-                "{}: {} CPU units reserved of {}",
-                f.id, used.cpu, f.cpu
-            ));
-        }
-        if used.memory > f.memory {
-            bad.push(format!(
-                "{}: {} MiB reserved of {}",
-                f.id, used.memory, f.memory
-            ));
-        }
-        if used.enis > f.enis {
-            bad.push(format!(
-                "{}: {} awsvpc tasks, ENIs allow {}",
-                f.id, used.enis, f.enis
-            ));
-        }
-        if used.reserved > 100 {
-            bad.push(format!(
-                "{}: {} reserved ports, the limit is 100",
-                f.id, used.reserved
-            ));
-        }
-        for ((proto, port), n) in &used.ports {
-            if *n > 1 {
-                bad.push(format!(
-                    "{}: host port {port}/{} used {n} times",
-                    f.id,
-                    proto.as_str()
-                ));
-            }
-        }
-        if st.remaining_cpu as u64 + used.cpu != f.cpu
-            || st.remaining_memory as u64 + used.memory != f.memory
-        {
-            bad.push(format!(
-                "{}: remaining resources disagree with its tasks",
-                f.id
-            ));
-        }
+        check_totals(f, st, &used, bad);
         used_by.push(used);
     }
 
@@ -419,5 +295,160 @@ fn check_task(
             }
         }
         *used.ports.entry((hp.protocol, hp.host_port)).or_default() += 1;
+    }
+}
+
+/// What an instance holds before any task: the agent's reserved ports.
+fn agent_ports(plan: &Plan) -> Used {
+    let mut used = Used {
+        cpu: 0,
+        memory: 0,
+        enis: 0,
+        ports: BTreeMap::new(),
+        reserved: 0,
+        groups: BTreeSet::new(),
+    };
+    for p in &plan.cluster.reserved_ports {
+        *used.ports.entry((Protocol::Tcp, *p)).or_default() += 1;
+    }
+    for p in &plan.cluster.reserved_ports_udp {
+        *used.ports.entry((Protocol::Udp, *p)).or_default() += 1;
+    }
+    used.reserved = plan.cluster.reserved_ports.len() + plan.cluster.reserved_ports_udp.len();
+    used
+}
+
+/// One instance's totals against what it registers: CPU, memory, ENIs,
+/// reserved ports, each host port once, and the ledger's remaining amounts.
+fn check_totals(f: &Facts, st: &InstanceState, used: &Used, bad: &mut Vec<String>) {
+    if used.cpu > f.cpu {
+        bad.push(format!(
+            "{}: {} CPU units reserved of {}",
+            f.id, used.cpu, f.cpu
+        ));
+    }
+    if used.memory > f.memory {
+        bad.push(format!(
+            "{}: {} MiB reserved of {}",
+            f.id, used.memory, f.memory
+        ));
+    }
+    if used.enis > f.enis {
+        bad.push(format!(
+            "{}: {} awsvpc tasks, ENIs allow {}",
+            f.id, used.enis, f.enis
+        ));
+    }
+    if used.reserved > 100 {
+        bad.push(format!(
+            "{}: {} reserved ports, the limit is 100",
+            f.id, used.reserved
+        ));
+    }
+    for ((proto, port), n) in &used.ports {
+        if *n > 1 {
+            bad.push(format!(
+                "{}: host port {port}/{} used {n} times",
+                f.id,
+                proto.as_str()
+            ));
+        }
+    }
+    if st.remaining_cpu as u64 + used.cpu != f.cpu
+        || st.remaining_memory as u64 + used.memory != f.memory
+    {
+        bad.push(format!(
+            "{}: remaining resources disagree with its tasks",
+            f.id
+        ));
+    }
+}
+
+/// Every desired task of a service is placed or reported unplaced.
+fn check_counts(
+    plan: &Plan,
+    placement: &Placement,
+    placed: &BTreeMap<Owner, u32>,
+    bad: &mut Vec<String>,
+) {
+    let mut unplaced: BTreeMap<Owner, u32> = BTreeMap::new();
+    for u in &placement.unplaced {
+        *unplaced.entry(u.owner.clone()).or_default() += u.count;
+    }
+    for s in &plan.services {
+        if plan.task_definition(&s.task_definition).is_none() {
+            continue;
+        }
+        let o = Owner::Service(s.service_name.as_str().into());
+        let total = placed.get(&o).copied().unwrap_or(0) + unplaced.get(&o).copied().unwrap_or(0);
+        if total != s.desired_count {
+            bad.push(format!(
+                "service {}: {total} tasks placed or unplaced, desiredCount {}",
+                s.service_name, s.desired_count
+            ));
+        }
+    }
+}
+
+/// An unplaced task must fit nowhere, even now (resources only shrink as
+/// tasks are added, so fitting now means it fitted when it was refused).
+fn check_unplaced(
+    plan: &Plan,
+    placement: &Placement,
+    facts: &[Facts],
+    used_by: &[Used],
+    (lo, hi): (u16, u16),
+    bad: &mut Vec<String>,
+) {
+    for u in &placement.unplaced {
+        let td = match &u.owner {
+            Owner::Service(s) => plan
+                .service(s)
+                .and_then(|s| plan.task_definition(&s.task_definition)),
+            Owner::Standalone(r) => plan.task_definition(r),
+        };
+        let Some(td) = td else { continue };
+        let constraints = constraints_for(plan, &u.owner, td);
+        let (cpu, mem) = reservation(td);
+        let wanted = wanted_ports(td);
+        let dynamic = wanted.iter().filter(|w| w.1.is_none()).count();
+        let statics: Vec<(Protocol, u16)> = wanted
+            .iter()
+            .filter_map(|w| w.1.map(|h| (w.0, h)))
+            .collect();
+        for (f, used) in facts.iter().zip(used_by) {
+            if u.pinned_instance.as_deref().is_some_and(|p| p != f.id) {
+                continue; // a pin only ever asks about its own instance
+            }
+            let fits_resources = used.cpu + cpu <= f.cpu
+                && used.memory + mem <= f.memory
+                && statics.iter().all(|k| !used.ports.contains_key(k))
+                && statics.iter().collect::<BTreeSet<_>>().len() == statics.len()
+                && used.reserved + statics.len() <= 100
+                && (td.network_mode != NetworkMode::Awsvpc || used.enis < f.enis)
+                && (dynamic == 0
+                    || used
+                        .ports
+                        .keys()
+                        .filter(|(_, p)| (lo..=hi).contains(p))
+                        .count()
+                        + dynamic
+                        <= (hi - lo) as usize + 1);
+            let fits_constraints = constraints.iter().all(|c| match c.kind {
+                ConstraintType::DistinctInstance => !used.groups.contains(&group_of(&u.owner)),
+                ConstraintType::MemberOf => {
+                    c.expression.as_deref().is_some_and(|e| member_of(e, f))
+                }
+            });
+            if fits_resources && fits_constraints {
+                bad.push(format!(
+                    "{} reported unplaced ({}) but fits on {}",
+                    u.owner.name(),
+                    u.failure.reason.code(),
+                    f.id
+                ));
+                break;
+            }
+        }
     }
 }

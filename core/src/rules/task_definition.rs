@@ -5,10 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::constraints::constraint_rules;
 use super::{Out, MIN_HARD_LIMIT_MIB, TASK_CPU_RANGE};
-use crate::model::{NetworkMode, Plan, Protocol, TaskDefinition};
+use crate::model::{ContainerDefinition, NetworkMode, Plan, Protocol, TaskDefinition};
 
 pub(super) fn task_definition_rules(plan: &Plan, td: &TaskDefinition, path: &str, out: &mut Out) {
-    let _ = plan;
     let task_memory = td.memory.map(|m| m.0);
     if td.family.is_empty() {
         out.error(
@@ -62,36 +61,7 @@ pub(super) fn task_definition_rules(plan: &Plan, td: &TaskDefinition, path: &str
         }
         let memory = c.memory.filter(|&m| m > 0);
         let reservation = c.memory_reservation.filter(|&m| m > 0);
-        if task_memory.is_none() && memory.is_none() && reservation.is_none() {
-            // §2.2, ECS's own words.
-            out.error("E1003", format!("{cpath}.memory"), format!(
-                "Invalid setting for container '{}'. At least one of 'memory' or 'memoryReservation' must be specified.", c.name));
-        }
-        if let (Some(m), Some(r)) = (memory, reservation) {
-            if m < r {
-                out.error("E1004", format!("{cpath}.memoryReservation"), format!(
-                    "container '{}': 'memory' ({m} MiB) must be greater than or equal to 'memoryReservation' ({r} MiB)", c.name));
-            } else if m == r {
-                out.warn("W2004", format!("{cpath}.memoryReservation"), format!(
-                    "container '{}': memory equals memoryReservation ({m} MiB); the ECS docs say memory must be greater", c.name));
-            }
-        }
-        if let Some(m) = memory {
-            if m < MIN_HARD_LIMIT_MIB {
-                out.error("E1005", format!("{cpath}.memory"), format!(
-                    "container '{}': the hard limit {m} MiB is below Docker's minimum of {MIN_HARD_LIMIT_MIB} MiB", c.name));
-            }
-            if let Some(tm) = task_memory {
-                if m > tm {
-                    out.error("E1006", format!("{cpath}.memory"), format!(
-                        "The 'memory' setting for container '{}' ({m} MiB) is greater than for the task ({tm} MiB)", c.name));
-                }
-            }
-        }
-        if memory.is_none() && reservation.is_some() && task_memory.is_none() {
-            out.warn("W2002", format!("{cpath}.memory"), format!(
-                "container '{}' has a memoryReservation but no hard limit: it can use all the instance's memory", c.name));
-        }
+        container_memory_rules(c, &cpath, task_memory, out);
         reservations += reservation.or(memory).unwrap_or(0) as u64;
         container_port_rules(td, ci, &cpath, plan, out);
     }
@@ -170,5 +140,47 @@ pub(super) fn container_port_rules(
                     c.name, pm.protocol.as_str()));
             }
         }
+    }
+}
+
+/// §2.2: one container's hard limit and reservation, against each other,
+/// Docker's minimum and the task's memory.
+fn container_memory_rules(
+    c: &ContainerDefinition,
+    cpath: &str,
+    task_memory: Option<u32>,
+    out: &mut Out,
+) {
+    let memory = c.memory.filter(|&m| m > 0);
+    let reservation = c.memory_reservation.filter(|&m| m > 0);
+    if task_memory.is_none() && memory.is_none() && reservation.is_none() {
+        // §2.2, ECS's own words.
+        out.error("E1003", format!("{cpath}.memory"), format!(
+            "Invalid setting for container '{}'. At least one of 'memory' or 'memoryReservation' must be specified.", c.name));
+    }
+    if let (Some(m), Some(r)) = (memory, reservation) {
+        if m < r {
+            out.error("E1004", format!("{cpath}.memoryReservation"), format!(
+                "container '{}': 'memory' ({m} MiB) must be greater than or equal to 'memoryReservation' ({r} MiB)", c.name));
+        } else if m == r {
+            out.warn("W2004", format!("{cpath}.memoryReservation"), format!(
+                "container '{}': memory equals memoryReservation ({m} MiB); the ECS docs say memory must be greater", c.name));
+        }
+    }
+    if let Some(m) = memory {
+        if m < MIN_HARD_LIMIT_MIB {
+            out.error("E1005", format!("{cpath}.memory"), format!(
+                "container '{}': the hard limit {m} MiB is below Docker's minimum of {MIN_HARD_LIMIT_MIB} MiB", c.name));
+        }
+        if let Some(tm) = task_memory {
+            if m > tm {
+                out.error("E1006", format!("{cpath}.memory"), format!(
+                    "The 'memory' setting for container '{}' ({m} MiB) is greater than for the task ({tm} MiB)", c.name));
+            }
+        }
+    }
+    if memory.is_none() && reservation.is_some() && task_memory.is_none() {
+        out.warn("W2002", format!("{cpath}.memory"), format!(
+            "container '{}' has a memoryReservation but no hard limit: it can use all the instance's memory", c.name));
     }
 }

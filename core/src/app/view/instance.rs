@@ -148,8 +148,40 @@ pub(super) fn instance_view(
     phases: &Phases,
 ) -> InstanceView {
     let i = &s.instance;
-    let memory = s
-        .tasks
+    let memory = memory_segments(plan, s, phases);
+    let ports = port_map(plan, s);
+    let hard_limit_total = hard_limit_total(plan, s);
+    InstanceView {
+        id: i.id.clone(),
+        group: i.group.clone(),
+        instance_type: i.instance_type.clone(),
+        availability_zone: i.availability_zone.clone(),
+        address: format!("192.168.{}.{}", group_index + 1, n + 1),
+        nominal_memory: i.nominal_memory,
+        system_memory: i.nominal_memory.saturating_sub(i.registered_memory),
+        registered_memory: i.registered_memory,
+        memory_estimated: i.memory_estimated,
+        memory,
+        free_memory: s.remaining_memory,
+        hard_limit_total,
+        overcommitted: hard_limit_total > i.registered_memory as u64,
+        registered_cpu: i.registered_cpu,
+        cpu: s
+            .tasks
+            .iter()
+            .map(|t| (t.owner.name().to_string(), colour_of(plan, &t.owner), t.cpu))
+            .collect(),
+        free_cpu: s.remaining_cpu,
+        ports,
+        enis_used: s.enis_used,
+        eni_capacity: i.eni_capacity,
+        tasks: task_chips(plan, s, phases),
+    }
+}
+
+/// One memory segment per task: its reservation, hard limit, colour, phase.
+fn memory_segments(plan: &Plan, s: &InstanceState, phases: &Phases) -> Vec<MemorySegment> {
+    s.tasks
         .iter()
         .map(|t| MemorySegment {
             task_id: t.id,
@@ -160,7 +192,12 @@ pub(super) fn instance_view(
             pinned: t.pinned,
             phase: phases.get(&t.id).copied(),
         })
-        .collect();
+        .collect()
+}
+
+/// The host port map: the agent's reserved ports, then every task's static
+/// and dynamic ports, by protocol and number.
+fn port_map(plan: &Plan, s: &InstanceState) -> Vec<PortEntry> {
     let mut ports: Vec<PortEntry> = Vec::new();
     for (list, protocol) in [
         (&plan.cluster.reserved_ports, Protocol::Tcp),
@@ -192,45 +229,23 @@ pub(super) fn instance_view(
         }
     }
     ports.sort_by_key(|p| (p.protocol, p.host_port));
-    let hard_limit_total = hard_limit_total(plan, s);
-    InstanceView {
-        id: i.id.clone(),
-        group: i.group.clone(),
-        instance_type: i.instance_type.clone(),
-        availability_zone: i.availability_zone.clone(),
-        address: format!("192.168.{}.{}", group_index + 1, n + 1),
-        nominal_memory: i.nominal_memory,
-        system_memory: i.nominal_memory.saturating_sub(i.registered_memory),
-        registered_memory: i.registered_memory,
-        memory_estimated: i.memory_estimated,
-        memory,
-        free_memory: s.remaining_memory,
-        hard_limit_total,
-        overcommitted: hard_limit_total > i.registered_memory as u64,
-        registered_cpu: i.registered_cpu,
-        cpu: s
-            .tasks
-            .iter()
-            .map(|t| (t.owner.name().to_string(), colour_of(plan, &t.owner), t.cpu))
-            .collect(),
-        free_cpu: s.remaining_cpu,
-        ports,
-        enis_used: s.enis_used,
-        eni_capacity: i.eni_capacity,
-        tasks: s
-            .tasks
-            .iter()
-            .map(|t| TaskChip {
-                task_id: t.id,
-                label: t.owner.name().to_string(),
-                service: match &t.owner {
-                    Owner::Service(n) => Some(n.to_string()),
-                    Owner::Standalone(_) => None,
-                },
-                colour: colour_of(plan, &t.owner),
-                pinned: t.pinned,
-                phase: phases.get(&t.id).copied(),
-            })
-            .collect(),
-    }
+    ports
+}
+
+/// One chip per task; service tasks carry their service, so they can be dragged.
+fn task_chips(plan: &Plan, s: &InstanceState, phases: &Phases) -> Vec<TaskChip> {
+    s.tasks
+        .iter()
+        .map(|t| TaskChip {
+            task_id: t.id,
+            label: t.owner.name().to_string(),
+            service: match &t.owner {
+                Owner::Service(n) => Some(n.to_string()),
+                Owner::Standalone(_) => None,
+            },
+            colour: colour_of(plan, &t.owner),
+            pinned: t.pinned,
+            phase: phases.get(&t.id).copied(),
+        })
+        .collect()
 }
