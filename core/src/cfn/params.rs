@@ -1,5 +1,6 @@
 //! The plan's `cloudFormation` section and parameter resolution (§6.3).
 
+use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{CloudFormation, Parameter, Plan};
@@ -48,31 +49,7 @@ pub fn resolve(plan: &Plan) -> (Vec<Resolved>, Vec<ParameterError>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for (name, p) in &parameters {
-        let bound = cfn
-            .bindings
-            .get(name)
-            .map(|path| super::bindings::read(plan, path));
-        let (value, source) = if let Some(v) = cfn.values.get(name) {
-            (Some(v.clone()), Source::Value)
-        } else if let Some(b) = bound {
-            match b {
-                Ok(v) => (Some(v), Source::Binding),
-                Err(e) => {
-                    errors.push(ParameterError {
-                        parameter: name.clone(),
-                        path: format!("$.cloudFormation.bindings.{name}"),
-                        message: e,
-                    });
-                    (None, Source::Missing)
-                }
-            }
-        } else if let Some(d) = &p.default {
-            (Some(d.clone()), Source::Default)
-        } else if p.no_echo {
-            (Some(placeholder(name)), Source::Placeholder)
-        } else {
-            (None, Source::Missing)
-        };
+        let (value, source) = value_of(plan, cfn, name, p, &mut errors);
         out.push(Resolved {
             name: name.clone(),
             value,
@@ -94,30 +71,7 @@ pub fn resolve(plan: &Plan) -> (Vec<Resolved>, Vec<ParameterError>) {
             message: format!("Parameters: [{}] must have values", missing.join(", ")),
         });
     }
-    for r in &out {
-        let (Some(v), Some(p)) = (&r.value, parameters.get(&r.name)) else {
-            continue;
-        };
-        if r.source == Source::Placeholder {
-            continue;
-        }
-        if let Some(message) = constraint_error(&r.name, p, v) {
-            let path = match r.source {
-                Source::Binding => cfn
-                    .bindings
-                    .get(&r.name)
-                    .map(|b| format!("$.{b}"))
-                    .unwrap_or_default(),
-                Source::Default => format!("$.cloudFormation.parameters.{}.Default", r.name),
-                _ => format!("$.cloudFormation.values.{}", r.name),
-            };
-            ordered.push(ParameterError {
-                parameter: r.name.clone(),
-                path,
-                message,
-            });
-        }
-    }
+    ordered.extend(constraint_errors(cfn, &parameters, &out));
     for (name, _) in cfn.values.iter().chain(cfn.bindings.iter()) {
         if !parameters.contains_key(name) {
             ordered.push(ParameterError {
@@ -208,4 +162,76 @@ fn fmt_num(n: f64) -> String {
     } else {
         n.to_string()
     }
+}
+
+/// Where a parameter's value comes from: an explicit value, else its
+/// binding to a plan field (an error when the field cannot be read), else its
+/// Default, else a NoEcho placeholder, else none.
+fn value_of(
+    plan: &Plan,
+    cfn: &CloudFormation,
+    name: &str,
+    p: &Parameter,
+    errors: &mut Vec<ParameterError>,
+) -> (Option<String>, Source) {
+    let bound = cfn
+        .bindings
+        .get(name)
+        .map(|path| super::bindings::read(plan, path));
+    if let Some(v) = cfn.values.get(name) {
+        (Some(v.clone()), Source::Value)
+    } else if let Some(b) = bound {
+        match b {
+            Ok(v) => (Some(v), Source::Binding),
+            Err(e) => {
+                errors.push(ParameterError {
+                    parameter: name.to_string(),
+                    path: format!("$.cloudFormation.bindings.{name}"),
+                    message: e,
+                });
+                (None, Source::Missing)
+            }
+        }
+    } else if let Some(d) = &p.default {
+        (Some(d.clone()), Source::Default)
+    } else if p.no_echo {
+        (Some(placeholder(name)), Source::Placeholder)
+    } else {
+        (None, Source::Missing)
+    }
+}
+
+/// Values that break their parameter's constraints (AllowedValues, pattern,
+/// lengths, bounds), each at the path that sets it.
+fn constraint_errors(
+    cfn: &CloudFormation,
+    parameters: &IndexMap<String, Parameter>,
+    out: &[Resolved],
+) -> Vec<ParameterError> {
+    let mut ordered = Vec::new();
+    for r in out {
+        let (Some(v), Some(p)) = (&r.value, parameters.get(&r.name)) else {
+            continue;
+        };
+        if r.source == Source::Placeholder {
+            continue;
+        }
+        if let Some(message) = constraint_error(&r.name, p, v) {
+            let path = match r.source {
+                Source::Binding => cfn
+                    .bindings
+                    .get(&r.name)
+                    .map(|b| format!("$.{b}"))
+                    .unwrap_or_default(),
+                Source::Default => format!("$.cloudFormation.parameters.{}.Default", r.name),
+                _ => format!("$.cloudFormation.values.{}", r.name),
+            };
+            ordered.push(ParameterError {
+                parameter: r.name.clone(),
+                path,
+                message,
+            });
+        }
+    }
+    ordered
 }

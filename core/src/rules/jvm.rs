@@ -188,6 +188,51 @@ pub fn estimate(
     let required = heap + metaspace + thread_stacks + code_cache + direct + overhead;
 
     let mut findings = Vec::new();
+    let mut severity = limit_findings(
+        hard_limit,
+        (heap, heap_from_xmx),
+        metaspace,
+        required,
+        &mut findings,
+    );
+    for opt in &flags.refused {
+        severity = Severity::Red;
+        findings.push(format!(
+            "{opt}: the JVM refuses to start (MaxRAMPercentage must be between 0.0 and 100.0)"
+        ));
+    }
+    if flags.max_direct_memory_size.is_none() {
+        findings.push(format!(
+            "-XX:MaxDirectMemorySize is not set: direct buffers may grow up to the heap size; {DEFAULT_DIRECT_MIB:.0} MiB is assumed"
+        ));
+    }
+    Some(JvmEstimate {
+        container: c.name.clone(),
+        flags,
+        hard_limit,
+        heap,
+        heap_from_xmx,
+        metaspace,
+        thread_stacks,
+        threads,
+        code_cache,
+        direct,
+        overhead,
+        required,
+        severity,
+        findings,
+    })
+}
+
+/// §7.5: the footprint, heap and metaspace against the hard limit (or its
+/// absence); the severity they make and what to say of it.
+fn limit_findings(
+    hard_limit: Option<u32>,
+    (heap, heap_from_xmx): (f64, bool),
+    metaspace: f64,
+    required: f64,
+    findings: &mut Vec<String>,
+) -> Severity {
     let mut severity = Severity::Ok;
     match hard_limit {
         Some(limit) => {
@@ -222,33 +267,7 @@ pub fn estimate(
             });
         }
     }
-    for opt in &flags.refused {
-        severity = Severity::Red;
-        findings.push(format!(
-            "{opt}: the JVM refuses to start (MaxRAMPercentage must be between 0.0 and 100.0)"
-        ));
-    }
-    if flags.max_direct_memory_size.is_none() {
-        findings.push(format!(
-            "-XX:MaxDirectMemorySize is not set: direct buffers may grow up to the heap size; {DEFAULT_DIRECT_MIB:.0} MiB is assumed"
-        ));
-    }
-    Some(JvmEstimate {
-        container: c.name.clone(),
-        flags,
-        hard_limit,
-        heap,
-        heap_from_xmx,
-        metaspace,
-        thread_stacks,
-        threads,
-        code_cache,
-        direct,
-        overhead,
-        required,
-        severity,
-        findings,
-    })
+    severity
 }
 
 #[cfg(test)]
