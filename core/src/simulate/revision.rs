@@ -2,7 +2,7 @@
 //! definition with a new image, size or port, one revision higher.
 
 use super::{err, Change, DeployError};
-use crate::model::{Plan, Service, TaskDefinition};
+use crate::model::{ContainerDefinition, Plan, Service, TaskDefinition};
 
 /// Builds the new revision a change makes (or finds the one it names).
 pub fn new_revision(
@@ -38,7 +38,21 @@ pub fn new_revision(
         .max()
         .unwrap_or(0)
         + 1;
-    let idx = match &change.container {
+    let idx = container_index(&td, change)?;
+    let c = td.container_definitions.get_mut(idx).ok_or_else(|| {
+        err(
+            "container",
+            format!("task definition {} has no containers", td.family),
+        )
+    })?;
+    apply(c, change)?;
+    Ok(td)
+}
+
+/// The container a change is for: the one it names, else the first
+/// essential one, else the first.
+fn container_index(td: &TaskDefinition, change: &Change) -> Result<usize, DeployError> {
+    Ok(match &change.container {
         Some(name) => td
             .container_definitions
             .iter()
@@ -54,13 +68,11 @@ pub fn new_revision(
             .iter()
             .position(|c| c.is_essential())
             .unwrap_or(0),
-    };
-    let c = td.container_definitions.get_mut(idx).ok_or_else(|| {
-        err(
-            "container",
-            format!("task definition {} has no containers", td.family),
-        )
-    })?;
+    })
+}
+
+/// The change's image (or only its tag, for ":1.5"), sizes and host port.
+fn apply(c: &mut ContainerDefinition, change: &Change) -> Result<(), DeployError> {
     if let Some(image) = &change.image {
         if image.trim().is_empty() {
             return Err(err("image", "the image must not be empty"));
@@ -89,5 +101,5 @@ pub fn new_revision(
         })?;
         pm.host_port = Some(h);
     }
-    Ok(td)
+    Ok(())
 }
