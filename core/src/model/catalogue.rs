@@ -145,68 +145,14 @@ impl Catalogue {
     pub fn parse(csv: &str) -> Result<Catalogue, String> {
         let mut lines = csv.lines();
         let header: Vec<&str> = lines.next().ok_or("empty catalogue")?.split(',').collect();
-        let col = |name: &str| {
-            header
-                .iter()
-                .position(|h| *h == name)
-                .ok_or(format!("catalogue has no column {name}"))
-        };
-        let c_type = col("instance_type")?;
-        let c_family = col("family")?;
-        let c_gen = col("generation")?;
-        let c_vcpu = col("vcpu")?;
-        let c_mem = col("memory_mib")?;
-        let c_arch = col("architectures")?;
-        let c_hyp = col("hypervisor")?;
-        let c_enis = col("max_enis")?;
-        let c_trunk = col("awsvpc_trunk_eni_limit")?;
-        let c_price = col("ondemand_linux_usd_per_hour_us_east_1")?;
-        let c_obs = col("registered_memory_mib_observed")?;
-        let c_src = col("registered_memory_source")?;
-
+        let columns = Columns::find(&header)?;
         let mut types = Vec::new();
         for (n, line) in lines.enumerate() {
             let f: Vec<&str> = line.split(',').collect();
             if f.len() != header.len() {
                 return Err(format!("catalogue line {}: {} fields", n + 2, f.len()));
             }
-            let int = |i: usize| -> Result<u32, String> {
-                f[i].parse()
-                    .map_err(|_| format!("catalogue line {}: bad {}", n + 2, header[i]))
-            };
-            let opt_int = |i: usize| -> Result<Option<u32>, String> {
-                if f[i].is_empty() {
-                    Ok(None)
-                } else {
-                    int(i).map(Some)
-                }
-            };
-            types.push(InstanceType {
-                name: f[c_type].to_string(),
-                family: f[c_family].to_string(),
-                generation: int(c_gen)?,
-                vcpu: int(c_vcpu)?,
-                memory_mib: int(c_mem)?,
-                architectures: f[c_arch].split(';').map(str::to_string).collect(),
-                platform: if f[c_hyp] == "xen" {
-                    Platform::Xen
-                } else {
-                    Platform::Nitro
-                },
-                max_enis: int(c_enis)?,
-                trunk_task_limit: opt_int(c_trunk)?,
-                price_per_hour: if f[c_price].is_empty() {
-                    None
-                } else {
-                    Some(
-                        f[c_price]
-                            .parse()
-                            .map_err(|_| format!("catalogue line {}: bad price", n + 2))?,
-                    )
-                },
-                observed_registered_memory: opt_int(c_obs)?,
-                registered_memory_source: f[c_src].to_string(),
-            });
+            types.push(columns.row(&header, &f, n + 2)?);
         }
         let observed = |platform: Platform| -> Vec<(u32, u32)> {
             types
@@ -277,6 +223,91 @@ impl Catalogue {
             t.name.contains(q.as_str())
                 && family.is_none_or(|f| t.family == f)
                 && architecture.is_none_or(|a| t.cpu_architecture() == a)
+        })
+    }
+}
+
+/// Where each field the catalogue needs stands in its CSV header.
+struct Columns {
+    name: usize,
+    family: usize,
+    generation: usize,
+    vcpu: usize,
+    memory: usize,
+    architectures: usize,
+    hypervisor: usize,
+    enis: usize,
+    trunk: usize,
+    price: usize,
+    observed: usize,
+    source: usize,
+}
+
+impl Columns {
+    fn find(header: &[&str]) -> Result<Columns, String> {
+        let col = |name: &str| {
+            header
+                .iter()
+                .position(|h| *h == name)
+                .ok_or(format!("catalogue has no column {name}"))
+        };
+        Ok(Columns {
+            name: col("instance_type")?,
+            family: col("family")?,
+            generation: col("generation")?,
+            vcpu: col("vcpu")?,
+            memory: col("memory_mib")?,
+            architectures: col("architectures")?,
+            hypervisor: col("hypervisor")?,
+            enis: col("max_enis")?,
+            trunk: col("awsvpc_trunk_eni_limit")?,
+            price: col("ondemand_linux_usd_per_hour_us_east_1")?,
+            observed: col("registered_memory_mib_observed")?,
+            source: col("registered_memory_source")?,
+        })
+    }
+
+    /// One CSV line (`line` counts from 1, the header) as an instance type.
+    fn row(&self, header: &[&str], f: &[&str], line: usize) -> Result<InstanceType, String> {
+        let int = |i: usize| -> Result<u32, String> {
+            f[i].parse()
+                .map_err(|_| format!("catalogue line {line}: bad {}", header[i]))
+        };
+        let opt_int = |i: usize| -> Result<Option<u32>, String> {
+            if f[i].is_empty() {
+                Ok(None)
+            } else {
+                int(i).map(Some)
+            }
+        };
+        Ok(InstanceType {
+            name: f[self.name].to_string(),
+            family: f[self.family].to_string(),
+            generation: int(self.generation)?,
+            vcpu: int(self.vcpu)?,
+            memory_mib: int(self.memory)?,
+            architectures: f[self.architectures]
+                .split(';')
+                .map(str::to_string)
+                .collect(),
+            platform: if f[self.hypervisor] == "xen" {
+                Platform::Xen
+            } else {
+                Platform::Nitro
+            },
+            max_enis: int(self.enis)?,
+            trunk_task_limit: opt_int(self.trunk)?,
+            price_per_hour: if f[self.price].is_empty() {
+                None
+            } else {
+                Some(
+                    f[self.price]
+                        .parse()
+                        .map_err(|_| format!("catalogue line {line}: bad price"))?,
+                )
+            },
+            observed_registered_memory: opt_int(self.observed)?,
+            registered_memory_source: f[self.source].to_string(),
         })
     }
 }
