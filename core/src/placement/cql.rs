@@ -67,98 +67,80 @@ fn tokenize(src: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
     let mut i = 0;
     while i < chars.len() {
         let (pos, c) = chars[i];
-        let next = chars.get(i + 1).map(|x| x.1);
-        let two = |s: &'static str| (pos, Tok::Sym(s));
-        match (c, next) {
-            (c, _) if c.is_whitespace() => i += 1,
-            ('(', _) => {
-                out.push((pos, Tok::LParen));
-                i += 1
-            }
-            (')', _) => {
-                out.push((pos, Tok::RParen));
-                i += 1
-            }
-            ('[', _) => {
-                out.push((pos, Tok::LBracket));
-                i += 1
-            }
-            (']', _) => {
-                out.push((pos, Tok::RBracket));
-                i += 1
-            }
-            (',', _) => {
-                out.push((pos, Tok::Comma));
-                i += 1
-            }
-            ('=', Some('=')) => {
-                out.push(two("=="));
-                i += 2
-            }
-            ('=', Some('~')) => {
-                out.push(two("=~"));
-                i += 2
-            }
-            ('!', Some('=')) => {
-                out.push(two("!="));
-                i += 2
-            }
-            ('!', Some('~')) => {
-                out.push(two("!~"));
-                i += 2
-            }
-            ('&', Some('&')) => {
-                out.push(two("&&"));
-                i += 2
-            }
-            ('|', Some('|')) => {
-                out.push(two("||"));
-                i += 2
-            }
-            ('!', _) => {
-                out.push((pos, Tok::Sym("!")));
-                i += 1
-            }
-            ('"', _) | ('\'', _) => {
-                let quote = c;
-                let mut j = i + 1;
-                let mut word = String::new();
-                while j < chars.len() && chars[j].1 != quote {
-                    word.push(chars[j].1);
-                    j += 1;
-                }
-                if j == chars.len() {
-                    return Err(ParseError {
-                        at: pos,
-                        message: "unterminated quoted value".into(),
-                    });
-                }
-                out.push((pos, Tok::Word(word)));
-                i = j + 1;
-            }
-            _ => {
-                let mut j = i;
-                let mut word = String::new();
-                while j < chars.len() {
-                    let ch = chars[j].1;
-                    if ch.is_whitespace() || "()[],=!&|\"'".contains(ch) {
-                        break;
-                    }
-                    word.push(ch);
-                    j += 1;
-                }
-                if word.is_empty() {
-                    return Err(ParseError {
-                        at: pos,
-                        message: format!("unexpected '{c}'"),
-                    });
-                }
-                out.push((pos, Tok::Word(word)));
-                i = j;
-            }
+        if c.is_whitespace() {
+            i += 1;
+            continue;
         }
+        let next = chars.get(i + 1).map(|x| x.1);
+        let (tok, width) = match symbol(c, next) {
+            Some(found) => found,
+            None if c == '"' || c == '\'' => quoted(&chars, i)?,
+            None => word(&chars, i)?,
+        };
+        out.push((pos, tok));
+        i += width;
     }
     Ok(out)
+}
+
+/// Brackets, commas and operators: the token and how many characters it takes.
+fn symbol(c: char, next: Option<char>) -> Option<(Tok, usize)> {
+    Some(match (c, next) {
+        ('(', _) => (Tok::LParen, 1),
+        (')', _) => (Tok::RParen, 1),
+        ('[', _) => (Tok::LBracket, 1),
+        (']', _) => (Tok::RBracket, 1),
+        (',', _) => (Tok::Comma, 1),
+        ('=', Some('=')) => (Tok::Sym("=="), 2),
+        ('=', Some('~')) => (Tok::Sym("=~"), 2),
+        ('!', Some('=')) => (Tok::Sym("!="), 2),
+        ('!', Some('~')) => (Tok::Sym("!~"), 2),
+        ('&', Some('&')) => (Tok::Sym("&&"), 2),
+        ('|', Some('|')) => (Tok::Sym("||"), 2),
+        ('!', _) => (Tok::Sym("!"), 1),
+        _ => return None,
+    })
+}
+
+/// A value in single or double quotes, taken as written.
+fn quoted(chars: &[(usize, char)], i: usize) -> Result<(Tok, usize), ParseError> {
+    let (pos, quote) = chars[i];
+    let mut j = i + 1;
+    let mut word = String::new();
+    while j < chars.len() && chars[j].1 != quote {
+        word.push(chars[j].1);
+        j += 1;
+    }
+    if j == chars.len() {
+        return Err(ParseError {
+            at: pos,
+            message: "unterminated quoted value".into(),
+        });
+    }
+    Ok((Tok::Word(word), j + 1 - i))
+}
+
+/// A bare word: everything up to white space, a bracket, a comma, an
+/// operator character or a quote.
+fn word(chars: &[(usize, char)], i: usize) -> Result<(Tok, usize), ParseError> {
+    let (pos, c) = chars[i];
+    let mut j = i;
+    let mut word = String::new();
+    while j < chars.len() {
+        let ch = chars[j].1;
+        if ch.is_whitespace() || "()[],=!&|\"'".contains(ch) {
+            break;
+        }
+        word.push(ch);
+        j += 1;
+    }
+    if word.is_empty() {
+        return Err(ParseError {
+            at: pos,
+            message: format!("unexpected '{c}'"),
+        });
+    }
+    Ok((Tok::Word(word), j - i))
 }
 
 struct Parser {
