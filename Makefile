@@ -40,8 +40,12 @@ fuzz: setup
 fuzz-smoke:
 	scripts/fuzz.sh 20
 
+# make test builds into its own folder, so that its build never meets the one
+# `make serve` keeps in dist/ (both would stage in dist/.stage).
+export BERTH_DIST ?= target/dist-test
+
 web:
-	trunk build --release --offline
+	trunk build --release --offline --dist $(BERTH_DIST)
 	@scripts/bundle-size.sh
 
 e2e:

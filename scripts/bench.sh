@@ -21,7 +21,7 @@ wasm-bindgen --target web --out-dir target/bench-wasm target/wasm32-unknown-unkn
 node tests/perf/wasm.mjs "$(./target/release/berth-bench --cases)" > "$out/wasm.json"
 
 echo "bench: the app in the browser" >&2
-trunk build --release --offline >/dev/null 2>&1
+trunk build --release --offline --dist "${BERTH_DIST:-dist}" >/dev/null 2>&1
 scripts/bundle-size.sh > "$out/bundle.txt"
 echo "bench: what bounds the bundle (bench/floor)" >&2
 scripts/floor.sh > "$out/floor.txt"

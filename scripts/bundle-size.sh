@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Prints the gzipped size of the release bundle in dist/ and fails when it
+# Prints the gzipped size of the release bundle in $BERTH_DIST (dist/ unless
+# set; `make test` builds into target/dist-test) and fails when it
 # outgrows budgets.txt. Two parts, each with its ceiling: what the first load
 # fetches (the app's wasm and js, and its js snippets), and the exchange module
 # (export and import) the app fetches once the board is interactive.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+dist=${BERTH_DIST:-dist}
 ceiling() { awk -v k="$1" '$1 == k { print $2 }' budgets.txt; }
 status=0
 # measure NAME CEILING_KEY FILE… — prints each file and the total; writes the
@@ -12,13 +14,23 @@ status=0
 measure() {
   local name=$1 key=$2 total=0 gz f
   shift 2
+  # A pattern that matched nothing stays as written: a missing build, not an
+  # empty one.
+  if [ "$#" -eq 0 ] || [ ! -e "$1" ]; then
+    echo "bundle: no $name files in $dist (was it built?)" >&2
+    exit 1
+  fi
   for f in "$@"; do
     gz=$(gzip -9c "$f" | wc -c)
     total=$((total + gz))
-    printf 'bundle: %-55s %8d bytes, %7d gzipped\n' "${f#dist/}" "$(stat -c %s "$f")" "$gz"
+    printf 'bundle: %-55s %8d bytes, %7d gzipped\n' "${f#"$dist"/}" "$(stat -c %s "$f")" "$gz"
   done
   local max
   max=$(ceiling "$key")
+  if ! [[ "$max" =~ ^[0-9]+$ ]]; then
+    echo "bundle: budgets.txt has no number for $key" >&2
+    exit 1
+  fi
   awk -v n="$name" -v t="$total" -v m="$max" 'BEGIN { printf "bundle: %s gzipped %d bytes (%.1f KB); ceiling %d bytes\n", n, t, t / 1000, m }'
   if [ "$total" -gt "$max" ]; then
     echo "bundle: $name is over $key in budgets.txt by $((total - max)) bytes" >&2
@@ -27,7 +39,9 @@ measure() {
   mkdir -p target
   echo "$total" > "target/$name-gzip-bytes"
 }
-shopt -s nullglob
-measure first-load bundle_gzip_bytes_max dist/*.wasm dist/*.js dist/snippets/*/*/*.js
-measure exchange exchange_gzip_bytes_max dist/exchange/*/*.wasm dist/exchange/*/*.js
+# Snippets are optional (no pattern match is fine there); the rest must exist.
+snippets=()
+for f in "$dist"/snippets/*/*/*.js; do [ -e "$f" ] && snippets+=("$f"); done
+measure first-load bundle_gzip_bytes_max "$dist"/*.wasm "$dist"/*.js "${snippets[@]}"
+measure exchange exchange_gzip_bytes_max "$dist"/exchange/*/*.wasm "$dist"/exchange/*/*.js
 exit "$status"

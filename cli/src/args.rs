@@ -1,9 +1,7 @@
 //! The command line as the commands read it: the command, the files, and
 //! `--option value` pairs, with the usage errors each reader can give.
 
-use berth_core::Plan;
-
-use crate::output::read_plan;
+use berth_core::{load_plan, Plan};
 
 /// Why a command could not run: bad usage (exit 2, with the usage text) or
 /// unreadable input (exit 2, one line naming the file and the problem).
@@ -117,4 +115,11 @@ impl<'a> Args<'a> {
             ))),
         }
     }
+}
+
+/// The plan in `path`, or one line naming the file, the JSON path and the problem.
+fn read_plan(path: &str) -> Result<Plan, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::Input(format!("{path}: cannot read: {e}")))?;
+    load_plan(&text).map_err(|e| Failure::Input(format!("{path}: {e}")))
 }

@@ -1,19 +1,9 @@
 //! What the commands print: JSON, plain text, and the step table of a
-//! deployment or scaling; and reading a plan file.
+//! deployment or scaling.
 
 use std::fmt::Write;
 
 use berth_core::simulate::{Deployment, Outcome};
-use berth_core::{load_plan, Plan};
-
-use crate::args::Failure;
-
-/// The plan in `path`, or one line naming the file, the JSON path and the problem.
-pub fn read_plan(path: &str) -> Result<Plan, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::Input(format!("{path}: cannot read: {e}")))?;
-    load_plan(&text).map_err(|e| Failure::Input(format!("{path}: {e}")))
-}
 
 /// Writes to stdout, ignoring a closed pipe (`berth place … | head`).
 pub fn out(text: &str) {

@@ -31,8 +31,8 @@ async function waitForHttp(url, ms = 15000) {
   throw new Error(`server at ${url} did not start`);
 }
 
-/** Starts a static server for `dir` (dist/ by default) and returns { url, stop }. */
-export async function serveDist(dir = 'dist') {
+/** Starts a static server for `dir` ($BERTH_DIST, else dist/) and returns { url, stop }. */
+export async function serveDist(dir = process.env.BERTH_DIST ?? 'dist') {
   const port = await freePort();
   const child = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dir], {
     stdio: 'ignore',

@@ -3,7 +3,7 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{CloudFormation, Parameter, Plan};
+use crate::model::{CloudFormation, NetworkMode, Parameter, Plan};
 
 /// Where a parameter's value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,6 +34,37 @@ pub struct ParameterError {
     pub message: String,
 }
 
+/// The parameter Berth adds for the subnets of awsvpc services.
+pub const AWSVPC_SUBNETS: &str = "AwsvpcSubnets";
+
+fn uses_awsvpc(plan: &Plan) -> bool {
+    plan.services
+        .iter()
+        .filter_map(|s| plan.task_definition(&s.task_definition))
+        .any(|td| td.network_mode == NetworkMode::Awsvpc)
+}
+
+/// The template's Parameters: the plan's, plus the subnets awsvpc services
+/// need (§6.1 NetworkConfiguration) when the plan does not declare them.
+pub fn parameters(plan: &Plan) -> IndexMap<String, Parameter> {
+    let mut ps = plan
+        .cloud_formation
+        .as_ref()
+        .map(|c| c.parameters.clone())
+        .unwrap_or_default();
+    if uses_awsvpc(plan) && !ps.contains_key(AWSVPC_SUBNETS) {
+        ps.insert(
+            AWSVPC_SUBNETS.into(),
+            Parameter {
+                kind: "List<AWS::EC2::Subnet::Id>".into(),
+                description: Some("Subnets for the ENIs of awsvpc tasks".into()),
+                ..Parameter::default()
+            },
+        );
+    }
+    ps
+}
+
 /// The placeholder a NoEcho parameter gets when the plan has no value for it.
 pub fn placeholder(name: &str) -> String {
     format!("<<NoEcho: set {name} at deploy time>>")
@@ -45,7 +76,7 @@ pub fn placeholder(name: &str) -> String {
 pub fn resolve(plan: &Plan) -> (Vec<Resolved>, Vec<ParameterError>) {
     let none = CloudFormation::default();
     let cfn = plan.cloud_formation.as_ref().unwrap_or(&none);
-    let parameters = super::template::parameters(plan);
+    let parameters = parameters(plan);
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for (name, p) in &parameters {

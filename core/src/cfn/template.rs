@@ -5,11 +5,10 @@
 //! `Ref` (or `Fn::Sub` for an image tag). Berth's own names ride in each
 //! resource's Metadata so that an import restores them exactly.
 
-use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use super::bindings::{self, ContainerField, Target};
-use crate::model::Parameter;
+use super::params::{parameters, AWSVPC_SUBNETS};
 use crate::model::{
     ContainerDefinition, DeploymentConfiguration, InstanceGroup, NetworkMode, PlacementStrategy,
     Plan, Service, TaskDefinition,
@@ -139,37 +138,6 @@ fn constraints(list: &[crate::model::PlacementConstraint]) -> Value {
             Value::Object(m)
         })
         .collect::<Vec<_>>())
-}
-
-/// The parameter Berth adds for the subnets of awsvpc services.
-pub const AWSVPC_SUBNETS: &str = "AwsvpcSubnets";
-
-fn uses_awsvpc(plan: &Plan) -> bool {
-    plan.services
-        .iter()
-        .filter_map(|s| plan.task_definition(&s.task_definition))
-        .any(|td| td.network_mode == NetworkMode::Awsvpc)
-}
-
-/// The template's Parameters: the plan's, plus the subnets awsvpc services
-/// need (§6.1 NetworkConfiguration) when the plan does not declare them.
-pub fn parameters(plan: &Plan) -> IndexMap<String, Parameter> {
-    let mut ps = plan
-        .cloud_formation
-        .as_ref()
-        .map(|c| c.parameters.clone())
-        .unwrap_or_default();
-    if uses_awsvpc(plan) && !ps.contains_key(AWSVPC_SUBNETS) {
-        ps.insert(
-            AWSVPC_SUBNETS.into(),
-            Parameter {
-                kind: "List<AWS::EC2::Subnet::Id>".into(),
-                description: Some("Subnets for the ENIs of awsvpc tasks".into()),
-                ..Parameter::default()
-            },
-        );
-    }
-    ps
 }
 
 /// The template as a JSON value; [`super::yaml::to_yaml`] writes it as YAML.

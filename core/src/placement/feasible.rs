@@ -1,9 +1,17 @@
 //! Does a task fit on an instance (§4.1 steps 1–2): resources (CPU,
 //! memory, host ports, ENIs) first, then constraints.
 
+use std::collections::BTreeSet;
+
+use berth_candidates::Group;
+
 use super::ledger::lookup;
+use super::ledger::{ClusterState, MAX_RESERVED_PORTS};
+use super::reason::Reason;
 use super::request::Constraint;
-use super::*;
+use super::request::TaskRequest;
+use crate::model::requirements::Requirements;
+use crate::model::Protocol;
 
 impl ClusterState {
     /// §4.1 step 1: does the task fit this instance's resources and ports?

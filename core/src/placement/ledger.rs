@@ -2,38 +2,23 @@
 //! left of its CPU, memory, ports and ENIs, and the tasks running on it.
 //! Starting and stopping a task keeps the placement index in step.
 
-use super::rank::{hash_str, Fnv};
-use super::*;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::BuildHasherDefault;
+use std::sync::Arc;
+
+use berth_candidates::{Group, Index, Slot};
+use serde::Serialize;
+
+use super::hash::{hash_str, Fnv};
+use super::reason::Failure;
+use super::request::Owner;
+use super::request::TaskRequest;
+use crate::model::cluster::{container_instances, ContainerInstance};
+use crate::model::{Plan, Protocol};
 
 /// §3.2: "A container instance can have up to 100 reserved ports at a time.
 /// This number includes the default reserved ports."
 pub const MAX_RESERVED_PORTS: usize = 100;
-
-/// Who a task belongs to: a service, or a standalone RunTask of a task definition.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub enum Owner {
-    #[serde(rename = "service")]
-    Service(Arc<str>),
-    #[serde(rename = "taskDefinition")]
-    Standalone(Arc<str>),
-}
-
-impl Owner {
-    /// The task group that `spread` and `distinctInstance` count within (§4.2):
-    /// a service's tasks, or standalone tasks of the same family.
-    pub fn group(&self) -> String {
-        match self {
-            Owner::Service(s) => format!("service:{s}"),
-            Owner::Standalone(td) => format!("family:{}", td.split(':').next().unwrap_or(td)),
-        }
-    }
-
-    pub fn name(&self) -> &str {
-        match self {
-            Owner::Service(s) | Owner::Standalone(s) => s,
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

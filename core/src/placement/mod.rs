@@ -9,35 +9,28 @@
 //! every instance; the `candidates` module finds the same instance through an
 //! index, which is what makes 100,000 tasks on 5,000 instances fast.
 //!
-//! The pipeline, one file a step: `request` (what a task asks), `ledger`
-//! (the instances and their tasks), `feasible` (does it fit), `rank` (which
-//! fitting instance), `explain` (why none), and here the whole plan: pins,
-//! then services, then standalone tasks.
+//! The pipeline, one file a step: `request` (what a task asks, for whom),
+//! `ledger` (the instances and their tasks), `feasible` (does it fit), `rank`
+//! (which fitting instance), `explain` (why none, as a `reason`), and here the
+//! whole plan: pins, then services, then standalone tasks. `hash` holds the
+//! hashes `random` and the group map use.
 
 pub mod cql;
 mod explain;
 mod feasible;
+mod hash;
 mod ledger;
 mod rank;
+mod reason;
 mod request;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::BuildHasherDefault;
-use std::sync::Arc;
+use std::collections::BTreeMap;
 
-use serde::Serialize;
+use crate::model::Plan;
 
-use crate::model::cluster::{container_instances, ContainerInstance};
-use crate::model::requirements::{requirements, Requirements};
-use crate::model::{
-    ConstraintType, PlacementConstraint, PlacementStrategy, Plan, Protocol, StrategyType,
-    TaskDefinition,
-};
-use berth_candidates::{Group, Index, Ledger, Slot, Walk};
-
-pub use explain::{Failure, Reason, Unplaced};
-pub use ledger::{ClusterState, HostPort, InstanceState, Owner, PlacedTask, MAX_RESERVED_PORTS};
-pub use request::{default_strategy, TaskRequest};
+pub use ledger::{ClusterState, HostPort, InstanceState, PlacedTask, MAX_RESERVED_PORTS};
+pub use reason::{Failure, Reason, Unplaced};
+pub use request::{default_strategy, Owner, TaskRequest};
 
 /// The placement of a whole plan.
 #[derive(Debug, Clone)]

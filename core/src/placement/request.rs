@@ -2,7 +2,42 @@
 //! requirements, its constraints made ready to test, and its strategies
 //! (§4.1, §4.2), with RunTask's and a service's defaults.
 
-use super::*;
+use std::sync::Arc;
+
+use berth_candidates::Walk;
+use serde::Serialize;
+
+use super::cql;
+use crate::model::requirements::{requirements, Requirements};
+use crate::model::{
+    ConstraintType, PlacementConstraint, PlacementStrategy, Plan, StrategyType, TaskDefinition,
+};
+
+/// Who a task belongs to: a service, or a standalone RunTask of a task definition.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Owner {
+    #[serde(rename = "service")]
+    Service(Arc<str>),
+    #[serde(rename = "taskDefinition")]
+    Standalone(Arc<str>),
+}
+
+impl Owner {
+    /// The task group that `spread` and `distinctInstance` count within (§4.2):
+    /// a service's tasks, or standalone tasks of the same family.
+    pub fn group(&self) -> String {
+        match self {
+            Owner::Service(s) => format!("service:{s}"),
+            Owner::Standalone(td) => format!("family:{}", td.split(':').next().unwrap_or(td)),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            Owner::Service(s) | Owner::Standalone(s) => s,
+        }
+    }
+}
 
 /// A constraint made ready to test.
 #[derive(Debug, Clone)]

@@ -212,7 +212,7 @@ fn set_parameter_value(
     name: &str,
     value: Option<&str>,
 ) -> Result<(), EditError> {
-    if !crate::cfn::template::parameters(plan).contains_key(name) {
+    if !crate::cfn::params::parameters(plan).contains_key(name) {
         return Err(refuse(format!(
             "Parameters: [{name}] do not exist in the template"
         )));

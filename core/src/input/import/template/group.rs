@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::super::ImportError;
-use super::berth_meta;
+use super::intrinsics::berth_meta;
 use super::intrinsics::Ctx;
 use crate::model::InstanceGroup;
 

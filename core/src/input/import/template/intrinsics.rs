@@ -7,6 +7,7 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use super::super::{error, ImportError};
+use crate::cfn::template::METADATA_KEY;
 
 /// What a template value resolved to.
 pub(super) enum Resolved {
@@ -143,4 +144,9 @@ impl Ctx<'_> {
                 .map_err(|_| error(path, format!("\"{s}\" is not a whole number"))),
         }
     }
+}
+
+/// What a Berth export kept in a resource's metadata under `key`.
+pub(super) fn berth_meta<'a>(r: &'a Value, key: &str) -> Option<&'a Value> {
+    r.get("Metadata")?.get(METADATA_KEY)?.get(key)
 }

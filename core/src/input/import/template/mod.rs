@@ -227,8 +227,3 @@ fn read_resources(
         services,
     })
 }
-
-/// What a Berth export kept in a resource's metadata under `key`.
-pub(super) fn berth_meta<'a>(r: &'a Value, key: &str) -> Option<&'a Value> {
-    r.get("Metadata")?.get(METADATA_KEY)?.get(key)
-}

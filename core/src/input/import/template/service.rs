@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use serde_json::{json, Value};
 
 use super::super::{error, ImportError};
-use super::berth_meta;
+use super::intrinsics::berth_meta;
 use super::intrinsics::{Ctx, Resolved};
 use super::task_definition::import_constraints;
 use crate::model::{
