@@ -9,7 +9,7 @@ use crate::compare::ComparePanel;
 use crate::exchange::{ExportPanel, ImportBox};
 use crate::panels::{ClusterPanel, Insights, Palette, TotalsBar, Tray};
 use crate::stepper::{Simulation, Stepper};
-use crate::store::{Store, Target};
+use crate::store::Store;
 use crate::walk::Walkthroughs;
 
 /// The example plan users see first: the seed's microtrader cluster.
@@ -18,21 +18,6 @@ const EXAMPLE_PLAN: &str = include_str!("../public/examples/microtrader.json");
 fn example() -> Plan {
     // The example ships with the app and is tested in berth-core.
     load_plan(EXAMPLE_PLAN).expect("the bundled example plan loads")
-}
-
-/// Every drop target in board order, for the keyboard drag.
-pub fn targets(b: &berth_core::app::view::Board, with_off_board: bool) -> Vec<Target> {
-    let mut t = Vec::new();
-    for g in &b.groups {
-        t.push(Target::Group(g.name.clone()));
-        for i in &g.instances {
-            t.push(Target::Instance(i.id.clone()));
-        }
-    }
-    if with_off_board {
-        t.push(Target::OffBoard);
-    }
-    t
 }
 
 #[component]
@@ -84,82 +69,18 @@ pub fn App() -> impl IntoView {
         crate::charts::drawing_width(viewport.get())
     })));
 
-    // Ctrl+Z / Ctrl+Shift+Z (Ctrl+Y) undo and redo, except while typing in a field.
-    // Keyboard drag: arrows choose a target, Enter drops, Escape cancels.
+    // Ctrl+Z / Ctrl+Shift+Z (Ctrl+Y) undo and redo, except while typing in a
+    // field; otherwise the keyboard drag, while something is picked up.
     let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        let typing = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
-        if (ev.ctrl_key() || ev.meta_key()) && !typing {
-            match ev.key().to_ascii_lowercase().as_str() {
-                "z" if ev.shift_key() => store.redo(),
-                "z" => store.undo(),
-                "y" => store.redo(),
-                _ => return,
-            }
-            ev.prevent_default();
+        if ev.ctrl_key() || ev.meta_key() {
+            history_keys(store, &ev);
             return;
         }
-        let Some(payload) = store.picked.get_untracked() else {
-            return;
-        };
-        let list = targets(
-            &view_model.get_untracked(),
-            matches!(payload, crate::store::Payload::Task { .. }),
-        );
-        if list.is_empty() {
-            return;
-        }
-        let n = list.len();
-        let cur = store.target.get_untracked().min(n - 1);
-        let next = match ev.key().as_str() {
-            "ArrowDown" | "ArrowRight" => Some((cur + 1) % n),
-            "ArrowUp" | "ArrowLeft" => Some((cur + n - 1) % n),
-            "Enter" | " " => {
-                ev.prevent_default();
-                store.picked.set(None);
-                store.drop_on(&payload, &list[cur]);
-                return;
-            }
-            "Escape" => {
-                store.picked.set(None);
-                store.announce.set("Drag cancelled.".into());
-                return;
-            }
-            _ => None,
-        };
-        if let Some(i) = next {
-            ev.prevent_default();
-            store.target.set(i);
-            store.announce.set(format!(
-                "Target: {}. Press Enter to drop, Escape to cancel.",
-                list[i].describe()
-            ));
-        }
+        crate::dnd::keyboard_drag(store, view_model, &ev);
     });
 
     view! {
-        <header class="topbar">
-            <div class="brand">
-                <span class="logo" aria-hidden="true">"⚓"</span>
-                <span class="name">"Berth"</span>
-                <span class="tagline">"ECS on EC2 planner — will it fit, and will it deploy?"</span>
-            </div>
-            <div class="plan-name">
-                <span class="muted">"plan"</span>
-                <strong>{move || view_model.with(|b| b.plan_name.clone())}</strong>
-                <span class="muted">"cluster"</span>
-                <code>{move || view_model.with(|b| b.cluster_name.clone())}</code>
-            </div>
-            <div class="history">
-                <button class="small" data-testid="undo" title="Undo (Ctrl+Z)" prop:disabled=move || store.past.with(Vec::is_empty) on:click=move |_| store.undo()>"↶ Undo"</button>
-                <button class="small" data-testid="redo" title="Redo (Ctrl+Shift+Z)" prop:disabled=move || store.future.with(Vec::is_empty) on:click=move |_| store.redo()>"↷ Redo"</button>
-                <ShareButton/>
-                <button class="small" data-testid="reset" title="Start again from the example plan" on:click=move |_| store.replace(example())>"Example"</button>
-            </div>
-            <TotalsBar/>
-        </header>
+        <TopBar view_model=view_model />
         <p class="sr-only" aria-live="assertive" data-testid="announcer">{move || store.announce.get()}</p>
         <main class="layout">
             <aside class="sidebar">
@@ -181,6 +102,53 @@ pub fn App() -> impl IntoView {
                 <ExportPanel/>
             </section>
         </main>
+    }
+}
+
+/// Ctrl+Z undoes, Ctrl+Shift+Z or Ctrl+Y redoes, unless a field has the keys.
+fn history_keys(store: Store, ev: &leptos::ev::KeyboardEvent) {
+    let typing = ev
+        .target()
+        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+    if typing {
+        return;
+    }
+    match ev.key().to_ascii_lowercase().as_str() {
+        "z" if ev.shift_key() => store.redo(),
+        "z" => store.undo(),
+        "y" => store.redo(),
+        _ => return,
+    }
+    ev.prevent_default();
+}
+
+/// The page's top bar: the plan's name, undo and redo, share, the example,
+/// and the cluster's totals.
+#[component]
+fn TopBar(view_model: Memo<berth_core::app::view::Board>) -> impl IntoView {
+    let store = crate::store::use_store();
+    view! {
+    <header class="topbar">
+        <div class="brand">
+            <span class="logo" aria-hidden="true">"⚓"</span>
+            <span class="name">"Berth"</span>
+            <span class="tagline">"ECS on EC2 planner — will it fit, and will it deploy?"</span>
+        </div>
+        <div class="plan-name">
+            <span class="muted">"plan"</span>
+            <strong>{move || view_model.with(|b| b.plan_name.clone())}</strong>
+            <span class="muted">"cluster"</span>
+            <code>{move || view_model.with(|b| b.cluster_name.clone())}</code>
+        </div>
+        <div class="history">
+            <button class="small" data-testid="undo" title="Undo (Ctrl+Z)" prop:disabled=move || store.history.with(|h| !h.can_undo()) on:click=move |_| store.undo()>"↶ Undo"</button>
+            <button class="small" data-testid="redo" title="Redo (Ctrl+Shift+Z)" prop:disabled=move || store.history.with(|h| !h.can_redo()) on:click=move |_| store.redo()>"↷ Redo"</button>
+            <ShareButton/>
+            <button class="small" data-testid="reset" title="Start again from the example plan" on:click=move |_| store.replace(example())>"Example"</button>
+        </div>
+        <TotalsBar/>
+    </header>
     }
 }
 

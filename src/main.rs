@@ -1,15 +1,22 @@
 //! Berth's web app: a thin Leptos shell around berth-core.
 //!
-//! The shell holds the plan in one signal (see `store`), sends edits to the
-//! core and draws the core's view model. It computes nothing about ECS itself.
+//! The shell holds the plan in one signal (see `store`, with its undo
+//! `history`), sends edits to the core and draws the core's view model. It
+//! computes nothing about ECS itself. `dnd` carries drags (mouse and
+//! keyboard) to the store; `board/`, `panels`, `stepper/`, `walk`,
+//! `compare` and `exchange` draw; `format` writes numbers; `persist`,
+//! `crash` and `exchange_module` talk to the browser.
 
 mod app;
 mod board;
 mod charts;
 mod compare;
 mod crash;
+mod dnd;
 mod exchange;
 mod exchange_module;
+mod format;
+mod history;
 mod panels;
 mod persist;
 mod stepper;

@@ -9,7 +9,8 @@ use berth_core::rules::jvm::Severity;
 use leptos::ev::DragEvent;
 use leptos::prelude::*;
 
-use crate::board::{mib, payload_of, start_drag};
+use crate::dnd::{pick_up, start_drag, DropZone};
+use crate::format::mib;
 use crate::store::{use_store, FormState, Payload, Target};
 
 /// Cluster totals and cost, kept in view in the top bar.
@@ -169,20 +170,11 @@ fn Picker(target: RwSignal<Option<String>>) -> impl IntoView {
     }
 }
 
-fn pick_up(store: crate::store::Store, payload: Payload) {
-    store.picked.set(Some(payload.clone()));
-    store.target.set(0);
-    store.announce.set(format!(
-        "Picked up {}. Arrow keys choose a group or instance, Enter drops, Escape cancels.",
-        payload.service()
-    ));
-}
-
 #[component]
 pub fn Palette() -> impl IntoView {
     let store = use_store();
     let vm = expect_context::<Memo<BoardView>>();
-    let over = RwSignal::new(false);
+    let off_board = DropZone::new(Target::OffBoard, false);
     view! {
         <section class="panel" aria-labelledby="services-h">
             <div class="panel-head">
@@ -238,14 +230,10 @@ pub fn Palette() -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
-            <div class="off-board" class:drag-over=move || over.get() data-testid="off-board"
-                on:dragover=move |ev: DragEvent| { ev.prevent_default(); over.set(true); }
-                on:dragleave=move |_| over.set(false)
-                on:drop=move |ev: DragEvent| {
-                    ev.prevent_default();
-                    over.set(false);
-                    if let Some(p) = payload_of(&ev) { store.drop_on(&p, &Target::OffBoard); }
-                }>
+            <div class="off-board" class:drag-over=move || off_board.is_over() data-testid="off-board"
+                on:dragover=move |ev| off_board.drag_over(ev)
+                on:dragleave=move |_| off_board.drag_leave()
+                on:drop=move |ev| off_board.dropped(ev)>
                 "Drag a task here to remove it"
             </div>
             <ServiceFormPanel/>
@@ -300,8 +288,8 @@ fn ServiceFormPanel() -> impl IntoView {
                 </div>
                 <div class="row">
                     <label>"network mode"
-                        <select name="networkMode" on:change=update(|f, v| f.network_mode = match v.as_str() { "host" => NetworkMode::Host, "awsvpc" => NetworkMode::Awsvpc, "none" => NetworkMode::None, _ => NetworkMode::Bridge })>
-                            {["bridge", "host", "awsvpc", "none"].into_iter().map(|m| view! { <option value=m selected=f.network_mode.as_str() == m>{m}</option> }).collect_view()}
+                        <select name="networkMode" on:change=update(|f, v| f.network_mode = NetworkMode::from_name(&v).unwrap_or_default())>
+                            {NetworkMode::ALL.into_iter().map(|m| view! { <option value=m.as_str() selected=f.network_mode == m>{m.as_str()}</option> }).collect_view()}
                         </select>
                     </label>
                     <label>"container port"<input name="containerPort" type="number" min="0" max="65535" prop:value=f.container_port.map(|v| v.to_string()).unwrap_or_default() on:input=update(|f, v| f.container_port = v.trim().parse().ok())/>{field_error("containerPort")}</label>

@@ -1,6 +1,6 @@
 //! The shell's state and its one way to change the plan. Who owns what:
 //! `plan` is the only source of truth (every view derives from it through
-//! berth-core); `past`/`future` are the undo and redo stacks of whole plans;
+//! berth-core); `history` holds the plans undo and redo go to;
 //! `notice` is the last answer to an edit; `picked`/`target` are the keyboard
 //! drag in progress; `editing` is the open service form; `exchange` is where
 //! the lazily loaded export and import module is (see `exchange_module`);
@@ -12,6 +12,8 @@ use berth_core::placement::{Placement, Placer};
 use berth_core::Plan;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+
+use crate::history::History;
 
 /// What is being dragged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,8 +78,7 @@ const HISTORY: usize = 200;
 #[derive(Clone, Copy)]
 pub struct Store {
     pub plan: RwSignal<Plan>,
-    pub past: RwSignal<Vec<Plan>>,
-    pub future: RwSignal<Vec<Plan>>,
+    pub history: RwSignal<History<Plan>>,
     pub notice: RwSignal<Option<Notice>>,
     pub picked: RwSignal<Option<Payload>>,
     pub target: RwSignal<usize>,
@@ -93,8 +94,7 @@ impl Store {
     pub fn new(plan: Plan) -> Store {
         Store {
             plan: RwSignal::new(plan),
-            past: RwSignal::new(Vec::new()),
-            future: RwSignal::new(Vec::new()),
+            history: RwSignal::new(History::new(HISTORY)),
             notice: RwSignal::new(None),
             picked: RwSignal::new(None),
             target: RwSignal::new(0),
@@ -159,29 +159,21 @@ impl Store {
             return;
         }
         let previous = self.plan.get_untracked();
-        self.past.update(|past| {
-            past.push(previous);
-            if past.len() > HISTORY {
-                past.remove(0);
-            }
-        });
-        self.future.update(Vec::clear);
+        self.history.update(|h| h.record(previous));
         self.plan.set(next);
     }
 
     pub fn undo(&self) {
-        if let Some(previous) = self.past.try_update(|p| p.pop()).flatten() {
-            let current = self.plan.get_untracked();
-            self.future.update(|f| f.push(current));
+        let current = self.plan.get_untracked();
+        if let Some(previous) = self.history.try_update(|h| h.undo(current)).flatten() {
             self.plan.set(previous);
             self.announce.set("Undone.".into());
         }
     }
 
     pub fn redo(&self) {
-        if let Some(next) = self.future.try_update(|f| f.pop()).flatten() {
-            let current = self.plan.get_untracked();
-            self.past.update(|p| p.push(current));
+        let current = self.plan.get_untracked();
+        if let Some(next) = self.history.try_update(|h| h.redo(current)).flatten() {
             self.plan.set(next);
             self.announce.set("Redone.".into());
         }

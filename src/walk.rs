@@ -8,8 +8,63 @@ use berth_core::simulate::Change;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::stepper::{run_deploy, run_task_as_deployment, Simulation};
+use crate::stepper::{run_deploy, run_task_simulation, Simulation};
 use crate::store::use_store;
+
+/// What a walkthrough step does beyond its plan: run a deployment or a
+/// run-task on the stepper, or bring the export panel into view.
+fn run_action(
+    plan: &berth_core::Plan,
+    action: Option<Action>,
+    title: &str,
+    sim: RwSignal<Option<Simulation>>,
+) {
+    match action {
+        Some(Action::Deploy {
+            service,
+            tag,
+            min_healthy,
+            max_percent,
+            failing,
+        }) => {
+            if let Ok(run) = run_deploy(
+                plan,
+                &service,
+                Change {
+                    image: Some(format!(":{tag}")),
+                    ..Change::default()
+                },
+                min_healthy,
+                max_percent,
+                failing,
+            ) {
+                sim.set(Some(Simulation {
+                    run,
+                    step: 0,
+                    title: title.to_string(),
+                }));
+            }
+        }
+        Some(Action::RunTask { task_definition }) => {
+            if let Ok(run) = run_task_simulation(plan, &task_definition) {
+                sim.set(Some(Simulation {
+                    run,
+                    step: 0,
+                    title: title.to_string(),
+                }));
+            }
+        }
+        Some(Action::Export) => {
+            let el = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("export-h"));
+            if let Some(el) = el {
+                el.scroll_into_view();
+            }
+        }
+        None => {}
+    }
+}
 
 #[component]
 pub fn Walkthroughs(sim: RwSignal<Option<Simulation>>) -> impl IntoView {
@@ -25,51 +80,7 @@ pub fn Walkthroughs(sim: RwSignal<Option<Simulation>>) -> impl IntoView {
         });
         sim.set(None);
         store.replace(plan.clone());
-        match action {
-            Some(Action::Deploy {
-                service,
-                tag,
-                min_healthy,
-                max_percent,
-                failing,
-            }) => {
-                if let Ok(run) = run_deploy(
-                    &plan,
-                    &service,
-                    Change {
-                        image: Some(format!(":{tag}")),
-                        ..Change::default()
-                    },
-                    min_healthy,
-                    max_percent,
-                    failing,
-                ) {
-                    sim.set(Some(Simulation {
-                        run,
-                        step: 0,
-                        title: title.to_string(),
-                    }));
-                }
-            }
-            Some(Action::RunTask { task_definition }) => {
-                if let Ok(run) = run_task_as_deployment(&plan, &task_definition) {
-                    sim.set(Some(Simulation {
-                        run,
-                        step: 0,
-                        title: title.to_string(),
-                    }));
-                }
-            }
-            Some(Action::Export) => {
-                let el = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.get_element_by_id("export-h"));
-                if let Some(el) = el {
-                    el.scroll_into_view();
-                }
-            }
-            None => {}
-        }
+        run_action(&plan, action, title, sim);
         active.set(Some((w, i)));
         store.announce.set(format!(
             "{title}: step {} of {}",
@@ -118,29 +129,87 @@ pub fn Walkthroughs(sim: RwSignal<Option<Simulation>>) -> impl IntoView {
         <section class="panel walk" aria-labelledby="walk-h" data-testid="walkthroughs">
             <h2 id="walk-h">"Training walkthroughs"</h2>
             {move || match active.get() {
-                None => view! {
-                    <ul class="walk-list">
-                        {all.with_value(|a| a.iter().enumerate().map(|(w, t): (usize, &Walkthrough)| view! {
-                            <li><button class="link" data-testid=format!("walk-{}", t.id) on:click=move |_| apply(w, 0)>{t.title}</button>
-                                <span class="muted">{match t.steps.len() { 1 => " · 1 step".to_string(), n => format!(" · {n} steps") }}</span></li>
-                        }).collect_view())}
-                    </ul>
-                }.into_any(),
+                None => view! { <WalkList all=all apply=apply /> }.into_any(),
                 Some((w, i)) => {
-                    let (title, text, n) = all.with_value(|a| (a[w].title, a[w].steps[i].text.clone(), a[w].steps.len()));
-                    view! {
-                        <div class="walk-step" data-testid="walk-step">
-                            <p class="walk-title">{title}<span class="muted">{format!(" — step {} of {n}", i + 1)}</span></p>
-                            <p class="walk-text" data-testid="walk-text">{text}</p>
-                            <div class="walk-nav">
-                                <button data-testid="walk-back" prop:disabled=i == 0 on:click=move |_| back()>"‹ Back (B)"</button>
-                                <button data-testid="walk-next" on:click=move |_| next()>{if i + 1 == n { "Finish ✓" } else { "Next › (N)" }}</button>
-                                <button class="link" on:click=move |_| { active.set(None); sim.set(None); }>"close"</button>
-                            </div>
-                        </div>
-                    }.into_any()
+                    let (title, text, n) = all
+                        .with_value(|a| (a[w].title, a[w].steps[i].text.clone(), a[w].steps.len()));
+                    let close = move || {
+                        active.set(None);
+                        sim.set(None);
+                    };
+                    view! { <WalkStep title text step=i steps=n next back close /> }.into_any()
                 }
             }}
         </section>
+    }
+}
+
+/// Every walkthrough, with its number of steps.
+#[component]
+fn WalkList(
+    all: StoredValue<Vec<Walkthrough>>,
+    apply: impl Fn(usize, usize) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <ul class="walk-list">
+            {all
+                .with_value(|a| {
+                    a.iter()
+                        .enumerate()
+                        .map(|(w, t)| {
+                            let steps = match t.steps.len() {
+                                1 => " · 1 step".to_string(),
+                                n => format!(" · {n} steps"),
+                            };
+                            view! {
+                                <li>
+                                    <button
+                                        class="link"
+                                        data-testid=format!("walk-{}", t.id)
+                                        on:click=move |_| apply(w, 0)
+                                    >
+                                        {t.title}
+                                    </button>
+                                    <span class="muted">{steps}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                })}
+        </ul>
+    }
+}
+
+/// The step on screen: its text, and back, next (or finish) and close.
+#[component]
+fn WalkStep(
+    title: &'static str,
+    text: String,
+    step: usize,
+    steps: usize,
+    next: impl Fn() + Copy + Send + Sync + 'static,
+    back: impl Fn() + Copy + Send + Sync + 'static,
+    close: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="walk-step" data-testid="walk-step">
+            <p class="walk-title">
+                {title}<span class="muted">{format!(" — step {} of {steps}", step + 1)}</span>
+            </p>
+            <p class="walk-text" data-testid="walk-text">
+                {text}
+            </p>
+            <div class="walk-nav">
+                <button data-testid="walk-back" prop:disabled=step == 0 on:click=move |_| back()>
+                    "‹ Back (B)"
+                </button>
+                <button data-testid="walk-next" on:click=move |_| next()>
+                    {if step + 1 == steps { "Finish ✓" } else { "Next › (N)" }}
+                </button>
+                <button class="link" on:click=move |_| close()>
+                    "close"
+                </button>
+            </div>
+        </div>
     }
 }

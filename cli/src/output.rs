@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use berth_core::simulate::{Deployment, Outcome};
+use berth_core::simulate::Deployment;
 
 /// Writes to stdout, ignoring a closed pipe (`berth place … | head`).
 pub fn out(text: &str) {
@@ -57,12 +57,7 @@ pub fn print_deployment(d: &Deployment, text: bool) {
             let _ = writeln!(s, "{:>6}  event: {e}", "");
         }
     }
-    let outcome = match &d.outcome {
-        Outcome::Completed => "completed".to_string(),
-        Outcome::Stalled { reason, .. } => format!("stalled: {reason}"),
-        Outcome::Failed { reason } => format!("failed: {reason}"),
-        Outcome::RolledBack { reason } => format!("rolled back: {reason}"),
-    };
+    let outcome = d.outcome.describe();
     let _ = writeln!(s, "outcome: {outcome}");
     out(&s);
 }

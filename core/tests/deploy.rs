@@ -454,3 +454,76 @@ fn stalls_come_with_a_hint_and_steps_draw_as_boards() {
         "{phases:?}"
     );
 }
+
+/// The seed's migration task definition is run by no service, so it is what
+/// the example offers to run as a one-off task; shown as a deployment of one
+/// task, it completes, and a task that fits nowhere stalls with RunTask's
+/// reason.
+#[test]
+fn run_task_candidates_and_run_task_as_a_deployment() {
+    use berth_core::simulate::{run_task_as_deployment, run_task_candidates, Timing};
+    let mut plan =
+        berth_core::load_plan(include_str!("../../public/examples/microtrader.json")).unwrap();
+    assert_eq!(run_task_candidates(&plan), vec!["migrate".to_string()]);
+    let d = run_task_as_deployment(&plan, "migrate", 60, Timing::default()).unwrap();
+    assert!(d.outcome.is_completed(), "{:?}", d.outcome);
+    assert_eq!((d.desired_count, d.max_tasks), (1, 1));
+    assert!(
+        d.steps.len() >= 3,
+        "pending, running, stopped: {:?}",
+        d.steps.len()
+    );
+    let migrate = plan
+        .task_definitions
+        .iter_mut()
+        .find(|t| t.family == "migrate")
+        .unwrap();
+    migrate.container_definitions[0].memory_reservation = Some(100_000);
+    let d = run_task_as_deployment(&plan, "migrate", 60, Timing::default()).unwrap();
+    assert_eq!(d.outcome.describe(), "stalled: RESOURCE:MEMORY");
+}
+
+/// The hint follows why the deployment stopped (its `Stall`), not the words
+/// of the event: §5.1's deadlock at 100 % / 100 %, and no memory for the
+/// extra tasks maximumPercent allows (two 600 MiB tasks on two t2.micros,
+/// 995 MiB each, with dynamic ports).
+#[test]
+fn each_stall_gets_the_hint_for_its_cause() {
+    use berth_core::placement::Reason;
+    use berth_core::simulate::{hint, Stall};
+    let d = run(&web_plan(2, 2, 0, 195, "t2.micro"), 100, 100);
+    assert!(
+        matches!(
+            d.outcome,
+            Outcome::Stalled {
+                cause: Stall::Configuration,
+                ..
+            }
+        ),
+        "{:?}",
+        d.outcome
+    );
+    assert_eq!(
+        hint(&d).unwrap(),
+        "at least 2 healthy and at most 2 running leaves no room to start or stop a task: raise maximum percent or lower minimum healthy percent"
+    );
+    let d = run(&web_plan(2, 2, 0, 600, "t2.micro"), 100, 200);
+    assert!(
+        matches!(
+            d.outcome,
+            Outcome::Stalled {
+                cause: Stall::Placement(Reason::Memory),
+                ..
+            }
+        ),
+        "{:?}",
+        d.outcome
+    );
+    assert!(
+        hint(&d)
+            .unwrap()
+            .starts_with("no room for the 2 extra tasks"),
+        "{:?}",
+        hint(&d)
+    );
+}

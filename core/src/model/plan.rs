@@ -100,6 +100,20 @@ pub enum NetworkMode {
 }
 
 impl NetworkMode {
+    /// Every network mode ECS offers on EC2, in the order forms list them.
+    pub const ALL: [NetworkMode; 4] = [
+        NetworkMode::Bridge,
+        NetworkMode::Host,
+        NetworkMode::Awsvpc,
+        NetworkMode::None,
+    ];
+
+    /// The mode ECS names `name` (`"bridge"`, `"host"`, `"awsvpc"`, `"none"`).
+    pub fn from_name(name: &str) -> Option<NetworkMode> {
+        NetworkMode::ALL.into_iter().find(|m| m.as_str() == name)
+    }
+
+    /// The mode's name in ECS's JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             NetworkMode::Bridge => "bridge",
@@ -358,5 +372,21 @@ impl Plan {
 
     pub fn service(&self, name: &str) -> Option<&Service> {
         self.services.iter().find(|s| s.service_name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NetworkMode;
+
+    /// The names the form offers are the names the plan file uses.
+    #[test]
+    fn network_modes_are_named_as_in_ecs_json() {
+        for mode in NetworkMode::ALL {
+            let json = serde_json::to_value(mode).unwrap();
+            assert_eq!(json, serde_json::json!(mode.as_str()));
+            assert_eq!(NetworkMode::from_name(mode.as_str()), Some(mode));
+        }
+        assert_eq!(NetworkMode::from_name("nat"), None);
     }
 }

@@ -30,11 +30,11 @@ pub use hint::hint;
 pub use options::{Change, DeployOptions, ThresholdRule, Timing};
 pub use revision::new_revision;
 pub use rolling::deploy;
-pub use run_task::{run_task, RunTaskResult};
+pub use run_task::{run_task, run_task_as_deployment, run_task_candidates, RunTaskResult};
 pub use scale::scale;
 pub use step::{
-    ActionKind, Counts, Deployment, InstanceSnapshot, Outcome, Step, TaskSnapshot, TaskStatus,
-    Version,
+    ActionKind, Counts, Deployment, InstanceSnapshot, Outcome, Stall, Step, TaskSnapshot,
+    TaskStatus, Version,
 };
 
 /// §5.3: without a load balancer or health check, a task counts as healthy

@@ -5,6 +5,7 @@
 
 use super::revision::new_revision;
 use super::sim::{request_for, service_and_task_definition, start_sim, Sim};
+use super::Stall;
 use super::{
     err, limits, ActionKind, DeployError, DeployOptions, Deployment, Outcome, TaskStatus, Version,
     DEFAULT_STOP_TIMEOUT_SECONDS, MAX_STEPS,
@@ -182,6 +183,7 @@ impl Rollout<'_> {
                 return Rolled::Done(Outcome::Stalled {
                     reason: "simulation step limit reached".into(),
                     event: String::new(),
+                    cause: Stall::StepLimit,
                 });
             }
             self.failures += sim.advance();
@@ -248,6 +250,7 @@ impl Rollout<'_> {
         Some(Rolled::Done(Outcome::Stalled {
             reason: format!("{failures} new tasks failed their health checks"),
             event,
+            cause: Stall::HealthChecks,
         }))
     }
 
@@ -322,18 +325,24 @@ impl Rollout<'_> {
         let old = sim.counts(Version::Old);
         let new = sim.counts(Version::New);
         let room = self.max_tasks > old.pending + old.running + new.pending + new.running;
-        let (reason, event) = match placement_failure {
+        let (reason, event, cause) = match placement_failure {
             Some(f) if room => (
                 format!("a new task cannot be placed: {}", f.reason.code()),
                 f.message,
+                Stall::Placement(f.reason),
             ),
             _ => (
                 "the deployment configuration allows neither starting nor stopping a task".to_string(),
                 format!("service {} was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.", self.name),
+                Stall::Configuration,
             ),
         };
         let ev = sim.event(event.clone());
         sim.step(ActionKind::Blocked, format!("stalled: {reason}"), ev);
-        Outcome::Stalled { reason, event }
+        Outcome::Stalled {
+            reason,
+            event,
+            cause,
+        }
     }
 }

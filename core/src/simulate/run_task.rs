@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::sim::{Sim, Tracked};
-use super::{err, ActionKind, DeployError, Step, TaskStatus, Timing, Version};
+use super::{err, ActionKind, DeployError, Deployment, Outcome, Step, TaskStatus, Timing, Version};
 use crate::model::Plan;
 use crate::placement::{place, Failure, HostPort, Owner, TaskRequest};
 
@@ -99,4 +99,51 @@ pub fn run_task(
         failure,
         steps: sim.steps,
     })
+}
+
+/// A run-task shown as a deployment of one task, so that the stepper and
+/// the board step through it like any other simulation: it completes when
+/// the task is placed, runs and stops, and stalls with RunTask's reason
+/// when it cannot be placed.
+pub fn run_task_as_deployment(
+    plan: &Plan,
+    task_definition: &str,
+    run_seconds: u32,
+    timing: Timing,
+) -> Result<Deployment, DeployError> {
+    let r = run_task(plan, task_definition, run_seconds, timing)?;
+    let outcome = match &r.failure {
+        None => Outcome::Completed,
+        Some(f) => Outcome::Stalled {
+            reason: f.reason.code().into(),
+            event: f.message.clone(),
+            cause: super::Stall::Placement(f.reason),
+        },
+    };
+    Ok(Deployment {
+        service: task_definition.to_string(),
+        desired_count: 1,
+        min_healthy: 0,
+        max_tasks: 1,
+        old_task_definition: task_definition.to_string(),
+        new_task_definition: task_definition.to_string(),
+        steps: r.steps,
+        outcome,
+        plan: plan.clone(),
+    })
+}
+
+/// The task definitions no service runs: what a plan offers to run as a
+/// one-off task (the seed's database migration is one).
+pub fn run_task_candidates(plan: &Plan) -> Vec<String> {
+    plan.task_definitions
+        .iter()
+        .filter(|t| {
+            !plan.services.iter().any(|s| {
+                plan.task_definition(&s.task_definition)
+                    .is_some_and(|x| x.family == t.family)
+            })
+        })
+        .map(|t| t.family.clone())
+        .collect()
 }

@@ -3,7 +3,7 @@
 
 use super::sim::{request_for, service_and_task_definition, start_sim, Sim};
 use super::{
-    err, limits, ActionKind, DeployError, Deployment, Outcome, Timing, Version,
+    err, limits, ActionKind, DeployError, Deployment, Outcome, Stall, Timing, Version,
     DEFAULT_STOP_TIMEOUT_SECONDS, MAX_STEPS,
 };
 use crate::model::Plan;
@@ -46,6 +46,7 @@ pub fn scale(
             break Outcome::Stalled {
                 reason: "simulation step limit reached".into(),
                 event: String::new(),
+                cause: Stall::StepLimit,
             };
         }
         sim.advance();
@@ -137,5 +138,6 @@ fn stalled(sim: &mut Sim, failure: Option<Failure>) -> Outcome {
     Outcome::Stalled {
         reason: format!("a task cannot be placed: {}", f.reason.code()),
         event: f.message,
+        cause: Stall::Placement(f.reason),
     }
 }

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::model::Plan;
-use crate::placement::{ClusterState, HostPort, Owner};
+use crate::placement::{ClusterState, HostPort, Owner, Reason};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -99,14 +99,51 @@ pub struct Step {
 #[serde(rename_all = "camelCase", tag = "status")]
 pub enum Outcome {
     Completed,
-    Stalled { reason: String, event: String },
-    Failed { reason: String },
-    RolledBack { reason: String },
+    Stalled {
+        reason: String,
+        event: String,
+        /// Why, for code that acts on it (the hint); the words are above.
+        #[serde(skip)]
+        cause: Stall,
+    },
+    Failed {
+        reason: String,
+    },
+    RolledBack {
+        reason: String,
+    },
+}
+
+/// Why a deployment stopped moving.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stall {
+    /// A new task cannot be placed, for ECS's reason (§4.4).
+    Placement(Reason),
+    /// minimumHealthyPercent and maximumPercent allow neither starting nor
+    /// stopping a task (§5.1).
+    Configuration,
+    /// New tasks keep failing their health checks and no circuit breaker
+    /// stops the deployment (§5.6).
+    HealthChecks,
+    /// The simulation's own step limit.
+    StepLimit,
 }
 
 impl Outcome {
+    /// True when the deployment reached a steady state.
     pub fn is_completed(&self) -> bool {
         matches!(self, Outcome::Completed)
+    }
+
+    /// The outcome in a few words, as the CLI and the stepper print it:
+    /// "completed", "stalled: …", "failed: …", "rolled back: …".
+    pub fn describe(&self) -> String {
+        match self {
+            Outcome::Completed => "completed".to_string(),
+            Outcome::Stalled { reason, .. } => format!("stalled: {reason}"),
+            Outcome::Failed { reason } => format!("failed: {reason}"),
+            Outcome::RolledBack { reason } => format!("rolled back: {reason}"),
+        }
     }
 }
 

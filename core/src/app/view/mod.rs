@@ -20,7 +20,8 @@ use crate::simulate::{Step, TaskStatus, Version};
 pub use catalogue::{catalogue_rows, families, CatalogueRow};
 pub use instance::{InstanceView, MemorySegment, PortEntry, PortKind, TaskChip};
 pub use sections::{
-    GroupView, JvmView, ServiceCard, TargetGroupView, Totals, UnplacedView, UsageByService,
+    GroupHeader, GroupView, JvmView, ServiceCard, TargetGroupView, Totals, UnplacedView,
+    UsageByService,
 };
 
 /// Distinct service colours the stylesheet defines (`--svc-0` …).

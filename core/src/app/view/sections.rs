@@ -45,6 +45,41 @@ pub struct GroupView {
     pub instances: Vec<InstanceView>,
 }
 
+/// What a group's header shows. The board keys its groups by it, so a
+/// group is redrawn only when its header changes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct GroupHeader {
+    /// The group's name.
+    pub name: String,
+    /// Its EC2 instance type.
+    pub instance_type: String,
+    /// How many container instances it has.
+    pub count: u32,
+    /// vCPUs per instance.
+    pub vcpu: u32,
+    /// CPU units per instance (1,024 per vCPU).
+    pub cpu_units: u32,
+    /// Memory each instance registers with ECS, after reserved memory.
+    pub registered_memory: u32,
+    /// Whether that memory is estimated rather than observed.
+    pub memory_estimated: bool,
+}
+
+impl GroupView {
+    /// The group's header.
+    pub fn header(&self) -> GroupHeader {
+        GroupHeader {
+            name: self.name.clone(),
+            instance_type: self.instance_type.clone(),
+            count: self.count,
+            vcpu: self.vcpu,
+            cpu_units: self.cpu_units,
+            registered_memory: self.registered_memory,
+            memory_estimated: self.memory_estimated,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceCard {

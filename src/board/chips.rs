@@ -1,0 +1,68 @@
+//! An instance's tasks as chips: service tasks can be dragged (or picked up
+//! with Enter) to another instance or off the board; standalone tasks stay.
+
+use berth_core::app::view::InstanceView;
+use leptos::ev::{DragEvent, KeyboardEvent};
+use leptos::prelude::*;
+
+use crate::dnd::{pick_up, start_drag};
+use crate::store::{use_store, Payload};
+
+#[component]
+pub fn TaskChips(inst: InstanceView) -> impl IntoView {
+    let store = use_store();
+    let id = inst.id.clone();
+    view! {
+        <ul class="chips" aria-label=format!("Tasks on {}", inst.id)>
+            {inst
+                .tasks
+                .iter()
+                .map(|t| {
+                    let payload = t
+                        .service
+                        .clone()
+                        .map(|service| Payload::Task {
+                            service,
+                            instance: id.clone(),
+                        });
+                    let draggable = payload.is_some();
+                    let p_drag = payload.clone();
+                    let phase = t.phase.map_or("plan", |p| p.as_str());
+                    view! {
+                        <li
+                            class=format!("chip svc-{} phase-{phase}", t.colour)
+                            class:pinned=t.pinned
+                            draggable=if draggable { "true" } else { "false" }
+                            tabindex="0"
+                            data-testid="task-chip"
+                            title=if t.pinned {
+                                "pinned to this instance"
+                            } else {
+                                "placed by the scheduler"
+                            }
+                            on:dragstart=move |ev: DragEvent| {
+                                if let Some(p) = &p_drag {
+                                    start_drag(&ev, p);
+                                }
+                            }
+                            on:keydown=move |ev: KeyboardEvent| {
+                                let starts = matches!(ev.key().as_str(), "Enter" | " ");
+                                if let (Some(p), true) = (&payload, starts) {
+                                    if store.picked.get_untracked().is_none() {
+                                        ev.prevent_default();
+                                        ev.stop_propagation();
+                                        pick_up(store, p.clone());
+                                    }
+                                }
+                            }
+                        >
+                            {t.label.clone()}
+                            {t.pinned.then_some(" 📌")}
+                            {t.phase.map(|p| format!(" · {}", p.as_str()))}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}

@@ -1,0 +1,172 @@
+//! The deployment stepper: choose a service and a change, set minimum healthy
+//! and maximum percent, simulate in berth-core, then step, play or jump
+//! through the result while the board shows the cluster at that step.
+//!
+//! `controls` is the form, `simulation` the result. Who owns what: the
+//! stepper owns the form's [`Settings`] and whether it is playing; the App
+//! owns the [`Simulation`] on screen, because the board draws its step.
+
+mod controls;
+mod simulation;
+mod state;
+
+use berth_core::model::CircuitBreaker;
+use berth_core::simulate::{
+    deploy, run_task_as_deployment, run_task_candidates, scale, Change, DeployOptions, Deployment,
+    Timing,
+};
+use berth_core::Plan;
+use leptos::prelude::*;
+
+use crate::store::use_store;
+use controls::Controls;
+use simulation::SimulationView;
+use state::Settings;
+pub use state::Simulation;
+
+/// A rolling deployment of `service` with `change` (an empty change forces a
+/// new revision of the same image, as "force new deployment" does).
+pub fn run_deploy(
+    plan: &Plan,
+    service: &str,
+    change: Change,
+    min: u32,
+    max: u32,
+    failing: bool,
+) -> Result<Deployment, String> {
+    let options = DeployOptions {
+        change,
+        minimum_healthy_percent: Some(min),
+        maximum_percent: Some(max),
+        failing_new_tasks: if failing { u32::MAX } else { 0 },
+        circuit_breaker: failing.then_some(CircuitBreaker {
+            enable: true,
+            rollback: true,
+        }),
+        ..DeployOptions::default()
+    };
+    deploy(plan, service, &options).map_err(|e| e.to_string())
+}
+
+/// A one-off task of `family`, as a simulation the stepper steps through.
+pub fn run_task_simulation(plan: &Plan, family: &str) -> Result<Deployment, String> {
+    run_task_as_deployment(plan, family, 60, Timing::default()).map_err(|e| e.to_string())
+}
+
+#[component]
+pub fn Stepper(sim: RwSignal<Option<Simulation>>) -> impl IntoView {
+    let store = use_store();
+    let first_service = store.plan.with_untracked(|p| {
+        p.services
+            .first()
+            .map(|s| s.service_name.clone())
+            .unwrap_or_default()
+    });
+    let settings = Settings::new(first_service);
+    let error = RwSignal::new(None::<String>);
+    let playing = RwSignal::new(false);
+
+    // When the service changes, start from its own deployment configuration.
+    Effect::new(move |_| {
+        let name = settings.service.get();
+        if let Some(dc) = store
+            .plan
+            .with_untracked(|p| p.service(&name).map(|s| s.deployment_configuration.clone()))
+        {
+            settings.min.set(dc.minimum_healthy_percent);
+            settings.max.set(dc.maximum_percent);
+        }
+    });
+    let show = move |result: Result<Deployment, String>, title: String| match result {
+        Ok(run) => {
+            error.set(None);
+            store.picked.set(None);
+            sim.set(Some(Simulation {
+                run,
+                step: 0,
+                title,
+            }));
+        }
+        Err(e) => error.set(Some(e)),
+    };
+    let simulate = move |_| {
+        let plan = store.plan.get_untracked();
+        let name = settings.service.get_untracked();
+        let s = settings;
+        let result = run_deploy(
+            &plan,
+            &name,
+            s.change(),
+            s.min.get_untracked(),
+            s.max.get_untracked(),
+            s.failing.get_untracked(),
+        );
+        show(result, format!("Deploy {name}"));
+    };
+    let do_scale = move |_| {
+        let plan = store.plan.get_untracked();
+        let name = settings.service.get_untracked();
+        match settings
+            .desired_for_scale
+            .get_untracked()
+            .trim()
+            .parse::<u32>()
+        {
+            Ok(n) => show(
+                scale(&plan, &name, n, Timing::default()).map_err(|e| e.to_string()),
+                format!("Scale {name} to {n}"),
+            ),
+            Err(_) => error.set(Some("desired count: give a whole number".into())),
+        }
+    };
+    let do_run_task = move |family: String| {
+        let plan = store.plan.get_untracked();
+        show(
+            run_task_simulation(&plan, &family),
+            format!("Run task {family}"),
+        );
+    };
+    let candidates = move || store.plan.with(run_task_candidates);
+
+    view! {
+        <section class="panel stepper" aria-labelledby="deploy-h" data-testid="stepper">
+            <h2 id="deploy-h">"Rolling deployment"</h2>
+            <Controls settings=settings />
+            <div class="stepper-actions">
+                <button type="button" data-testid="simulate" on:click=simulate>
+                    "Simulate deployment"
+                </button>
+                <span class="muted">"or"</span>
+                <input
+                    class="narrow"
+                    placeholder="desired"
+                    aria-label="desired count for scaling"
+                    prop:value=move || settings.desired_for_scale.get()
+                    on:input=move |ev| settings.desired_for_scale.set(event_target_value(&ev))
+                />
+                <button type="button" class="small" on:click=do_scale>
+                    "Scale"
+                </button>
+                {move || {
+                    candidates()
+                        .into_iter()
+                        .map(|f| {
+                            let fam = f.clone();
+                            view! {
+                                <button
+                                    type="button"
+                                    class="small"
+                                    on:click=move |_| do_run_task(fam.clone())
+                                >
+                                    {format!("Run task {f}")}
+                                </button>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </div>
+            {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+            <SimulationView sim=sim playing=playing />
+        </section>
+    }
+}
