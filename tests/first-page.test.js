@@ -47,11 +47,12 @@ test('charts keep their labels readable on a phone and follow the window', async
   const seen = watch(page, server.url);
   await new BoardPage(page, server.url).open();
   const chart = page.locator('[data-testid="usage-chart"] svg');
-  const measure = () => chart.evaluate((svg) => ({
-    drawn: svg.viewBox.baseVal.width,
-    label: Math.min(...[...svg.querySelectorAll('text')].map((t) => t.getBoundingClientRect().height)),
-  }));
+  const measure = () => chart.evaluate((svg) => {
+    const heights = [...svg.querySelectorAll('text')].map((t) => t.getBoundingClientRect().height);
+    return { drawn: svg.viewBox.baseVal.width, labels: heights.length, label: Math.min(...heights) };
+  });
   const phone = await measure();
+  assert.ok(phone.labels > 0, 'the chart has labels');
   // Drawn at the desktop's 720 px and scaled into a phone's card, a 14 px
   // label shrank to under 6 px.
   assert.ok(phone.drawn < 400, `drawn ${phone.drawn} px wide on a phone`);

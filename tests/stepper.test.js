@@ -47,7 +47,9 @@ test('stepping a 50 % deployment of four tasks shows each step\'s counts', async
   assert.match(await page.locator('[data-testid="outcome"]').innerText(), /Outcome: completed/);
   // The board shows the step: every task on it is the new revision.
   const chips = await page.locator('[data-testid="task-chip"]').allInnerTexts();
-  assert.equal(chips.filter((c) => c.includes('quote')).every((c) => c.includes('new')), true, chips.join(', '));
+  const quote = chips.filter((c) => c.includes('quote'));
+  assert.equal(quote.length, 4, chips.join(', '));
+  assert.equal(quote.every((c) => c.includes('new')), true, chips.join(', '));
 });
 
 test('the 200 % static-port case ends stalled with ECS\'s message and a hint', async () => {

@@ -67,7 +67,8 @@ fn one_task_too_many_is_refused_in_ecs_words_and_the_plan_is_unchanged() {
         .unwrap();
     }
     assert_eq!(used(&plan, "app-1"), 975, "five 195 MiB tasks in 995");
-    let snapshot = plan.clone();
+    // `apply` borrows the plan immutably: a refusal cannot change it, which
+    // the compiler holds; what is tested is the refusal itself.
     let err = apply(
         &plan,
         &Edit::DropOnGroup {
@@ -83,7 +84,6 @@ fn one_task_too_many_is_refused_in_ecs_words_and_the_plan_is_unchanged() {
         err.message
     );
     assert_eq!(err.instance.as_deref(), Some("app-1"));
-    assert_eq!(plan, snapshot);
     let err = apply(
         &plan,
         &Edit::DropOnInstance {
@@ -110,7 +110,6 @@ fn a_drop_never_evicts_another_services_task() {
         )
         .unwrap();
     }
-    let snapshot = plan.clone();
     let err = apply(
         &plan,
         &Edit::DropOnGroup {
@@ -125,7 +124,6 @@ fn a_drop_never_evicts_another_services_task() {
         "{}",
         err.message
     );
-    assert_eq!(plan, snapshot);
 }
 
 #[test]

@@ -88,3 +88,28 @@ fn convert(v: serde_yaml::Value, depth: usize) -> Result<Value, ImportError> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{convert, MAX_DEPTH};
+
+    /// The parsers stop at 128 levels themselves; this cap is what holds
+    /// should a parser ever hand over a deeper value, so it is tested on one
+    /// built in code.
+    #[test]
+    fn a_value_nested_past_the_cap_is_refused() {
+        let nest = |levels: usize| {
+            let mut v = serde_yaml::Value::Number(1.into());
+            for _ in 0..levels {
+                v = serde_yaml::Value::Sequence(vec![v]);
+            }
+            v
+        };
+        assert!(convert(nest(MAX_DEPTH), 0).is_ok());
+        let e = convert(nest(MAX_DEPTH + 1), 0).unwrap_err();
+        assert_eq!(
+            e.message,
+            format!("nested more than {MAX_DEPTH} levels deep")
+        );
+    }
+}
