@@ -9,11 +9,15 @@
 
 use std::hint::black_box;
 
-use berth_core::app::edit::{apply, service_form, Edit};
+use berth_core::app::edit::{apply, apply_with, service_form, Edit};
 use berth_core::app::exchange::{ExportReply, ImportReply};
-use berth_core::app::view::{board, board_at_step, catalogue_rows, families};
-use berth_core::simulate::{deploy, hint, limits, run_task, scale, Change, DeployOptions, Timing};
-use berth_core::{load_plan, LoadError, Plan};
+use berth_core::app::view::{board, board_at_step, board_with, catalogue_rows, families};
+use berth_core::placement::Placer;
+use berth_core::simulate::{
+    deploy, hint, limits, run_task, run_task_as_deployment, run_task_candidates, scale, Change,
+    DeployOptions, Timing,
+};
+use berth_core::{load_plan, place, LoadError, Plan};
 use wasm_bindgen::prelude::wasm_bindgen;
 
 fn plan(text: &str) -> Result<Plan, String> {
@@ -24,10 +28,13 @@ fn plan(text: &str) -> Result<Plan, String> {
 #[wasm_bindgen]
 pub fn show(text: &str) -> Result<String, String> {
     let p = plan(text)?;
-    let b = board(&p);
+    // As the store draws it: through its Placer, and placed afresh when the
+    // store is gone.
+    let b = board_with(&p, &Placer::default().place(&p));
+    let fresh = board_with(&p, &place(&p)).groups.len() + board(&p).groups.len();
     let saved = serde_json::to_string(&p).map_err(|e| e.to_string())?;
     Ok(format!(
-        "{} {} {} {saved}",
+        "{} {fresh} {} {} {saved}",
         b.groups.len(),
         b.unplaced.len(),
         b.jvm.len()
@@ -43,8 +50,10 @@ pub fn edit(text: &str, service: &str, count: u32) -> Result<String, String> {
         instance_type: service.to_string(),
         count,
     });
-    let next = apply(&p, &e).map_err(|e| e.message)?;
-    Ok(format!("{form} {}", board(&next).groups.len()))
+    let mut placer = Placer::default();
+    let next = apply_with(&mut placer, &p, &e).map_err(|e| e.message)?;
+    let again = apply(&next, &e).map(|n| n.services.len()).unwrap_or(0);
+    Ok(format!("{form} {again} {}", board(&next).groups.len()))
 }
 
 /// The picker's rows and families.
@@ -89,9 +98,15 @@ pub fn simulate(text: &str, service: &str, what: u32, count: u32) -> Result<Stri
             let d = scale(&p, service, count, timing).map_err(|e| e.to_string())?;
             (d.steps.clone(), d.plan.clone(), hint(&d))
         }
-        _ => {
+        2 => {
             let r = run_task(&p, service, count, timing).map_err(|e| e.to_string())?;
             (r.steps, p.clone(), None)
+        }
+        _ => {
+            let family = run_task_candidates(&p).pop().unwrap_or_default();
+            let d =
+                run_task_as_deployment(&p, &family, count, timing).map_err(|e| e.to_string())?;
+            (d.steps.clone(), d.plan.clone(), hint(&d))
         }
     };
     let last = steps.last().map(|s| board_at_step(&shown, s).groups.len());

@@ -11,8 +11,8 @@ use std::path::Path;
 fn functions_used_by_app() -> BTreeSet<String> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src");
     let mut found = BTreeSet::new();
-    for entry in fs::read_dir(&src).expect("the app's src/") {
-        let text = fs::read_to_string(entry.unwrap().path()).unwrap();
+    for path in rust_files(&src) {
+        let text = fs::read_to_string(path).unwrap();
         let mut rest = text.as_str();
         while let Some(at) = rest.find("berth_core::") {
             rest = &rest[at + "berth_core::".len()..];
@@ -36,6 +36,20 @@ fn functions_used_by_app() -> BTreeSet<String> {
         }
     }
     found
+}
+
+/// Every `.rs` file below `dir`: the app keeps components in folders.
+fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).expect("the app's src/") {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
 }
 
 #[test]
