@@ -6,7 +6,7 @@
 //! then constraints, then ordered by strategies, in ECS's order (§4.1).
 //! Everything is deterministic: `random` is a seeded hash, ties go to the
 //! instance that comes first in the plan. The rules are written as a scan of
-//! every instance; the `candidates` module finds the same instance through an
+//! every instance; the `berth-candidates` crate finds the same instance through an
 //! index, which is what makes 100,000 tasks on 5,000 instances fast.
 //!
 //! The pipeline, one file a step: `request` (what a task asks, for whom),
