@@ -15,6 +15,7 @@ const CSV: &str = include_str!("../../data/ec2-instance-types.csv");
 pub const HOURS_PER_MONTH: f64 = 730.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The hypervisor an instance type runs on; registered memory is estimated per platform.
 pub enum Platform {
     /// Older Xen types keep ≈ 97–98 % of nominal memory (§1.3 observation 2).
     Xen,
@@ -23,20 +24,31 @@ pub enum Platform {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// One EC2 instance type, as the catalogue (`shared/data`) lists it.
 pub struct InstanceType {
+    /// The type's name, e.g. `t3.small`.
     pub name: String,
+    /// Its family, e.g. `t3`.
     pub family: String,
+    /// Its generation number (3 for `t3`).
     pub generation: u32,
+    /// vCPUs; ECS registers 1,024 CPU units for each.
     pub vcpu: u32,
     /// Nominal memory (DescribeInstanceTypes `MemoryInfo.SizeInMiB`).
     pub memory_mib: u32,
+    /// CPU architectures it runs (`x86_64`, `arm64`).
     pub architectures: Vec<String>,
+    /// Xen or Nitro.
     pub platform: Platform,
+    /// How many ENIs it can attach (awsvpc tasks take one each, §3.6).
     pub max_enis: u32,
     /// "Task limit with ENI trunking" from the ECS guide; None when unsupported.
     pub trunk_task_limit: Option<u32>,
+    /// On-demand Linux price in us-east-1, dollars per hour.
     pub price_per_hour: Option<f64>,
+    /// Registered memory seen on a real instance, in MiB, when one was observed.
     pub observed_registered_memory: Option<u32>,
+    /// Where that observation comes from.
     pub registered_memory_source: String,
 }
 
@@ -65,6 +77,7 @@ impl InstanceType {
         }
     }
 
+    /// On-demand price for a month of 730 hours.
     pub fn monthly_price(&self) -> Option<f64> {
         self.price_per_hour.map(|p| p * HOURS_PER_MONTH)
     }
@@ -73,6 +86,7 @@ impl InstanceType {
 /// Registered memory for a type, before the group's ECS_RESERVED_MEMORY.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RegisteredMemory {
+    /// Registered memory in MiB.
     pub mib: u32,
     /// True when no observation exists and the value comes from the fit.
     pub estimated: bool,
@@ -88,12 +102,16 @@ pub struct RegisteredMemory {
 /// tightest, from being swamped by the 256 GiB ones.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MemoryEstimate {
+    /// The share of nominal memory the system keeps.
     pub share: f64,
+    /// The MiB the system keeps on top of that share.
     pub fixed_mib: f64,
+    /// How many observed types the fit is made from.
     pub observations: usize,
 }
 
 impl MemoryEstimate {
+    /// Registered memory the fit predicts for `nominal_mib` of nominal memory.
     pub fn registered(&self, nominal_mib: u32) -> u32 {
         let n = nominal_mib as f64;
         (n - self.share * n - self.fixed_mib).floor().max(0.0) as u32
@@ -128,6 +146,7 @@ impl MemoryEstimate {
     }
 }
 
+/// The EC2 instance-type catalogue, with registered-memory estimates.
 pub struct Catalogue {
     types: Vec<InstanceType>,
     by_name: HashMap<String, usize>,
@@ -142,6 +161,7 @@ pub fn catalogue() -> &'static Catalogue {
 }
 
 impl Catalogue {
+    /// Reads the catalogue's CSV; an error names the line and field.
     pub fn parse(csv: &str) -> Result<Catalogue, String> {
         let mut lines = csv.lines();
         let header: Vec<&str> = lines.next().ok_or("empty catalogue")?.split(',').collect();
@@ -177,14 +197,17 @@ impl Catalogue {
         })
     }
 
+    /// Every instance type, in the CSV's order.
     pub fn all(&self) -> &[InstanceType] {
         &self.types
     }
 
+    /// The instance type named `name`.
     pub fn get(&self, name: &str) -> Option<&InstanceType> {
         self.by_name.get(name).map(|&i| &self.types[i])
     }
 
+    /// The registered-memory fit for a platform.
     pub fn estimate(&self, platform: Platform) -> MemoryEstimate {
         match platform {
             Platform::Xen => self.xen,
@@ -197,6 +220,7 @@ impl Catalogue {
         self.estimate(t.platform).registered(t.memory_mib)
     }
 
+    /// What a type registers: the observed value, else the platform's estimate.
     pub fn registered_memory(&self, t: &InstanceType) -> RegisteredMemory {
         match t.observed_registered_memory {
             Some(mib) => RegisteredMemory {

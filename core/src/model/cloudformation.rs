@@ -10,8 +10,10 @@ use super::scalar::{scalar, scalar_to_string};
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+/// The plan's `cloudFormation` section: the template's parameters, their values and bindings, and what an import could not resolve.
 pub struct CloudFormation {
     #[serde(default)]
+    /// The stack's name, for create-stack and the pipeline configuration.
     pub stack_name: String,
     /// Declared in template order, as CloudFormation's Parameters section.
     #[serde(default)]
@@ -39,20 +41,24 @@ pub struct CloudFormation {
 #[serde(rename_all = "PascalCase")]
 pub struct Parameter {
     #[serde(rename = "Type")]
+    /// The parameter's `Type`, e.g. `String`, `Number`, `AWS::EC2::Image::Id`.
     pub kind: String,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "opt_scalar"
     )]
+    /// Its `Default`, used when no value or binding gives one.
     pub default: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Vec::is_empty",
         deserialize_with = "scalar_list"
     )]
+    /// `AllowedValues`: a value must be one of them.
     pub allowed_values: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `AllowedPattern`: a regular expression a value must match.
     pub allowed_pattern: Option<String>,
     #[serde(
         default,
@@ -60,6 +66,7 @@ pub struct Parameter {
         deserialize_with = "opt_number",
         serialize_with = "whole_number"
     )]
+    /// `MinLength` of a String value.
     pub min_length: Option<f64>,
     #[serde(
         default,
@@ -67,6 +74,7 @@ pub struct Parameter {
         deserialize_with = "opt_number",
         serialize_with = "whole_number"
     )]
+    /// `MaxLength` of a String value.
     pub max_length: Option<f64>,
     #[serde(
         default,
@@ -74,6 +82,7 @@ pub struct Parameter {
         deserialize_with = "opt_number",
         serialize_with = "whole_number"
     )]
+    /// `MinValue` of a Number value.
     pub min_value: Option<f64>,
     #[serde(
         default,
@@ -81,16 +90,20 @@ pub struct Parameter {
         deserialize_with = "opt_number",
         serialize_with = "whole_number"
     )]
+    /// `MaxValue` of a Number value.
     pub max_value: Option<f64>,
     #[serde(
         default,
         skip_serializing_if = "is_false",
         deserialize_with = "flexible_bool"
     )]
+    /// `NoEcho`: the value is a secret, never written out.
     pub no_echo: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Its `Description`.
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `ConstraintDescription`: what CloudFormation says when a constraint fails.
     pub constraint_description: Option<String>,
 }
 

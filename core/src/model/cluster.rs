@@ -10,12 +10,17 @@ use crate::model::Plan;
 pub const DEFAULT_AVAILABILITY_ZONE: &str = "us-east-1a";
 
 #[derive(Debug, Clone, PartialEq)]
+/// One container instance of the cluster, as ECS registers it.
 pub struct ContainerInstance {
     /// `<group>-<n>`, counting from 1.
     pub id: String,
+    /// The instance group it belongs to.
     pub group: String,
+    /// Its EC2 instance type.
     pub instance_type: String,
+    /// Its availability zone (`ecs.availability-zone`).
     pub availability_zone: String,
+    /// Its CPU architecture (`ecs.cpu-architecture`).
     pub cpu_architecture: String,
     /// §1.1: vCPU × 1024.
     pub registered_cpu: u32,

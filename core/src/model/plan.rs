@@ -20,33 +20,44 @@ pub type Extra = BTreeMap<String, Value>;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+/// A plan: a cluster of EC2 container instances, the task definitions and services to run on it, standalone tasks, pins, and how it deploys with CloudFormation.
 pub struct Plan {
+    /// The plan format's version; this Berth reads [`BERTH_VERSION`].
     pub berth_version: u32,
     #[serde(default)]
+    /// A name for the plan, shown on the board and in exports.
     pub name: String,
+    /// The cluster: its instance groups, ports and name.
     pub cluster: Cluster,
     #[serde(default)]
+    /// Task definitions, with ECS's own field names (`register-task-definition` input).
     pub task_definitions: Vec<TaskDefinition>,
     #[serde(default)]
+    /// Services: each runs `desiredCount` tasks of a task definition.
     pub services: Vec<Service>,
     /// Standalone tasks started with RunTask (such as a database migration).
     #[serde(default)]
     pub tasks: Vec<RunTask>,
     #[serde(default)]
+    /// Service tasks the user dropped on a chosen instance.
     pub pins: Vec<Pin>,
     /// Parameters for deploying the plan with CloudFormation (§6).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_formation: Option<super::cloudformation::CloudFormation>,
     #[serde(flatten)]
+    /// Fields Berth does not model, kept and written back unchanged.
     pub extra: Extra,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+/// The ECS cluster and the container instances it is made of.
 pub struct Cluster {
     #[serde(default)]
+    /// The cluster's name (`ECS_CLUSTER` on its instances).
     pub cluster_name: String,
     #[serde(default)]
+    /// Groups of identical container instances, as Auto Scaling groups make them.
     pub instance_groups: Vec<InstanceGroup>,
     /// §3.3: the kernel's ip_local_port_range by default.
     #[serde(default = "default_dynamic_range")]
@@ -55,26 +66,35 @@ pub struct Cluster {
     #[serde(default = "default_reserved_ports")]
     pub reserved_ports: Vec<u16>,
     #[serde(default)]
+    /// UDP host ports the agent reserves (`ECS_RESERVED_PORTS_UDP`, §3.4).
     pub reserved_ports_udp: Vec<u16>,
     #[serde(flatten)]
+    /// Fields Berth does not model, kept and written back unchanged.
     pub extra: Extra,
 }
 
+/// The dynamic host port range Linux uses by default (§3.3).
 pub fn default_dynamic_range() -> [u16; 2] {
     [32768, 60999]
 }
 
+/// The TCP ports the ECS agent reserves by default: SSH, Docker, the agent (§3.4).
 pub fn default_reserved_ports() -> Vec<u16> {
     vec![22, 2375, 2376, 51678, 51679]
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+/// A group of container instances of one EC2 type.
 pub struct InstanceGroup {
+    /// The group's name; its instances are named `NAME-1`, `NAME-2`, …
     pub name: String,
+    /// The EC2 instance type, e.g. `t3.small`, from the catalogue.
     pub instance_type: String,
+    /// How many container instances the group has.
     pub count: u32,
     #[serde(default)]
+    /// Availability zones the instances are spread over, in turn; the default zone when empty.
     pub availability_zones: Vec<String>,
     /// ECS_RESERVED_MEMORY in MiB (§1.2), subtracted from registered memory.
     #[serde(default)]
@@ -84,18 +104,25 @@ pub struct InstanceGroup {
     #[serde(default)]
     pub registered_memory: Option<u32>,
     #[serde(default)]
+    /// ENI trunking (`awsvpcTrunking`): more awsvpc tasks per instance where the type supports it (§3.6).
     pub awsvpc_trunking: bool,
     #[serde(flatten)]
+    /// Fields Berth does not model, kept and written back unchanged.
     pub extra: Extra,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
+/// A task definition's `networkMode` (§3).
 pub enum NetworkMode {
     #[default]
+    /// Docker's bridge network: host ports static or dynamic (the default on EC2).
     Bridge,
+    /// The host's network: the host port is the container port.
     Host,
+    /// An ENI per task, with its own address (§3.6).
     Awsvpc,
+    /// No network.
     None,
 }
 
@@ -126,21 +153,30 @@ impl NetworkMode {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+/// An ECS task definition: a family, its revision, and its containers.
 pub struct TaskDefinition {
+    /// The family: the name every revision shares.
     pub family: String,
     #[serde(default = "one")]
+    /// The revision number (`family:revision` names one).
     pub revision: u32,
     #[serde(default)]
+    /// How the task's containers reach the network.
     pub network_mode: NetworkMode,
     #[serde(default)]
+    /// Task-level CPU units, when set (§2.4).
     pub cpu: Option<TaskCpu>,
     #[serde(default)]
+    /// Task-level memory in MiB, when set (§2.2).
     pub memory: Option<TaskMemory>,
     #[serde(default)]
+    /// The task's containers.
     pub container_definitions: Vec<ContainerDefinition>,
     #[serde(default)]
+    /// Placement constraints every task of this definition carries (§4.3).
     pub placement_constraints: Vec<PlacementConstraint>,
     #[serde(flatten)]
+    /// Fields Berth does not model (volumes, roles, …), kept and written back unchanged.
     pub extra: Extra,
 }
 
@@ -150,9 +186,12 @@ fn one() -> u32 {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+/// One container of a task definition.
 pub struct ContainerDefinition {
+    /// The container's name, unique in its task definition.
     pub name: String,
     #[serde(default)]
+    /// The image, e.g. `nginx:1.27`.
     pub image: String,
     /// CPU units reserved for this container (§2.1); 0 when omitted.
     #[serde(default)]
@@ -167,22 +206,29 @@ pub struct ContainerDefinition {
     #[serde(default)]
     pub essential: Option<bool>,
     #[serde(default)]
+    /// Container ports mapped to host ports (§3).
     pub port_mappings: Vec<PortMapping>,
     #[serde(default)]
+    /// Environment variables (`JAVA_OPTS` among them, read by the JVM check).
     pub environment: Vec<KeyValue>,
     #[serde(default)]
+    /// The command, when it overrides the image's.
     pub command: Vec<String>,
     #[serde(default)]
+    /// The entry point, when it overrides the image's.
     pub entry_point: Vec<String>,
     #[serde(flatten)]
+    /// Fields Berth does not model, kept and written back unchanged.
     pub extra: Extra,
 }
 
 impl ContainerDefinition {
+    /// Whether the task stops when this container stops (ECS's default: yes).
     pub fn is_essential(&self) -> bool {
         self.essential.unwrap_or(true)
     }
 
+    /// The value of environment variable `name`, if set.
     pub fn env(&self, name: &str) -> Option<&str> {
         self.environment
             .iter()
@@ -195,13 +241,17 @@ impl ContainerDefinition {
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
 )]
 #[serde(rename_all = "lowercase")]
+/// A port mapping's protocol.
 pub enum Protocol {
     #[default]
+    /// TCP (the default).
     Tcp,
+    /// UDP.
     Udp,
 }
 
 impl Protocol {
+    /// The protocol's name in ECS's JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             Protocol::Tcp => "tcp",
@@ -212,59 +262,81 @@ impl Protocol {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+/// A container port and the host port it is reachable on.
 pub struct PortMapping {
+    /// The port the container listens on.
     pub container_port: u16,
     /// 0 or omitted: a dynamic port in bridge mode (§3.2).
     #[serde(default)]
     pub host_port: Option<u16>,
     #[serde(default)]
+    /// TCP or UDP.
     pub protocol: Protocol,
     #[serde(flatten)]
+    /// Fields Berth does not model, kept and written back unchanged.
     pub extra: Extra,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One environment variable.
 pub struct KeyValue {
+    /// The variable's name.
     pub name: String,
     #[serde(default)]
+    /// Its value.
     pub value: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A placement constraint (§4.3).
 pub struct PlacementConstraint {
     #[serde(rename = "type")]
+    /// `distinctInstance` or `memberOf`.
     pub kind: ConstraintType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The cluster query language expression of a `memberOf` constraint.
     pub expression: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// The kinds of placement constraint ECS has.
 pub enum ConstraintType {
     #[serde(rename = "distinctInstance")]
+    /// Each task on a different container instance.
     DistinctInstance,
     #[serde(rename = "memberOf")]
+    /// Only instances that match the expression.
     MemberOf,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A placement strategy (§4.2).
 pub struct PlacementStrategy {
     #[serde(rename = "type")]
+    /// `binpack`, `spread` or `random`.
     pub kind: StrategyType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// What it applies to: `cpu` or `memory` for binpack, `instanceId`, `host` or an attribute for spread.
     pub field: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+/// The kinds of placement strategy ECS has.
 pub enum StrategyType {
+    /// Fill instances by the least of a resource left.
     Binpack,
+    /// Even out tasks over the values of a field.
     Spread,
+    /// Place tasks at random among the instances that fit.
     Random,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+/// An ECS service: keeps `desiredCount` tasks of a task definition running.
 pub struct Service {
+    /// The service's name; its tasks are in task group `service:NAME`.
     pub service_name: String,
     /// `family` or `family:revision`.
     pub task_definition: String,
@@ -272,26 +344,34 @@ pub struct Service {
     #[serde(default = "one")]
     pub desired_count: u32,
     #[serde(default)]
+    /// How a rolling deployment replaces tasks (§5).
     pub deployment_configuration: DeploymentConfiguration,
     /// Empty means ECS's default AZ spread (§4.2).
     #[serde(default)]
     pub placement_strategy: Vec<PlacementStrategy>,
     #[serde(default)]
+    /// The service's placement constraints, added to its task definition's.
     pub placement_constraints: Vec<PlacementConstraint>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The load balancer its tasks register with, when there is one.
     pub load_balancer: Option<LoadBalancer>,
     #[serde(flatten)]
+    /// Fields Berth does not model, kept and written back unchanged.
     pub extra: Extra,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+/// A service's deploymentConfiguration (§5.1).
 pub struct DeploymentConfiguration {
     #[serde(default = "default_min_healthy")]
+    /// The share of desiredCount that must stay healthy during a deployment (rounded up).
     pub minimum_healthy_percent: u32,
     #[serde(default = "default_max_percent")]
+    /// The share of desiredCount that may run or be pending during a deployment (rounded down).
     pub maximum_percent: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The deployment circuit breaker, when set (§5.6).
     pub deployment_circuit_breaker: Option<CircuitBreaker>,
 }
 
@@ -314,18 +394,23 @@ impl Default for DeploymentConfiguration {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The deployment circuit breaker (§5.6).
 pub struct CircuitBreaker {
+    /// Stop a deployment whose new tasks keep failing.
     pub enable: bool,
+    /// And roll back to the last deployment that completed.
     pub rollback: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+/// A service's load balancer, as far as placement and deployment see it.
 pub struct LoadBalancer {
     /// ELBv2 deregistration_delay.timeout_seconds: 0–3600, default 300 (§5.8).
     #[serde(default = "default_deregistration_delay")]
     pub deregistration_delay_seconds: u32,
     #[serde(flatten)]
+    /// Fields Berth does not model, kept and written back unchanged.
     pub extra: Extra,
 }
 
@@ -335,19 +420,27 @@ fn default_deregistration_delay() -> u32 {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+/// A standalone task started with RunTask (§4.2: placed at random by default).
 pub struct RunTask {
+    /// The task definition, as `family` or `family:revision`.
     pub task_definition: String,
     #[serde(default = "one")]
+    /// How many tasks the call starts.
     pub count: u32,
     #[serde(default)]
+    /// Placement strategies for this call; RunTask's default when empty.
     pub placement_strategy: Vec<PlacementStrategy>,
     #[serde(default)]
+    /// Placement constraints for this call.
     pub placement_constraints: Vec<PlacementConstraint>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One task of a service kept on a chosen container instance.
 pub struct Pin {
+    /// The service.
     pub service: String,
+    /// The container instance, e.g. `app-2`.
     pub instance: String,
 }
 
@@ -370,6 +463,7 @@ impl Plan {
         }
     }
 
+    /// The service named `name`.
     pub fn service(&self, name: &str) -> Option<&Service> {
         self.services.iter().find(|s| s.service_name == name)
     }

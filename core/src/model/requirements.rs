@@ -6,8 +6,11 @@ use crate::model::{NetworkMode, Protocol, TaskDefinition};
 /// One port mapping as the host sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortNeed {
+    /// The container the port belongs to.
     pub container: std::sync::Arc<str>,
+    /// The port the container listens on.
     pub container_port: u16,
+    /// TCP or UDP.
     pub protocol: Protocol,
     /// `Some` for a static host port (bridge hostPort > 0, or host mode where
     /// the host port is the container port, §3.1); `None` for a dynamic one.
@@ -15,8 +18,12 @@ pub struct PortNeed {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// What one task needs of an instance: CPU units, memory, host ports, an ENI.
 pub struct Requirements {
+    /// CPU units reserved: the task's, else the sum of its containers'.
     pub cpu: u32,
+    /// Memory reserved in MiB: the task's, else the sum of each container's
+    /// reservation, or its hard limit when it has none.
     pub memory: u32,
     /// Host ports; empty for awsvpc and none (§3.6: awsvpc ports live on the ENI).
     pub ports: Vec<PortNeed>,
@@ -25,6 +32,7 @@ pub struct Requirements {
 }
 
 impl Requirements {
+    /// The static host ports it needs for `protocol`.
     pub fn static_ports(&self, protocol: Protocol) -> impl Iterator<Item = u16> + '_ {
         self.ports
             .iter()
@@ -32,6 +40,7 @@ impl Requirements {
             .filter_map(|p| p.host_port)
     }
 
+    /// How many dynamic host ports it needs for `protocol`.
     pub fn dynamic_count(&self, protocol: Protocol) -> usize {
         self.ports
             .iter()
