@@ -32,6 +32,31 @@ fn NumberField(
     }
 }
 
+/// A percentage slider in steps of 5, its value in its label.
+#[component]
+fn Percent(
+    label: &'static str,
+    value: RwSignal<u32>,
+    range: (u32, u32),
+    fallback: u32,
+    testid: &'static str,
+) -> impl IntoView {
+    view! {
+        <label>
+            {move || format!("{label} {} %", value.get())}
+            <input
+                type="range"
+                min=range.0.to_string()
+                max=range.1.to_string()
+                step="5"
+                data-testid=testid
+                prop:value=move || value.get().to_string()
+                on:input=move |ev| value.set(event_target_value(&ev).parse().unwrap_or(fallback))
+            />
+        </label>
+    }
+}
+
 #[component]
 pub(super) fn Controls(settings: Settings) -> impl IntoView {
     let store = use_store();
@@ -98,30 +123,8 @@ pub(super) fn Controls(settings: Settings) -> impl IntoView {
                 max="65535"
                 testid="deploy-host-port"
             />
-            <label>
-                {move || format!("minimum healthy {} %", min.get())}
-                <input
-                    type="range"
-                    min="0"
-                    max="100"
-                    step="5"
-                    data-testid="deploy-min"
-                    prop:value=move || min.get().to_string()
-                    on:input=move |ev| min.set(event_target_value(&ev).parse().unwrap_or(100))
-                />
-            </label>
-            <label>
-                {move || format!("maximum {} %", max.get())}
-                <input
-                    type="range"
-                    min="100"
-                    max="300"
-                    step="5"
-                    data-testid="deploy-max"
-                    prop:value=move || max.get().to_string()
-                    on:input=move |ev| max.set(event_target_value(&ev).parse().unwrap_or(200))
-                />
-            </label>
+            <Percent label="minimum healthy" value=min range=(0, 100) fallback=100 testid="deploy-min" />
+            <Percent label="maximum" value=max range=(100, 300) fallback=200 testid="deploy-max" />
             <label class="check">
                 <input
                     type="checkbox"
