@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use crate::board::Board;
 use crate::compare::ComparePanel;
-use crate::exchange::{ExportPanel, ImportBox};
-use crate::panels::{ClusterPanel, Insights, Palette, TotalsBar, Tray};
+
+use crate::panels::{ClusterPanel, ExportPanel, ImportBox, Insights, Palette, TotalsBar, Tray};
 use crate::stepper::{Simulation, Stepper};
 use crate::store::Store;
 use crate::walk::Walkthroughs;

@@ -13,7 +13,6 @@ mod charts;
 mod compare;
 mod crash;
 mod dnd;
-mod exchange;
 mod exchange_module;
 mod format;
 mod history;

@@ -5,7 +5,7 @@ use berth_core::{load_plan, Plan};
 
 /// Why a command could not run: bad usage (exit 2, with the usage text) or
 /// unreadable input (exit 2, one line naming the file and the problem).
-pub enum Failure {
+pub enum CommandError {
     Usage(String),
     Input(String),
 }
@@ -20,10 +20,10 @@ pub struct Args<'a> {
 }
 
 impl<'a> Args<'a> {
-    pub fn parse(args: &'a [String]) -> Result<Args<'a>, Failure> {
+    pub fn parse(args: &'a [String]) -> Result<Args<'a>, CommandError> {
         let (command, rest) = args
             .split_first()
-            .ok_or_else(|| Failure::Usage("no command given".into()))?;
+            .ok_or_else(|| CommandError::Usage("no command given".into()))?;
         let mut files = Vec::new();
         let mut options = Vec::new();
         let mut it = rest.iter();
@@ -34,9 +34,9 @@ impl<'a> Args<'a> {
                 if SWITCHES.contains(&a.as_str()) {
                     options.push((a.as_str(), None));
                 } else {
-                    let v = it
-                        .next()
-                        .ok_or_else(|| Failure::Usage(format!("{command}: {a} needs a value")))?;
+                    let v = it.next().ok_or_else(|| {
+                        CommandError::Usage(format!("{command}: {a} needs a value"))
+                    })?;
                     options.push((a.as_str(), Some(v.as_str())));
                 }
             } else {
@@ -50,9 +50,9 @@ impl<'a> Args<'a> {
         })
     }
 
-    pub fn allow(&self, known: &[&str]) -> Result<(), Failure> {
+    pub fn allow(&self, known: &[&str]) -> Result<(), CommandError> {
         match self.options.iter().find(|(k, _)| !known.contains(k)) {
-            Some((k, _)) => Err(Failure::Usage(format!(
+            Some((k, _)) => Err(CommandError::Usage(format!(
                 "{}: unknown option {k}",
                 self.command
             ))),
@@ -72,16 +72,16 @@ impl<'a> Args<'a> {
             .and_then(|(_, v)| *v)
     }
 
-    pub fn required(&self, name: &str) -> Result<&'a str, Failure> {
+    pub fn required(&self, name: &str) -> Result<&'a str, CommandError> {
         self.value(name)
-            .ok_or_else(|| Failure::Usage(format!("{}: {name} is required", self.command)))
+            .ok_or_else(|| CommandError::Usage(format!("{}: {name} is required", self.command)))
     }
 
-    pub fn number<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>, Failure> {
+    pub fn number<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>, CommandError> {
         self.value(name)
             .map(|v| {
                 v.parse().map_err(|_| {
-                    Failure::Usage(format!(
+                    CommandError::Usage(format!(
                         "{}: {name} must be a whole number, not \"{v}\"",
                         self.command
                     ))
@@ -90,26 +90,26 @@ impl<'a> Args<'a> {
             .transpose()
     }
 
-    pub fn on_off(&self, name: &str) -> Result<Option<bool>, Failure> {
+    pub fn on_off(&self, name: &str) -> Result<Option<bool>, CommandError> {
         match self.value(name) {
             None => Ok(None),
             Some("on" | "true") => Ok(Some(true)),
             Some("off" | "false") => Ok(Some(false)),
-            Some(v) => Err(Failure::Usage(format!(
+            Some(v) => Err(CommandError::Usage(format!(
                 "{}: {name} takes on or off, not \"{v}\"",
                 self.command
             ))),
         }
     }
 
-    pub fn plan(&self) -> Result<Plan, Failure> {
+    pub fn plan(&self) -> Result<Plan, CommandError> {
         match self.files.as_slice() {
             [f] => read_plan(f),
-            [] => Err(Failure::Usage(format!(
+            [] => Err(CommandError::Usage(format!(
                 "{}: which plan? give PLAN.json",
                 self.command
             ))),
-            _ => Err(Failure::Usage(format!(
+            _ => Err(CommandError::Usage(format!(
                 "{}: one plan at a time",
                 self.command
             ))),
@@ -118,8 +118,8 @@ impl<'a> Args<'a> {
 }
 
 /// The plan in `path`, or one line naming the file, the JSON path and the problem.
-fn read_plan(path: &str) -> Result<Plan, Failure> {
+fn read_plan(path: &str) -> Result<Plan, CommandError> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::Input(format!("{path}: cannot read: {e}")))?;
-    load_plan(&text).map_err(|e| Failure::Input(format!("{path}: {e}")))
+        .map_err(|e| CommandError::Input(format!("{path}: cannot read: {e}")))?;
+    load_plan(&text).map_err(|e| CommandError::Input(format!("{path}: {e}")))
 }

@@ -13,7 +13,7 @@ mod output;
 
 use std::process::ExitCode;
 
-use args::{Args, Failure};
+use args::{Args, CommandError};
 
 const USAGE: &str = "usage:
   berth place PLAN.json           print where every task goes, as JSON
@@ -32,18 +32,18 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(code) => ExitCode::from(code),
-        Err(Failure::Usage(m)) => {
+        Err(CommandError::Usage(m)) => {
             eprintln!("berth: {m}\n{USAGE}");
             ExitCode::from(2)
         }
-        Err(Failure::Input(m)) => {
+        Err(CommandError::Input(m)) => {
             eprintln!("berth: {m}");
             ExitCode::from(2)
         }
     }
 }
 
-fn run(args: &[String]) -> Result<u8, Failure> {
+fn run(args: &[String]) -> Result<u8, CommandError> {
     let a = Args::parse(args)?;
     match a.command {
         "place" => commands::place::run(&a),
@@ -57,6 +57,6 @@ fn run(args: &[String]) -> Result<u8, Failure> {
             output::out(&format!("{USAGE}\n"));
             Ok(0)
         }
-        other => Err(Failure::Usage(format!("unknown command {other}"))),
+        other => Err(CommandError::Usage(format!("unknown command {other}"))),
     }
 }

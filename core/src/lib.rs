@@ -33,6 +33,8 @@
 //! - [`checker`]: an independent judge of placements, for tests and fuzzing.
 //! - [`synthetic`]: generated clusters for benchmarks and tests.
 
+#![warn(missing_docs)]
+
 pub mod app;
 pub mod cfn;
 pub mod checker;

@@ -30,6 +30,7 @@ impl Workload {
         Workload::Standalone,
     ];
 
+    /// The workload's name, as `make bench` and the CLI write it.
     pub fn name(self) -> &'static str {
         match self {
             Workload::Binpack => "binpack",
@@ -39,6 +40,7 @@ impl Workload {
         }
     }
 
+    /// The workload a name names.
     pub fn parse(name: &str) -> Option<Workload> {
         Workload::ALL.into_iter().find(|w| w.name() == name)
     }

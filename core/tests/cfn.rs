@@ -2,7 +2,7 @@
 //! export, and import of templates, task definitions and plans.
 
 use berth_core::cfn::export::{export, Format};
-use berth_core::cfn::template::template;
+use berth_core::cfn::template::write_template;
 use berth_core::cfn::yaml::to_yaml;
 use berth_core::cfn::{resolve, Source};
 use berth_core::input::import::{import, ImportKind};
@@ -132,8 +132,8 @@ fn cloudformations_own_messages() {
 fn the_round_trip_keeps_every_modelled_field() {
     let plan = example();
     for text in [
-        serde_json::to_string_pretty(&template(&plan)).unwrap(),
-        to_yaml(&template(&plan)),
+        serde_json::to_string_pretty(&write_template(&plan)).unwrap(),
+        to_yaml(&write_template(&plan)),
     ] {
         let back = import(&text, &[]).unwrap();
         assert_eq!(back.kind, ImportKind::CloudFormationTemplate);

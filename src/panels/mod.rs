@@ -1,11 +1,14 @@
 //! The side panels: cluster (totals, groups, instance-type picker), the
 //! service palette and its form, the tray of unplaced tasks, and insights
-//! (JVM, load-balancer targets, charts).
+//! (JVM, load-balancer targets, charts), export and import.
 //!
 //! One file per panel: `totals`, `cluster` (with the picker), `palette`,
-//! `service_form`, `tray`, `insights`.
+//! `service_form`, `tray`, `insights`, `export` and `import` (the two that
+//! run in the lazily loaded exchange module).
 
 mod cluster;
+mod export;
+mod import;
 mod insights;
 mod palette;
 mod service_form;
@@ -13,6 +16,8 @@ mod totals;
 mod tray;
 
 pub use cluster::ClusterPanel;
+pub use export::ExportPanel;
+pub use import::ImportBox;
 pub use insights::Insights;
 pub use palette::Palette;
 pub use totals::TotalsBar;

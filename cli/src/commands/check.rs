@@ -6,11 +6,11 @@ use std::fmt::Write;
 use berth_core::app::report::{check_report, CheckReport};
 use berth_core::rules::Severity;
 
-use crate::args::{Args, Failure};
+use crate::args::{Args, CommandError};
 use crate::output::{out, print_json};
 
 /// Runs `berth check`; the exit code, or why it could not run.
-pub fn run(a: &Args) -> Result<u8, Failure> {
+pub fn run(a: &Args) -> Result<u8, CommandError> {
     a.allow(&["--json"])?;
     let plan = a.plan()?;
     let report = check_report(&plan);

@@ -4,7 +4,7 @@
 use berth_core::model::{CircuitBreaker, Plan};
 use berth_core::simulate::{deploy, Change, DeployOptions, ThresholdRule};
 
-use crate::args::{Args, Failure};
+use crate::args::{Args, CommandError};
 use crate::output::print_deployment;
 
 const OPTIONS: &[&str] = &[
@@ -24,18 +24,19 @@ const OPTIONS: &[&str] = &[
 ];
 
 /// Runs `berth deploy`; the exit code, or why it could not run.
-pub fn run(a: &Args) -> Result<u8, Failure> {
+pub fn run(a: &Args) -> Result<u8, CommandError> {
     a.allow(OPTIONS)?;
     let plan = a.plan()?;
     let service = a.required("--service")?;
     let options = options(a, &plan, service)?;
-    let d = deploy(&plan, service, &options).map_err(|e| Failure::Input(format!("deploy: {e}")))?;
+    let d = deploy(&plan, service, &options)
+        .map_err(|e| CommandError::Input(format!("deploy: {e}")))?;
     print_deployment(&d, a.flag("--text"));
     Ok(if d.outcome.is_completed() { 0 } else { 1 })
 }
 
 /// The change and the deployment's settings the flags ask for.
-fn options(a: &Args, plan: &Plan, service: &str) -> Result<DeployOptions, Failure> {
+fn options(a: &Args, plan: &Plan, service: &str) -> Result<DeployOptions, CommandError> {
     let failing_new_tasks = match a.value("--fail-new") {
         Some("all") => u32::MAX,
         _ => a.number("--fail-new")?.unwrap_or(0),
@@ -69,7 +70,7 @@ fn circuit_breaker(
     a: &Args,
     plan: &Plan,
     service: &str,
-) -> Result<Option<CircuitBreaker>, Failure> {
+) -> Result<Option<CircuitBreaker>, CommandError> {
     let current = plan.service(service).and_then(|s| {
         s.deployment_configuration
             .deployment_circuit_breaker

@@ -3,16 +3,16 @@
 
 use berth_core::cfn::export::{export, Format, FORMATS};
 
-use crate::args::{Args, Failure};
+use crate::args::{Args, CommandError};
 use crate::output::out;
 
 /// Runs `berth export`; the exit code, or why it could not run.
-pub fn run(a: &Args) -> Result<u8, Failure> {
+pub fn run(a: &Args) -> Result<u8, CommandError> {
     a.allow(&["--format", "--inline", "--json"])?;
     let plan = a.plan()?;
     let name = a.required("--format")?;
     let format = Format::parse(name, a.flag("--inline"), a.flag("--json")).ok_or_else(|| {
-        Failure::Usage(format!(
+        CommandError::Usage(format!(
             "export: unknown format {name}; use one of {}",
             FORMATS.join(", ")
         ))

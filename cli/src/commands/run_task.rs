@@ -3,17 +3,17 @@
 
 use berth_core::simulate::{run_task, Timing};
 
-use crate::args::{Args, Failure};
+use crate::args::{Args, CommandError};
 use crate::output::print_json;
 
 /// Runs `berth run-task`; the exit code, or why it could not run.
-pub fn run(a: &Args) -> Result<u8, Failure> {
+pub fn run(a: &Args) -> Result<u8, CommandError> {
     a.allow(&["--task-definition", "--seconds"])?;
     let plan = a.plan()?;
     let td = a.required("--task-definition")?;
     let seconds = a.number("--seconds")?.unwrap_or(60);
     let r = run_task(&plan, td, seconds, Timing::default())
-        .map_err(|e| Failure::Input(format!("run-task: {e}")))?;
+        .map_err(|e| CommandError::Input(format!("run-task: {e}")))?;
     let summary = serde_json::json!({
         "taskDefinition": r.task_definition,
         "instance": r.instance,

@@ -6,28 +6,36 @@ use serde::Serialize;
 use crate::app::view::{board, Board};
 use crate::model::Plan;
 
+/// One row of the comparison table: a figure in the baseline and now.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Row {
+    /// What the figure is.
     pub label: String,
+    /// Its value in the baseline plan.
     pub baseline: f64,
+    /// Its value in the current plan.
     pub current: f64,
     /// How to print it: "count", "MiB", "units", "$".
     pub unit: &'static str,
 }
 
 impl Row {
+    /// Current less baseline.
     pub fn delta(&self) -> f64 {
         self.current - self.baseline
     }
 }
 
+/// The current plan held against a pinned baseline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Comparison {
+    /// The figures, row by row.
     pub rows: Vec<Row>,
     /// "2 × audit (RESOURCE:MEMORY)" for tasks unplaced now but not in the baseline.
     pub no_longer_fit: Vec<String>,
+    /// "2 × audit (RESOURCE:MEMORY)" for tasks unplaced in the baseline that are placed now.
     pub fit_again: Vec<String>,
 }
 
@@ -42,6 +50,7 @@ fn unplaced(b: &Board) -> Vec<(String, u32, String)> {
     v
 }
 
+/// Compares two plans: totals, cost and which tasks no longer fit or fit again.
 pub fn compare(baseline: &Plan, current: &Plan) -> Comparison {
     let (a, b) = (board(baseline), board(current));
     let row = |label: &str, x: f64, y: f64, unit| Row {

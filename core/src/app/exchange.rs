@@ -27,7 +27,9 @@ pub struct ExportReply {
 /// A plan with an import applied, as plan JSON, and what the user should know.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportReply {
+    /// The plan after the import, as Berth's plan JSON.
     pub plan_json: String,
+    /// What the import could not read faithfully, in words.
     pub warnings: Vec<String>,
 }
 

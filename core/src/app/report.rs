@@ -9,53 +9,82 @@ use crate::placement::{place, HostPort, Owner, Placement, Reason};
 use crate::rules::jvm::JvmEstimate;
 use crate::rules::{jvm_findings, placement_findings, validate, Finding, Severity};
 
+/// CPU units and memory (MiB), registered or remaining.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 pub struct Resources {
+    /// CPU units.
     pub cpu: u32,
+    /// Memory (MiB).
     pub memory: u32,
 }
 
+/// One placed task in `berth place`'s report.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskReport {
+    /// The service or standalone task definition it belongs to.
     #[serde(flatten)]
     pub owner: Owner,
+    /// The task definition (family:revision) it runs.
     pub task_definition_arn: String,
+    /// CPU units it reserves.
     pub cpu: u32,
+    /// Memory (MiB) it reserves: the reservation, else the hard limit.
     pub memory: u32,
+    /// The host ports it holds.
     pub host_ports: Vec<HostPort>,
+    /// Whether the user pinned it to its instance.
     pub pinned: bool,
 }
 
+/// One container instance in `berth place`'s report.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceReport {
+    /// The instance's id (its group's name and its number).
     pub id: String,
+    /// Its EC2 instance type.
     pub instance_type: String,
+    /// Its Availability Zone.
     pub availability_zone: String,
+    /// What it registers with ECS.
     pub registered: Resources,
+    /// What is left after its tasks.
     pub remaining: Resources,
+    /// Whether the registered memory is the catalogue's estimate.
     pub memory_estimated: bool,
+    /// Its tasks.
     pub tasks: Vec<TaskReport>,
 }
 
+/// Tasks of one service (or standalone task) ECS could not place, and why.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct UnplacedReport {
+    /// The service or standalone task definition.
     #[serde(flatten)]
     pub owner: Owner,
+    /// How many tasks are unplaced.
     pub count: u32,
+    /// ECS's reason.
     pub reason: Reason,
+    /// ECS's event text for the reason.
     pub message: String,
+    /// The closest matching container instance, when one passed the constraints.
     #[serde(skip_serializing_if = "Option::is_none", rename = "closestInstance")]
     pub closest: Option<String>,
+    /// The instance these tasks were pinned to, when they did not fit there.
     #[serde(skip_serializing_if = "Option::is_none", rename = "pinnedInstance")]
     pub pinned_instance: Option<String>,
 }
 
+/// What `berth place` prints: every instance's tasks, what is unplaced, and the warnings.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct PlaceReport {
+    /// Every container instance and its tasks.
     pub instances: Vec<InstanceReport>,
+    /// Tasks that could not be placed.
     pub unplaced: Vec<UnplacedReport>,
+    /// Warnings from validation and placement (errors are `check`'s).
     pub warnings: Vec<Finding>,
 }
 
@@ -74,6 +103,7 @@ fn unplaced_reports(placement: &Placement) -> Vec<UnplacedReport> {
         .collect()
 }
 
+/// The `place` report for a plan and its placement.
 pub fn place_report(plan: &Plan, placement: &Placement) -> PlaceReport {
     PlaceReport {
         instances: placement
@@ -115,22 +145,31 @@ pub fn place_report(plan: &Plan, placement: &Placement) -> PlaceReport {
     }
 }
 
+/// The JVM check of one container in `berth check`'s report (§7).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct JvmReport {
+    /// The task definition (family:revision).
     pub task_definition: String,
+    /// The estimate, in MiB, with its findings.
     #[serde(flatten)]
     pub estimate: JvmEstimate,
     /// §7.5's constants are a rule of thumb; every display says so.
     pub heuristic: bool,
 }
 
+/// What `berth check` prints: findings, the JVM check and unplaced tasks.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CheckReport {
+    /// Every finding, errors first, then by code and JSON path.
     pub findings: Vec<Finding>,
+    /// The JVM check of every container that runs a JVM.
     pub jvm: Vec<JvmReport>,
+    /// Tasks that could not be placed.
     pub unplaced: Vec<UnplacedReport>,
+    /// How many findings are errors.
     pub errors: usize,
+    /// How many findings are warnings.
     pub warnings: usize,
 }
 
@@ -141,6 +180,7 @@ impl CheckReport {
     }
 }
 
+/// The `check` report for a plan: validation, placement and the JVM check.
 pub fn check_report(plan: &Plan) -> CheckReport {
     let placement = place(plan);
     debug_assert!(checker::check_placement(plan, &placement).is_empty());

@@ -8,35 +8,52 @@ use serde_json::{json, Value};
 use crate::input::load::load_plan;
 use crate::model::Plan;
 
+/// What a walkthrough step runs on its plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum Action {
+    /// A rolling deployment of a new image tag.
     Deploy {
+        /// The service deployed.
         service: String,
+        /// The image tag of the new revision.
         tag: String,
+        /// minimumHealthyPercent.
         min_healthy: u32,
+        /// maximumPercent.
         max_percent: u32,
+        /// Whether the new revision fails its health checks.
         failing: bool,
     },
+    /// A standalone task (`aws ecs run-task`).
     RunTask {
+        /// The task definition (family:revision) run.
         task_definition: String,
     },
     /// Look at the export panel.
     Export,
 }
 
+/// One page of a walkthrough: what to read, the plan it shows and what it runs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Step {
+pub struct WalkStep {
+    /// What the step says.
     pub text: String,
+    /// The whole plan the step shows.
     pub plan: Plan,
+    /// What to run on it, if anything.
     pub action: Option<Action>,
 }
 
+/// A training walkthrough of one topic of the seed deck.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Walkthrough {
+    /// A stable id, for links.
     pub id: &'static str,
+    /// Its title.
     pub title: &'static str,
-    pub steps: Vec<Step>,
+    /// Its steps, in order.
+    pub steps: Vec<WalkStep>,
 }
 
 fn container(
@@ -92,8 +109,8 @@ impl Builder {
     }
 }
 
-fn step(text: &str, plan: Plan, action: Option<Action>) -> Step {
-    Step {
+fn step(text: &str, plan: Plan, action: Option<Action>) -> WalkStep {
+    WalkStep {
         text: text.into(),
         plan,
         action,

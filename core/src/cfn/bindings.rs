@@ -11,22 +11,35 @@ use crate::model::{ContainerDefinition, Plan};
 /// A parsed binding target.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
+    /// `cluster.instanceGroups[NAME].count`: a group's instance count.
     GroupCount(String),
+    /// `cluster.instanceGroups[NAME].instanceType`: a group's EC2 type.
     GroupInstanceType(String),
+    /// `services[NAME].desiredCount`.
     ServiceDesiredCount(String),
+    /// `taskDefinitions[FAMILY].containerDefinitions[NAME].FIELD`: one field of a container.
     Container {
+        /// The task definition family.
         family: String,
+        /// The container's name.
         container: String,
+        /// Which field.
         field: ContainerField,
     },
 }
 
+/// The container fields a parameter can be bound to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContainerField {
+    /// `image`: the whole image reference.
     Image,
+    /// `image:tag`: only the tag after the image's last colon.
     ImageTag,
+    /// `cpu`: CPU units.
     Cpu,
+    /// `memory`: the hard limit (MiB).
     Memory,
+    /// `memoryReservation`: the soft limit (MiB).
     MemoryReservation,
 }
 
@@ -37,6 +50,7 @@ fn bracket<'a>(segment: &'a str, name: &str) -> Option<&'a str> {
         .strip_suffix(']')
 }
 
+/// Reads a binding path such as `services[api].desiredCount`; the error names the path.
 pub fn parse(path: &str) -> Result<Target, String> {
     let bad = || {
         format!("binding \"{path}\" does not name a plan field Berth can bind (see the CloudFormation section of the README)")

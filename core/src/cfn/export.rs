@@ -7,10 +7,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::params::{resolve, ParameterError, Resolved, Source};
-use super::template::template;
+use super::template::write_template;
 use super::yaml::{scalar, to_yaml};
 use crate::model::Plan;
 
+/// What `export` writes: one of CloudFormation's parameter formats, or the template itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Format {
@@ -24,11 +25,14 @@ pub enum Format {
     CodePipeline,
     /// group_vars YAML with `config_<snake_case>` keys, as in the seed's playbook.
     Ansible,
+    /// The CloudFormation template Berth writes for the plan, as YAML.
     TemplateYaml,
+    /// The same template as JSON.
     TemplateJson,
 }
 
 impl Format {
+    /// The format a CLI name (`--format`) names, with `--inline` and `--json` where they matter; none for an unknown name.
     pub fn parse(name: &str, inline: bool, json_template: bool) -> Option<Format> {
         Some(match (name, inline, json_template) {
             ("cfn-parameters", ..) => Format::CfnParameters,
@@ -57,6 +61,7 @@ impl Format {
     }
 }
 
+/// The CLI's format names, in the order `--help` lists them.
 pub const FORMATS: &[&str] = &[
     "cfn-parameters",
     "deploy-overrides",
@@ -166,8 +171,8 @@ pub fn export(plan: &Plan, format: Format) -> Result<String, Vec<ParameterError>
             }
             out
         }
-        Format::TemplateJson => pretty(&template(plan)),
-        Format::TemplateYaml => to_yaml(&template(plan)),
+        Format::TemplateJson => pretty(&write_template(plan)),
+        Format::TemplateYaml => to_yaml(&write_template(plan)),
     })
 }
 

@@ -9,28 +9,39 @@ use crate::model::{CloudFormation, NetworkMode, Parameter, Plan};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Source {
+    /// A value the user set in the plan's `parameters`.
     Value,
+    /// Read from the plan field the parameter is bound to.
     Binding,
+    /// The template's Default.
     Default,
     /// A NoEcho parameter with no value: a marked placeholder, never a secret.
     Placeholder,
+    /// No value, no binding, no Default: CloudFormation would refuse the stack.
     Missing,
 }
 
+/// One template parameter and the value Berth would pass.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Resolved {
+    /// The parameter's name.
     pub name: String,
+    /// Its value, none when missing.
     pub value: Option<String>,
+    /// Where the value came from.
     pub source: Source,
+    /// Whether the template marks it NoEcho (its value is never shown).
     pub no_echo: bool,
 }
 
 /// A parameter error: CloudFormation's text, and the plan path that fixes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParameterError {
+    /// The parameter at fault.
     pub parameter: String,
     /// The plan field to edit: a value, or the bound field.
     pub path: String,
+    /// CloudFormation's error text.
     pub message: String,
 }
 

@@ -14,6 +14,7 @@ use crate::model::{
     Plan, Service, TaskDefinition,
 };
 
+/// The Metadata key under which Berth keeps in a template what it needs to read the plan back.
 pub const METADATA_KEY: &str = "Berth";
 
 /// A logical ID from a name: alphanumerics only, PascalCase.
@@ -141,7 +142,7 @@ fn constraints(list: &[crate::model::PlacementConstraint]) -> Value {
 }
 
 /// The template as a JSON value; [`super::yaml::to_yaml`] writes it as YAML.
-pub fn template(plan: &Plan) -> Value {
+pub fn write_template(plan: &Plan) -> Value {
     let mut resources = Map::new();
     resources.insert(
         CLUSTER_ID.to_string(),

@@ -19,7 +19,9 @@ pub const MAX_TASKS: u64 = 100_000;
 /// Berth's caps on how many groups, task definitions and services a plan can
 /// list; far beyond any cluster a person plans by hand.
 pub const MAX_GROUPS: usize = 1_000;
+/// See [`MAX_GROUPS`].
 pub const MAX_TASK_DEFINITIONS: usize = 1_000;
+/// See [`MAX_GROUPS`].
 pub const MAX_SERVICES: usize = 1_000;
 
 fn refuse(path: String, message: String) -> Result<(), LoadError> {

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 pub struct LoadError {
     /// JSON path of the offending field, `$` for the document itself.
     pub path: String,
+    /// What is wrong with it.
     pub message: String,
 }
 

@@ -32,6 +32,7 @@ use serde_json::Value;
 pub struct PathError {
     /// `$` for the document itself.
     pub path: String,
+    /// What is wrong there.
     pub message: String,
 }
 

@@ -8,6 +8,7 @@ use base64::Engine;
 use crate::input::{load_plan, LoadError, MAX_PLAN_BYTES};
 use crate::model::Plan;
 
+/// The version prefix of the link's payload; a link of another version is refused.
 pub const PREFIX: &str = "v1.";
 /// A fragment longer than this is refused before decoding.
 pub const MAX_FRAGMENT_CHARS: usize = 2 * 1024 * 1024;

@@ -1,5 +1,3 @@
-#![warn(missing_docs)]
-
 //! The plan and the facts it is read against: the plan file itself (ECS's own
 //! JSON names), task sizes and their units, the EC2 instance catalogue, the
 //! container instances a cluster's groups become, what one task needs of an

@@ -13,34 +13,53 @@ use std::fmt;
 /// ECS's limit on a memberOf expression.
 pub const MAX_EXPRESSION_LEN: usize = 2000;
 
+/// A parsed cluster query language expression (§4.3), as memberOf constraints hold it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expr {
+    /// Both sides hold.
     And(Box<Expr>, Box<Expr>),
+    /// Either side holds.
     Or(Box<Expr>, Box<Expr>),
+    /// The inner expression does not hold.
     Not(Box<Expr>),
+    /// One test of a subject, such as `attribute:ecs.instance-type == t2.small`.
     Test {
+        /// What is tested: `attribute:NAME`, `ec2InstanceId`, `agentConnected`, …
         subject: String,
+        /// The comparison.
         op: Op,
+        /// Its argument(s): one for most operators, a list for `in` and `not in`, none for `exists`.
         values: Vec<String>,
     },
 }
 
+/// A comparison operator of the cluster query language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
+    /// `==`, `equals`.
     Eq,
+    /// `!=`, `not_equals`.
     Ne,
+    /// `=~`, `matches`: the value matches a pattern.
     Matches,
+    /// `!~`, `not_matches`.
     NotMatches,
+    /// `in`: the value is one of a list.
     In,
+    /// `not in`: the value is none of a list.
     NotIn,
+    /// `exists`: the subject has a value.
     Exists,
+    /// `!exists`, `not exists`, `not_exists`: the subject has no value.
     NotExists,
 }
 
+/// Why an expression could not be parsed, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
     /// Character offset in the expression.
     pub at: usize,
+    /// What is wrong, in words.
     pub message: String,
 }
 
@@ -297,6 +316,7 @@ impl Parser {
     }
 }
 
+/// Parses an expression, refusing one longer than ECS's 2,000 characters (§4.3).
 pub fn parse(src: &str) -> Result<Expr, ParseError> {
     if src.len() > MAX_EXPRESSION_LEN {
         return Err(ParseError {

@@ -20,31 +20,43 @@ use crate::model::{Plan, Protocol};
 /// This number includes the default reserved ports."
 pub const MAX_RESERVED_PORTS: usize = 100;
 
+/// One host port a task holds on its instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HostPort {
+    /// The container that asked for it.
     pub container_name: Arc<str>,
+    /// The container port it maps to.
     pub container_port: u16,
+    /// The port on the instance.
     pub host_port: u16,
+    /// TCP or UDP.
     pub protocol: Protocol,
     /// Taken from the dynamic range by the agent (§3.3), not asked for.
     pub dynamic: bool,
 }
 
+/// One task on a container instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlacedTask {
     /// Unique within one cluster state, in the order tasks were started.
     pub id: u32,
+    /// The service or standalone task definition it belongs to.
     #[serde(flatten)]
     pub owner: Owner,
     /// `family:revision` of the task definition it runs. Shared with the
     /// request: placing a task copies no string (issue 8).
     pub task_definition_arn: Arc<str>,
+    /// CPU units it reserves.
     pub cpu: u32,
+    /// Memory (MiB) it reserves: the reservation, else the hard limit.
     pub memory: u32,
+    /// The host ports it holds.
     pub host_ports: Vec<HostPort>,
+    /// Whether it has its own ENI (awsvpc).
     pub eni: bool,
+    /// Whether the user pinned it to this instance.
     pub pinned: bool,
 }
 
@@ -89,10 +101,15 @@ impl PortSet {
 /// One container instance and what is running on it.
 #[derive(Debug, Clone)]
 pub struct InstanceState {
+    /// The container instance.
     pub instance: ContainerInstance,
+    /// Its tasks, in the order they were started.
     pub tasks: Vec<PlacedTask>,
+    /// CPU units no task reserves.
     pub remaining_cpu: u32,
+    /// Memory (MiB) no task reserves.
     pub remaining_memory: u32,
+    /// awsvpc tasks on it, each on its own ENI (§3.6).
     pub enis_used: u32,
     /// Host ports in use (agent-reserved, static and dynamic), per protocol.
     pub(super) used_tcp: PortSet,
@@ -157,6 +174,7 @@ impl InstanceState {
 /// The ledger of a cluster: every container instance and its tasks.
 #[derive(Debug, Clone)]
 pub struct ClusterState {
+    /// The cluster's instances, no task on them yet.
     pub instances: Vec<InstanceState>,
     pub(super) dynamic_range: (u16, u16),
     pub(super) next_task_id: u32,
@@ -196,6 +214,7 @@ pub(super) fn lookup<'a>(inst: &'a ContainerInstance) -> impl Fn(&str) -> Option
 }
 
 impl ClusterState {
+    /// The same ledger, but answering "which instances fit" by scanning every instance instead of the index: the oracle the index is tested against.
     pub fn new(plan: &Plan) -> ClusterState {
         let reserved_tcp: BTreeSet<u16> = plan.cluster.reserved_ports.iter().copied().collect();
         let reserved_udp: BTreeSet<u16> = plan.cluster.reserved_ports_udp.iter().copied().collect();
@@ -264,6 +283,7 @@ impl ClusterState {
         self
     }
 
+    /// The position of the instance with this id.
     pub fn index_of(&self, instance_id: &str) -> Option<usize> {
         self.instances
             .iter()

@@ -35,11 +35,14 @@ pub use request::{default_strategy, Owner, TaskRequest};
 /// The placement of a whole plan.
 #[derive(Debug, Clone)]
 pub struct Placement {
+    /// The ledger: every container instance and its tasks.
     pub state: ClusterState,
+    /// Tasks that could not be placed, grouped by owner and cause.
     pub unplaced: Vec<Unplaced>,
 }
 
 impl Placement {
+    /// Every container instance and its tasks.
     pub fn instances(&self) -> &[InstanceState] {
         &self.state.instances
     }

@@ -8,19 +8,25 @@ use super::request::Owner;
 /// ECS's reason codes for a task that cannot be placed (§4.4 RunTask failures).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Reason {
+    /// No instance has enough CPU units left.
     #[serde(rename = "RESOURCE:CPU")]
     Cpu,
+    /// No instance has enough memory left.
     #[serde(rename = "RESOURCE:MEMORY")]
     Memory,
+    /// A static TCP host port the task needs is taken on every instance.
     #[serde(rename = "RESOURCE:PORTS")]
     Ports,
     /// Too many reserved ports (§3.2); ECS reports it as RESOURCE:PORTS.
     #[serde(rename = "RESOURCE:PORTS")]
     PortLimit,
+    /// A static UDP host port the task needs is taken on every instance.
     #[serde(rename = "RESOURCE:PORTS_UDP")]
     PortsUdp,
+    /// No instance has an ENI attachment point left for an awsvpc task (§3.6).
     #[serde(rename = "RESOURCE:ENI")]
     Eni,
+    /// No instance satisfies the task's placement constraints (memberOf, distinctInstance).
     #[serde(rename = "ATTRIBUTE")]
     Attribute,
     /// No container instance at all.
@@ -29,6 +35,7 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// ECS's reason code, as its events and `describe-services` print it.
     pub fn code(self) -> &'static str {
         match self {
             Reason::Cpu => "RESOURCE:CPU",
@@ -59,9 +66,11 @@ impl Reason {
 /// Why one task could not be placed, in ECS's words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Failure {
+    /// ECS's reason.
     pub reason: Reason,
     /// The closest matching container instance, when one passed the constraints.
     pub closest: Option<String>,
+    /// ECS's service event (or RunTask failure) for the reason, word for word.
     pub message: String,
 }
 
@@ -99,9 +108,12 @@ impl Failure {
 /// Tasks of one owner that could not be placed, grouped by cause.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unplaced {
+    /// The service or standalone task definition.
     #[serde(flatten)]
     pub owner: Owner,
+    /// How many of its tasks are unplaced for this cause.
     pub count: u32,
+    /// Why, in ECS's words.
     #[serde(flatten)]
     pub failure: Failure,
     /// Set when these tasks were pinned to one instance and did not fit there.

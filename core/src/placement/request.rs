@@ -16,8 +16,10 @@ use crate::model::{
 /// Who a task belongs to: a service, or a standalone RunTask of a task definition.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Owner {
+    /// A service's task: the service's name.
     #[serde(rename = "service")]
     Service(Arc<str>),
+    /// A standalone task (RunTask): its task definition (family:revision).
     #[serde(rename = "taskDefinition")]
     Standalone(Arc<str>),
 }
@@ -32,6 +34,7 @@ impl Owner {
         }
     }
 
+    /// The service's name, or the standalone task's task definition.
     pub fn name(&self) -> &str {
         match self {
             Owner::Service(s) | Owner::Standalone(s) => s,
@@ -86,8 +89,11 @@ pub(super) static NEXT_WALKS_ID: std::sync::atomic::AtomicU64 =
 /// Everything the scheduler needs to place one more task of an owner.
 #[derive(Debug, Clone)]
 pub struct TaskRequest {
+    /// Whose task it is.
     pub owner: Owner,
+    /// The task definition (family:revision) it runs.
     pub task_definition_arn: Arc<str>,
+    /// What it reserves and the ports it needs.
     pub requirements: Requirements,
     pub(super) constraints: Vec<Constraint>,
     pub(super) strategies: Vec<PlacementStrategy>,

@@ -23,12 +23,19 @@ const DEFAULT_DIRECT_MIB: f64 = 10.0;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JvmFlags {
+    /// -Xmx: the maximum heap.
     pub xmx: Option<f64>,
+    /// -Xms: the initial heap.
     pub xms: Option<f64>,
+    /// -Xss: one thread's stack.
     pub xss: Option<f64>,
+    /// -XX:MaxMetaspaceSize.
     pub max_metaspace_size: Option<f64>,
+    /// -XX:MaxRAMPercentage (a percentage, not a size).
     pub max_ram_percentage: Option<f64>,
+    /// -XX:ReservedCodeCacheSize.
     pub reserved_code_cache_size: Option<f64>,
+    /// -XX:MaxDirectMemorySize.
     pub max_direct_memory_size: Option<f64>,
     /// Options the JVM refuses at start-up (e.g. a percentage over 100).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -115,11 +122,15 @@ pub fn container_options(c: &ContainerDefinition) -> Option<Vec<String>> {
     seen_jvm.then_some(opts)
 }
 
+/// How the JVM's estimated footprint compares with the container's hard limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Within the limit with room to spare.
     Ok,
+    /// A risk worth a look: heap over 75 % of the limit, or no hard limit at all.
     Amber,
+    /// Likely OOM kill, or a JVM that will not start.
     Red,
 }
 
@@ -127,20 +138,31 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JvmEstimate {
+    /// The container.
     pub container: String,
+    /// The flags read from its command, entry point and JAVA_OPTS-like variables.
     pub flags: JvmFlags,
     /// The hard limit the JVM sees (§7.3), None when there is none.
     pub hard_limit: Option<u32>,
+    /// The maximum heap: -Xmx, else the JVM's default share of the hard limit (§7.2).
     pub heap: f64,
     /// True when the heap came from -Xmx rather than the JVM's default rule.
     pub heap_from_xmx: bool,
+    /// -XX:MaxMetaspaceSize, else §7.5's default.
     pub metaspace: f64,
+    /// The threads' stacks: threads × -Xss.
     pub thread_stacks: f64,
+    /// The threads assumed (§7.5's default).
     pub threads: u32,
+    /// -XX:ReservedCodeCacheSize, else §7.5's default.
     pub code_cache: f64,
+    /// -XX:MaxDirectMemorySize, else Cloud Foundry's default.
     pub direct: f64,
+    /// GC and other native memory: a tenth of the heap, at least 64 MiB.
     pub overhead: f64,
+    /// The sum of the parts: what the JVM needs.
     pub required: f64,
+    /// How the need compares with the hard limit.
     pub severity: Severity,
     /// Plain-language findings, each naming the heuristic it rests on.
     pub findings: Vec<String>,

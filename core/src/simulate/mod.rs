@@ -48,7 +48,9 @@ const MAX_STEPS: usize = 20_000;
 /// Bad input to the simulator: names the field and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeployError {
+    /// The option or plan field at fault, as the CLI and the stepper name it.
     pub field: String,
+    /// What is wrong with it.
     pub message: String,
 }
 

@@ -11,12 +11,17 @@ use crate::model::CircuitBreaker;
 /// revision, or `task_definition` names an existing one.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Change {
+    /// An existing task definition (family:revision) to deploy instead of a new revision.
     pub task_definition: Option<String>,
     /// Which container the edits apply to; the first essential one by default.
     pub container: Option<String>,
+    /// A new image for that container.
     pub image: Option<String>,
+    /// A new cpu (CPU units) for that container.
     pub cpu: Option<u32>,
+    /// A new hard limit (MiB) for that container.
     pub memory: Option<u32>,
+    /// A new memoryReservation (MiB) for that container.
     pub memory_reservation: Option<u32>,
     /// A new host port for the container's first port mapping (0 = dynamic).
     pub host_port: Option<u16>,
@@ -34,6 +39,7 @@ pub enum ThresholdRule {
 }
 
 impl ThresholdRule {
+    /// The number of failed tasks at which the circuit breaker trips for a service of `desired` tasks.
     pub fn threshold(self, desired: u32) -> u32 {
         let min = match self {
             ThresholdRule::Current => 3,
@@ -63,18 +69,25 @@ impl Default for Timing {
     }
 }
 
+/// How to run a simulated deployment: what changes and the service settings to override.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeployOptions {
+    /// What the new revision changes.
     pub change: Change,
+    /// Overrides the service's minimumHealthyPercent.
     pub minimum_healthy_percent: Option<u32>,
+    /// Overrides the service's maximumPercent.
     pub maximum_percent: Option<u32>,
     /// Overrides the service's deploymentCircuitBreaker.
     pub circuit_breaker: Option<CircuitBreaker>,
+    /// Which threshold rule the circuit breaker uses.
     pub threshold_rule: ThresholdRule,
     /// Overrides the service's loadBalancer.deregistrationDelaySeconds; a
     /// service without a load balancer drains for 0 s.
     pub deregistration_delay: Option<u32>,
+    /// Overrides the container's stopTimeout (seconds from SIGTERM to SIGKILL).
     pub stop_timeout: Option<u32>,
+    /// How long each task takes to start and become healthy.
     pub timing: Timing,
     /// The first N new tasks fail their health checks (u32::MAX: all of them).
     pub failing_new_tasks: u32,

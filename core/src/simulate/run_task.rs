@@ -13,9 +13,11 @@ use crate::placement::{place, Failure, HostPort, Owner, TaskRequest};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunTaskResult {
+    /// The task definition (family:revision) run.
     pub task_definition: String,
     /// The instance it was placed on, when it was.
     pub instance: Option<String>,
+    /// The host ports it holds, when placed.
     pub host_ports: Vec<HostPort>,
     /// RunTask's `failures[].reason` and Berth's sentence, when it was not.
     pub failure: Option<Failure>,

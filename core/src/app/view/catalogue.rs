@@ -8,13 +8,21 @@ use crate::model::catalogue::catalogue;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogueRow {
+    /// The instance type's name.
     pub name: String,
+    /// Its family (`m5` for `m5.large`).
     pub family: String,
+    /// x86_64 or arm64.
     pub architecture: String,
+    /// vCPUs.
     pub vcpu: u32,
+    /// Memory (MiB).
     pub memory: u32,
+    /// Memory (MiB) it registers with ECS, before the group's reserved memory.
     pub registered_memory: u32,
+    /// Whether that registered memory is estimated rather than observed.
     pub estimated: bool,
+    /// On-demand price per hour in USD (the catalogue's region), if known.
     pub price_per_hour: Option<f64>,
 }
 

@@ -9,75 +9,115 @@ use crate::model::{Plan, Protocol};
 use crate::placement::{InstanceState, Owner};
 use crate::rules::hard_limit_total;
 
+/// One task's part of an instance's memory bar.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MemorySegment {
+    /// The task's number in this placement.
     pub task_id: u32,
+    /// The service (or task definition) it belongs to.
     pub label: String,
+    /// The colour index it is drawn in.
     pub colour: usize,
+    /// Memory (MiB) the task reserves: the reservation, else the hard limit.
     pub reservation: u32,
     /// The task's hard limit; None when a container has no ceiling.
     pub hard_limit: Option<u32>,
+    /// Whether the user pinned the task to this instance.
     pub pinned: bool,
     /// During a deployment step, which part of it the task is in.
     pub phase: Option<Phase>,
 }
 
+/// What kind of host port an entry of the port map is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PortKind {
+    /// Kept by the ECS agent (ECS_RESERVED_PORTS: 22, 2375, 2376, 51678, 51679 by default).
     Reserved,
+    /// A host port the task definition names.
     Static,
+    /// A host port Docker chose from the ephemeral range (hostPort 0 in bridge mode).
     Dynamic,
 }
 
+/// One host port in use on an instance.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PortEntry {
+    /// The port number on the instance.
     pub host_port: u16,
+    /// TCP or UDP.
     pub protocol: Protocol,
+    /// Reserved, static or dynamic.
     pub kind: PortKind,
     /// The service (or task definition) holding it; None for agent-reserved ports.
     pub owner: Option<String>,
+    /// The container port it maps to; none for reserved ports.
     pub container_port: Option<u16>,
 }
 
+/// One task's chip on an instance card.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskChip {
+    /// The task's number in this placement.
     pub task_id: u32,
+    /// The service (or task definition) it belongs to.
     pub label: String,
     /// Service tasks can be dragged; standalone tasks cannot.
     pub service: Option<String>,
+    /// The colour index it is drawn in.
     pub colour: usize,
+    /// Whether the user pinned the task to this instance.
     pub pinned: bool,
     /// During a deployment step, which part of it the task is in.
     pub phase: Option<Phase>,
 }
 
+/// One container instance as the board draws it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceView {
+    /// The instance's id on the board (its group's name and its number).
     pub id: String,
+    /// The instance group it belongs to.
     pub group: String,
+    /// Its EC2 instance type.
     pub instance_type: String,
+    /// Its Availability Zone.
     pub availability_zone: String,
     /// A stand-in private address for load-balancer targets.
     pub address: String,
+    /// The instance type's memory (MiB).
     pub nominal_memory: u32,
+    /// What the system keeps (MiB): nominal less registered memory.
     pub system_memory: u32,
+    /// Memory (MiB) the instance registers with ECS.
     pub registered_memory: u32,
+    /// Whether the registered memory is estimated rather than observed.
     pub memory_estimated: bool,
+    /// The bar's segments, one per task.
     pub memory: Vec<MemorySegment>,
+    /// Registered memory (MiB) no task reserves.
     pub free_memory: u32,
+    /// The sum of its tasks' hard limits (MiB).
     pub hard_limit_total: u64,
+    /// Whether the hard limits add up to more than the registered memory (allowed, but the kernel may kill tasks under pressure).
     pub overcommitted: bool,
+    /// CPU units the instance registers (1,024 per vCPU).
     pub registered_cpu: u32,
+    /// CPU reserved per task: (owner, colour index, CPU units).
     pub cpu: Vec<(String, usize, u32)>,
+    /// CPU units no task reserves.
     pub free_cpu: u32,
+    /// The host port map: reserved, static and dynamic ports.
     pub ports: Vec<PortEntry>,
+    /// awsvpc tasks on the instance, each on its own ENI.
     pub enis_used: u32,
+    /// How many awsvpc tasks the instance's ENIs allow (§3.6).
     pub eni_capacity: u32,
+    /// The task chips.
     pub tasks: Vec<TaskChip>,
 }
 

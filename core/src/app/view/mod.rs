@@ -56,17 +56,27 @@ impl Phase {
 /// Task id → its phase in a deployment step.
 pub type Phases = BTreeMap<u32, Phase>;
 
+/// The board: everything the UI draws for a plan (or a deployment step), computed by the core.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Board {
+    /// The plan's name.
     pub plan_name: String,
+    /// The ECS cluster's name.
     pub cluster_name: String,
+    /// The totals bar.
     pub totals: Totals,
+    /// The instance groups and their instances' cards.
     pub groups: Vec<GroupView>,
+    /// The service cards of the palette.
     pub services: Vec<ServiceCard>,
+    /// Tasks that could not be placed, with ECS's reasons.
     pub unplaced: Vec<UnplacedView>,
+    /// The load-balancer target groups and their targets.
     pub targets: Vec<TargetGroupView>,
+    /// The JVM check of every container that runs a JVM.
     pub jvm: Vec<JvmView>,
+    /// Memory and CPU reserved per service.
     pub usage: Vec<UsageByService>,
 }
 

@@ -12,36 +12,55 @@ use crate::model::{NetworkMode, Plan};
 use crate::placement::{Owner, Placement};
 use crate::rules::jvm_findings;
 
+/// The cluster's totals, as the totals bar shows them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Totals {
+    /// Container instances in the cluster.
     pub instances: usize,
+    /// CPU units every instance registers (1,024 per vCPU).
     pub cpu_units: u64,
+    /// CPU units reserved by placed tasks.
     pub cpu_reserved: u64,
     /// Nominal memory of every instance.
     pub memory_total: u64,
     /// What the system keeps (nominal − registered) over all instances.
     pub memory_system: u64,
+    /// Memory (MiB) every instance registers with ECS.
     pub memory_registered: u64,
+    /// Memory (MiB) reserved by placed tasks.
     pub memory_reserved: u64,
+    /// Registered memory (MiB) no task reserves.
     pub memory_free: u64,
+    /// On-demand cost of every instance for a month (730 hours), in USD.
     pub monthly_cost: f64,
+    /// Tasks that could not be placed.
     pub unplaced_tasks: u32,
 }
 
+/// One instance group on the board: its header and its instances' cards.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupView {
+    /// The group's name.
     pub name: String,
+    /// Its EC2 instance type.
     pub instance_type: String,
+    /// How many container instances it has.
     pub count: u32,
+    /// vCPUs per instance.
     pub vcpu: u32,
+    /// CPU units per instance (1,024 per vCPU).
     pub cpu_units: u32,
+    /// The instance type's memory (MiB), before the system's share.
     pub nominal_memory: u32,
     /// Per instance, after the group's reserved memory.
     pub registered_memory: u32,
+    /// Whether the registered memory is estimated rather than observed.
     pub memory_estimated: bool,
+    /// On-demand cost of the group for a month, in USD; none for a type without a price.
     pub monthly_cost: Option<f64>,
+    /// One card per container instance.
     pub instances: Vec<InstanceView>,
 }
 
@@ -80,62 +99,95 @@ impl GroupView {
     }
 }
 
+/// A service's card in the palette: its size, ports and how many of its tasks are placed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceCard {
+    /// The service's name.
     pub name: String,
+    /// Its task definition (family:revision).
     pub task_definition: String,
+    /// The colour index its chips are drawn in.
     pub colour: usize,
+    /// Its task definition's network mode (bridge, host, awsvpc, none).
     pub network_mode: String,
+    /// Its desiredCount.
     pub desired_count: u32,
+    /// CPU units one task reserves.
     pub cpu: u32,
+    /// Memory (MiB) one task reserves: the reservation, else the hard limit.
     pub memory_reservation: u32,
+    /// The task's hard limit (MiB), when it has one.
     pub hard_limit: Option<u32>,
     /// "8000/tcp → dynamic", "8000/tcp → 8000".
     pub ports: Vec<String>,
+    /// Tasks of the service placed.
     pub placed: u32,
+    /// Tasks of the service ECS could not place.
     pub unplaced: u32,
 }
 
+/// Tasks of one service (or standalone task) that could not be placed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UnplacedView {
+    /// The service's (or standalone task's) name.
     pub label: String,
+    /// The colour index its chips are drawn in.
     pub colour: usize,
+    /// How many of its tasks are unplaced.
     pub count: u32,
+    /// ECS's reason code, such as RESOURCE:MEMORY.
     pub reason: String,
+    /// ECS's event text for the reason.
     pub message: String,
+    /// The closest matching container instance, when one passed the constraints.
     pub closest: Option<String>,
 }
 
+/// A service's target group and the targets its tasks register.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TargetGroupView {
+    /// The service.
     pub service: String,
+    /// The container port the load balancer sends traffic to.
     pub container_port: u16,
     /// "192.168.1.1:32768" for instance targets; "ENI" addresses for awsvpc.
     pub targets: Vec<String>,
 }
 
+/// The JVM check of one container, as the JVM panel stacks it (§7).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JvmView {
+    /// The task definition (family:revision).
     pub task_definition: String,
+    /// The container.
     pub container: String,
+    /// The container's hard limit (MiB), when it has one.
     pub hard_limit: Option<u32>,
     /// (label, MiB) in the order the panel stacks them.
     pub parts: Vec<(String, f64)>,
+    /// What the JVM needs in all (MiB).
     pub required: f64,
+    /// How the need compares with the hard limit.
     pub severity: crate::rules::jvm::Severity,
+    /// Plain-language findings, each naming the heuristic it rests on.
     pub findings: Vec<String>,
 }
 
+/// Memory and CPU reserved by one service (or standalone task definition).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UsageByService {
+    /// The service's (or task definition's) name.
     pub label: String,
+    /// The colour index its chips are drawn in.
     pub colour: usize,
+    /// Memory (MiB) its placed tasks reserve.
     pub memory: u64,
+    /// CPU units its placed tasks reserve.
     pub cpu: u64,
 }
 

@@ -24,6 +24,7 @@ use crate::model::{Cluster, Plan, Service, TaskDefinition, BERTH_VERSION};
 
 pub use yaml::yaml_to_json;
 
+/// What kind of document an import read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ImportKind {
@@ -106,7 +107,7 @@ fn read(text: &str, params: &[(String, String)]) -> Result<Imported, ImportError
         });
     }
     if obj.contains_key("Resources") || obj.contains_key("AWSTemplateFormatVersion") {
-        return template::template(obj, params);
+        return template::read_template(obj, params);
     }
     let (td_value, prefix) = match obj.get("taskDefinition") {
         Some(inner @ Value::Object(_)) => (inner.clone(), "$.taskDefinition"),

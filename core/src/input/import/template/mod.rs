@@ -21,7 +21,7 @@ use service::import_service;
 use task_definition::import_task_definition;
 
 /// Reads a template, with the `--param K=V` values given.
-pub(super) fn template(
+pub(super) fn read_template(
     t: &Map<String, Value>,
     given: &[(String, String)],
 ) -> Result<Imported, ImportError> {
