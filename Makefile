@@ -21,6 +21,7 @@ test: setup lint unit cfn fuzz-smoke web e2e
 
 lint:
 	cargo fmt --all --check
+	leptosfmt --check --quiet src/
 	cargo fmt --manifest-path fuzz/Cargo.toml --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	cargo clippy -p berth -p berth-exchange --target wasm32-unknown-unknown --quiet -- -D warnings

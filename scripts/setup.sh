@@ -34,6 +34,13 @@ if [ "$(cargo-fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VE
   cargo install --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION"
 fi
 
+# leptosfmt, pinned: `make lint` checks that every view! is formatted by it.
+LEPTOSFMT_VERSION=0.1.33
+if [ "$(leptosfmt --version 2>/dev/null | awk '{print $2}')" != "$LEPTOSFMT_VERSION" ]; then
+  step "leptosfmt $LEPTOSFMT_VERSION (about 1 minute)"
+  cargo install --locked leptosfmt --version "$LEPTOSFMT_VERSION"
+fi
+
 # Trunk, pinned.
 if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; then
   step "trunk $TRUNK_VERSION (about 10 minutes on 2 cores)"

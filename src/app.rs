@@ -81,25 +81,35 @@ pub fn App() -> impl IntoView {
 
     view! {
         <TopBar view_model=view_model />
-        <p class="sr-only" aria-live="assertive" data-testid="announcer">{move || store.announce.get()}</p>
+        <p class="sr-only" aria-live="assertive" data-testid="announcer">
+            {move || store.announce.get()}
+        </p>
         <main class="layout">
             <aside class="sidebar">
-                <Walkthroughs sim=sim/>
-                <Palette/>
-                <ClusterPanel/>
-                <ImportBox/>
+                <Walkthroughs sim=sim />
+                <Palette />
+                <ClusterPanel />
+                <ImportBox />
             </aside>
             <section class="workspace">
-                <Notices/>
-                <Stepper sim=sim/>
-                {move || sim.with(Option::is_some).then(|| view! {
-                    <p class="viewing-step" data-testid="viewing-step">"The board shows the simulation at the chosen step; the plan itself is unchanged."</p>
-                })}
-                <Board/>
-                <Tray/>
-                <Insights/>
-                <ComparePanel/>
-                <ExportPanel/>
+                <Notices />
+                <Stepper sim=sim />
+                {move || {
+                    sim.with(Option::is_some)
+                        .then(|| {
+                            view! {
+                                <p class="viewing-step" data-testid="viewing-step">
+                                    "The board shows the simulation at the chosen step; the plan \
+                                     itself is unchanged."
+                                </p>
+                            }
+                        })
+                }}
+                <Board />
+                <Tray />
+                <Insights />
+                <ComparePanel />
+                <ExportPanel />
             </section>
         </main>
     }
@@ -129,26 +139,53 @@ fn history_keys(store: Store, ev: &leptos::ev::KeyboardEvent) {
 fn TopBar(view_model: Memo<berth_core::app::view::Board>) -> impl IntoView {
     let store = crate::store::use_store();
     view! {
-    <header class="topbar">
-        <div class="brand">
-            <span class="logo" aria-hidden="true">"⚓"</span>
-            <span class="name">"Berth"</span>
-            <span class="tagline">"ECS on EC2 planner — will it fit, and will it deploy?"</span>
-        </div>
-        <div class="plan-name">
-            <span class="muted">"plan"</span>
-            <strong>{move || view_model.with(|b| b.plan_name.clone())}</strong>
-            <span class="muted">"cluster"</span>
-            <code>{move || view_model.with(|b| b.cluster_name.clone())}</code>
-        </div>
-        <div class="history">
-            <button class="small" data-testid="undo" title="Undo (Ctrl+Z)" prop:disabled=move || store.history.with(|h| !h.can_undo()) on:click=move |_| store.undo()>"↶ Undo"</button>
-            <button class="small" data-testid="redo" title="Redo (Ctrl+Shift+Z)" prop:disabled=move || store.history.with(|h| !h.can_redo()) on:click=move |_| store.redo()>"↷ Redo"</button>
-            <ShareButton/>
-            <button class="small" data-testid="reset" title="Start again from the example plan" on:click=move |_| store.replace(example())>"Example"</button>
-        </div>
-        <TotalsBar/>
-    </header>
+        <header class="topbar">
+            <div class="brand">
+                <span class="logo" aria-hidden="true">
+                    "⚓"
+                </span>
+                <span class="name">"Berth"</span>
+                <span class="tagline">
+                    "ECS on EC2 planner — will it fit, and will it deploy?"
+                </span>
+            </div>
+            <div class="plan-name">
+                <span class="muted">"plan"</span>
+                <strong>{move || view_model.with(|b| b.plan_name.clone())}</strong>
+                <span class="muted">"cluster"</span>
+                <code>{move || view_model.with(|b| b.cluster_name.clone())}</code>
+            </div>
+            <div class="history">
+                <button
+                    class="small"
+                    data-testid="undo"
+                    title="Undo (Ctrl+Z)"
+                    prop:disabled=move || store.history.with(|h| !h.can_undo())
+                    on:click=move |_| store.undo()
+                >
+                    "↶ Undo"
+                </button>
+                <button
+                    class="small"
+                    data-testid="redo"
+                    title="Redo (Ctrl+Shift+Z)"
+                    prop:disabled=move || store.history.with(|h| !h.can_redo())
+                    on:click=move |_| store.redo()
+                >
+                    "↷ Redo"
+                </button>
+                <ShareButton />
+                <button
+                    class="small"
+                    data-testid="reset"
+                    title="Start again from the example plan"
+                    on:click=move |_| store.replace(example())
+                >
+                    "Example"
+                </button>
+            </div>
+            <TotalsBar />
+        </header>
     }
 }
 
@@ -165,14 +202,20 @@ fn viewport_width() -> f64 {
 fn Notices() -> impl IntoView {
     let store = crate::store::use_store();
     move || {
-        store.notice.get().filter(|n| n.instance.is_none()).map(|n| {
-            view! {
-                <div class="notice" class:ok=n.ok role="alert" data-testid="notice">
-                    <span>{n.message}</span>
-                    <button class="link" on:click=move |_| store.notice.set(None)>"Dismiss"</button>
-                </div>
-            }
-        })
+        store
+            .notice
+            .get()
+            .filter(|n| n.instance.is_none())
+            .map(|n| {
+                view! {
+                    <div class="notice" class:ok=n.ok role="alert" data-testid="notice">
+                        <span>{n.message}</span>
+                        <button class="link" on:click=move |_| store.notice.set(None)>
+                            "Dismiss"
+                        </button>
+                    </div>
+                }
+            })
     }
 }
 
@@ -211,7 +254,8 @@ fn open_link(store: Store, fragment: String) {
             Ok(plan) => {
                 store.replace(plan);
                 say(
-                    "Opened the plan from the shared link. Undo (Ctrl+Z) brings back the plan you had."
+                    "Opened the plan from the shared link. Undo (Ctrl+Z) brings back the plan \
+                     you had."
                         .into(),
                     true,
                 );
@@ -230,33 +274,70 @@ fn ShareButton() -> impl IntoView {
     let store = crate::store::use_store();
     let link = RwSignal::new(None::<String>);
     view! {
-        <button class="small" data-testid="share" title="Copy a link that opens this plan" on:click=move |_| {
-            let plan = store.plan.get_untracked();
-            leptos::task::spawn_local(async move {
-                // Links are made by the exchange module; usually here already.
-                let fragment = match crate::exchange_module::ready().await {
-                    Ok(()) => crate::exchange_module::share_link(&plan).map_err(|e| e.to_string()),
-                    Err(message) => Err(message),
-                };
-                match fragment {
-                    Ok(fragment) => {
-                        let url = crate::persist::link_for(&fragment);
-                        if let (Some(w), Some(url)) = (web_sys::window(), url.as_ref()) {
-                            let _ = w.navigator().clipboard().write_text(url);
+        <button
+            class="small"
+            data-testid="share"
+            title="Copy a link that opens this plan"
+            on:click=move |_| {
+                let plan = store.plan.get_untracked();
+                leptos::task::spawn_local(async move {
+                    let fragment = match crate::exchange_module::ready().await {
+                        Ok(()) => {
+                            crate::exchange_module::share_link(&plan).map_err(|e| e.to_string())
                         }
-                        link.set(url);
+                        Err(message) => Err(message),
+                    };
+                    match fragment {
+                        Ok(fragment) => {
+                            let url = crate::persist::link_for(&fragment);
+                            if let (Some(w), Some(url)) = (web_sys::window(), url.as_ref()) {
+                                let _ = w.navigator().clipboard().write_text(url);
+                            }
+                            link.set(url);
+                        }
+                        Err(message) => {
+                            store
+                                .notice
+                                .set(
+                                    Some(crate::store::Notice {
+                                        message: format!("No share link: {message}"),
+                                        instance: None,
+                                        ok: false,
+                                    }),
+                                )
+                        }
                     }
-                    Err(message) => store.notice.set(Some(crate::store::Notice {
-                        message: format!("No share link: {message}"),
-                        instance: None,
-                        ok: false,
-                    })),
-                }
-            });
-        }>"Share"</button>
-        {move || link.get().map(|l| view! {
-            <input class="share-link" readonly data-testid="share-link" aria-label="share link" prop:value=l
-                on:focus=move |ev| { if let Some(i) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) { i.select(); } }/>
-        })}
+                });
+            }
+        >
+            "Share"
+        </button>
+        {move || {
+            link.get()
+                .map(|l| {
+                    view! {
+                        <input
+                            class="share-link"
+                            readonly
+                            data-testid="share-link"
+                            aria-label="share link"
+                            prop:value=l
+                            on:focus=move |ev| {
+                                if let Some(i) = ev
+                                    .target()
+                                    .and_then(|t| {
+                                        wasm_bindgen::JsCast::dyn_into::<
+                                            web_sys::HtmlInputElement,
+                                        >(t)
+                                            .ok()
+                                    })
+                                {
+                                    i.select();
+                                }
+                            }
+                        />
+                    }
+                })
+        }}
     }
 }

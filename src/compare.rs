@@ -24,35 +24,90 @@ pub fn ComparePanel() -> impl IntoView {
             <div class="panel-head">
                 <h2 id="compare-h">"Compare with a baseline"</h2>
                 <div>
-                    <button class="small" data-testid="pin-baseline" on:click=move |_| baseline.set(Some(store.plan.get_untracked()))>"Pin current plan as baseline"</button>
-                    {move || baseline.with(Option::is_some).then(|| view! { <button class="link" on:click=move |_| baseline.set(None)>"clear"</button> })}
+                    <button
+                        class="small"
+                        data-testid="pin-baseline"
+                        on:click=move |_| baseline.set(Some(store.plan.get_untracked()))
+                    >
+                        "Pin current plan as baseline"
+                    </button>
+                    {move || {
+                        baseline
+                            .with(Option::is_some)
+                            .then(|| {
+                                view! {
+                                    <button class="link" on:click=move |_| baseline.set(None)>
+                                        "clear"
+                                    </button>
+                                }
+                            })
+                    }}
                 </div>
             </div>
             {move || match diff.get() {
-                None => view! { <p class="muted">"Pin the plan, make changes, and see the difference here."</p> }.into_any(),
-                Some(c) => view! {
-                    <table class="diff" data-testid="diff">
-                        <thead><tr><th></th><th>"baseline"</th><th>"now"</th><th>"change"</th></tr></thead>
-                        <tbody>
-                            {c.rows.iter().map(|r| {
-                                let d = r.delta();
-                                let sign = if d > 0.0 { "+" } else { "-" };
+                None => {
+                    view! {
+                        <p class="muted">
+                            "Pin the plan, make changes, and see the difference here."
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(c) => {
+                    view! {
+                        <table class="diff" data-testid="diff">
+                            <thead>
+                                <tr>
+                                    <th></th>
+                                    <th>"baseline"</th>
+                                    <th>"now"</th>
+                                    <th>"change"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {c
+                                    .rows
+                                    .iter()
+                                    .map(|r| {
+                                        let d = r.delta();
+                                        let sign = if d > 0.0 { "+" } else { "-" };
+                                        view! {
+                                            <tr class:changed=d != 0.0>
+                                                <td>{r.label.clone()}</td>
+                                                <td>{fmt(r.baseline, r.unit)}</td>
+                                                <td>{fmt(r.current, r.unit)}</td>
+                                                <td class="mono">
+                                                    {if d == 0.0 {
+                                                        "—".to_string()
+                                                    } else {
+                                                        format!("{sign}{}", fmt(d.abs(), r.unit))
+                                                    }}
+                                                </td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                        {(!c.no_longer_fit.is_empty())
+                            .then(|| {
                                 view! {
-                                    <tr class:changed={d != 0.0}>
-                                        <td>{r.label.clone()}</td>
-                                        <td>{fmt(r.baseline, r.unit)}</td>
-                                        <td>{fmt(r.current, r.unit)}</td>
-                                        <td class="mono">{if d == 0.0 { "—".to_string() } else { format!("{sign}{}", fmt(d.abs(), r.unit)) }}</td>
-                                    </tr>
+                                    <p class="bad" data-testid="no-longer-fit">
+                                        {format!("No longer fit: {}", c.no_longer_fit.join(", "))}
+                                    </p>
                                 }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                    {(!c.no_longer_fit.is_empty()).then(|| view! {
-                        <p class="bad" data-testid="no-longer-fit">{format!("No longer fit: {}", c.no_longer_fit.join(", "))}</p>
-                    })}
-                    {(!c.fit_again.is_empty()).then(|| view! { <p class="ok-text">{format!("Fit again: {}", c.fit_again.join(", "))}</p> })}
-                }.into_any(),
+                            })}
+                        {(!c.fit_again.is_empty())
+                            .then(|| {
+                                view! {
+                                    <p class="ok-text">
+                                        {format!("Fit again: {}", c.fit_again.join(", "))}
+                                    </p>
+                                }
+                            })}
+                    }
+                        .into_any()
+                }
             }}
         </section>
     }

@@ -31,10 +31,14 @@ pub fn install() {
         };
         persist::record_crash(&if let Some(key) = &aside {
             format!(
-                "Berth stopped while starting ({message}). The plan saved in this browser is kept aside in localStorage under \"{key}\"; this is the example."
+                "Berth stopped while starting ({message}). The plan saved in this browser is \
+                 kept aside in localStorage under \"{key}\"; this is the example."
             )
         } else {
-            format!("Berth stopped after an internal error ({message}). This is the last plan saved before it.")
+            format!(
+                "Berth stopped after an internal error ({message}). This is the last plan \
+             saved before it."
+            )
         });
         show_banner(&message, started, aside.as_deref());
     }));
@@ -70,11 +74,13 @@ fn show_banner(message: &str, started: bool, aside: Option<&str>) {
         // Text, never markup: the message may quote a plan's names.
         text.set_text_content(Some(&if let Some(key) = aside {
             format!(
-                "It happened while starting, so the plan saved in this browser is kept aside under \"{key}\" and the page will start from the example. The error: {message}"
+                "It happened while starting, so the plan saved in this browser is kept aside \
+                 under \"{key}\" and the page will start from the example. The error: {message}"
             )
         } else if started {
             format!(
-                "Your last good plan is saved in this browser; the change that hit the error was not applied. The error: {message}"
+                "Your last good plan is saved in this browser; the change that hit the error was \
+                 not applied. The error: {message}"
             )
         } else {
             format!("The error: {message}")

@@ -7,6 +7,7 @@
 //! the store owns what the keyboard has picked up and which target it is on.
 
 use berth_core::app::view::Board;
+use leptos::attr::Attribute;
 use leptos::ev::{DragEvent, KeyboardEvent};
 use leptos::prelude::*;
 
@@ -52,6 +53,19 @@ impl DropZone {
     /// Whether a drag is over the zone now (for its `drag-over` class).
     pub fn is_over(self) -> bool {
         self.over.get()
+    }
+
+    /// Everything an element needs to be this zone (its `drag-over` class and
+    /// the three drag events), to spread onto it: `<section {..zone.attrs()}>`.
+    pub fn attrs(self) -> impl Attribute {
+        view! {
+            <{..}
+                class:drag-over=move || self.is_over()
+                on:dragover=move |ev| self.drag_over(ev)
+                on:dragleave=move |_| self.drag_leave()
+                on:drop=move |ev| self.dropped(ev)
+            />
+        }
     }
 
     /// `dragover`: accept the drop, and say so.
@@ -117,10 +131,12 @@ pub fn kbd_target(vm: Memo<Board>, me: Target) -> impl Fn() -> bool + Send + Syn
 pub fn pick_up(store: Store, payload: Payload) {
     store.announce.set(match &payload {
         Payload::Service { service } => format!(
-            "Picked up {service}. Arrow keys choose a group or instance, Enter drops, Escape cancels."
+            "Picked up {service}. Arrow keys choose a group or instance, Enter drops, Escape \
+             cancels."
         ),
         Payload::Task { service, .. } => format!(
-            "Picked up a {service} task. Arrow keys choose an instance, Enter drops, Escape cancels."
+            "Picked up a {service} task. Arrow keys choose an instance, Enter drops, Escape \
+             cancels."
         ),
     });
     store.picked.set(Some(payload));

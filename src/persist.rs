@@ -30,7 +30,8 @@ pub fn restore() -> Result<Option<Plan>, String> {
             let aside = keep_aside(&store, &text);
             let _ = store.remove_item(KEY);
             Err(format!(
-                "The plan saved in this browser could not be read ({e}); it is kept aside in localStorage under \"{aside}\". Starting from the example."
+                "The plan saved in this browser could not be read ({e}); it is kept aside in \
+                 localStorage under \"{aside}\". Starting from the example."
             ))
         }
     }

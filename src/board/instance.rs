@@ -37,13 +37,10 @@ pub fn InstanceCard(inst: InstanceView) -> impl IntoView {
     view! {
         <article
             class="instance"
-            class:drag-over=move || zone.is_over()
+            {..zone.attrs()}
             class:kbd-target=kbd
             data-testid="instance"
             data-instance=id.clone()
-            on:dragover=move |ev| zone.drag_over(ev)
-            on:dragleave=move |_| zone.drag_leave()
-            on:drop=move |ev| zone.dropped(ev)
         >
             <header class="instance-head">
                 <strong>{id.clone()}</strong>
@@ -63,7 +60,9 @@ pub fn InstanceCard(inst: InstanceView) -> impl IntoView {
             }}
             <div class="bar-label">
                 <span>"Memory"</span>
-                <span class="muted" data-testid="memory-summary">{memory_summary}</span>
+                <span class="muted" data-testid="memory-summary">
+                    {memory_summary}
+                </span>
             </div>
             <MemoryBar inst=inst.clone() />
             <CpuBar inst=inst.clone() />
@@ -149,6 +148,7 @@ fn MemoryBar(inst: InstanceView) -> impl IntoView {
                 .filter_map(|(k, (m, left))| {
                     m.hard_limit
                         .map(|l| {
+                            let past_end = (*left + l as f64) > nominal;
                             view! {
                                 <div
                                     class=format!("limit svc-{}", m.colour)
@@ -156,7 +156,7 @@ fn MemoryBar(inst: InstanceView) -> impl IntoView {
                                     style:width=pct(l as f64, nominal)
                                     style:top=format!("{:.2}px", k as f64 * lane)
                                     style:height=format!("{:.2}px", (lane - 1.0).clamp(1.5, 6.0))
-                                    class:past-end={ (*left + l as f64) > nominal }
+                                    class:past-end=past_end
                                 ></div>
                             }
                         })

@@ -25,10 +25,12 @@ pub fn Board() -> impl IntoView {
     view! {
         <section class="board" aria-label="Cluster board">
             <Show when=move || vm.with(|b| b.groups.is_empty())>
-                <p class="empty">"No instance groups yet. Add one from the catalogue on the left."</p>
+                <p class="empty">
+                    "No instance groups yet. Add one from the catalogue on the left."
+                </p>
             </Show>
             <For each=heads key=|head| head.clone() let:head>
-                <GroupSection head=head/>
+                <GroupSection head=head />
             </For>
         </section>
     }
@@ -88,13 +90,10 @@ fn GroupSection(head: GroupHeader) -> impl IntoView {
     view! {
         <section
             class="group"
-            class:drag-over=move || zone.is_over()
+            {..zone.attrs()}
             class:kbd-target=kbd
             data-testid="group"
             data-group=name.clone()
-            on:dragover=move |ev| zone.drag_over(ev)
-            on:dragleave=move |_| zone.drag_leave()
-            on:drop=move |ev| zone.dropped(ev)
         >
             <header class="group-head">
                 <h2>{name.clone()}</h2>

@@ -6,7 +6,7 @@
 
 use berth_core::app::edit::Edit;
 use berth_core::cfn::export::Format;
-use berth_core::cfn::Source;
+use berth_core::cfn::{ParameterError, Resolved, Source};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -61,7 +61,13 @@ pub(super) fn unavailable(store: Store, message: String) -> impl IntoView {
     view! {
         <p class="field-error" role="alert" data-testid="exchange-failed">
             {format!("Export and import are unavailable: {}. ", message.trim_end_matches('.'))}
-            <button class="link" data-testid="exchange-retry" on:click=move |_| exchange_module::load(store.exchange)>"try again"</button>
+            <button
+                class="link"
+                data-testid="exchange-retry"
+                on:click=move |_| exchange_module::load(store.exchange)
+            >
+                "try again"
+            </button>
         </p>
     }
 }
@@ -96,81 +102,186 @@ pub fn ExportPanel() -> impl IntoView {
         <section class="panel export" aria-labelledby="export-h" data-testid="export" data-exchange>
             <h2 id="export-h">"Export for CloudFormation"</h2>
             <div class="tabs" role="tablist">
-                {FORMATS.iter().enumerate().map(|(i, (label, _))| view! {
-                    <button class="small" role="tab" class:active=move || format.get() == i aria-selected=move || (format.get() == i).to_string()
-                        data-testid=format!("format-{i}") on:click=move |_| { format.set(i); copied.set(false); }>{*label}</button>
-                }).collect_view()}
-            </div>
-            <table class="params" data-testid="parameters" hidden=move || !reply.with(|r| matches!(r, Some(Ok(_))))>
-                <thead><tr><th>"parameter"</th><th>"value"</th><th>"from"</th></tr></thead>
-                <tbody>
-                    {move || reply.with(|r| match r {
-                        Some(Ok(r)) => r.parameters.clone(),
-                        _ => Vec::new(),
-                    }).into_iter().map(|r| {
-                        let name = r.name.clone();
-                        let source = match r.source { Source::Value => "value", Source::Binding => "plan", Source::Default => "default", Source::Placeholder => "NoEcho placeholder", Source::Missing => "missing" };
-                        let editable = r.source != Source::Binding;
+                {FORMATS
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (label, _))| {
                         view! {
-                            <tr class:missing={r.source == Source::Missing}>
-                                <td class="mono"><label for=format!("param-{name}")>{name.clone()}</label></td>
-                                <td>{if editable {
-                                    let n = name.clone();
-                                    view! {
-                                        <input id=format!("param-{name}") data-testid=format!("param-{name}") prop:value=if r.source == Source::Value { r.value.clone().unwrap_or_default() } else { String::new() }
-                                            placeholder=r.value.clone().unwrap_or_default()
-                                            on:change=move |ev| {
-                                                let v = event_target_value(&ev);
-                                                let _ = store.dispatch(Edit::SetParameterValue { name: n.clone(), value: (!v.is_empty()).then_some(v) });
-                                            }/>
-                                    }.into_any()
-                                } else {
-                                    view! { <span class="mono">{r.value.clone().unwrap_or_default()}</span> }.into_any()
-                                }}</td>
-                                <td class="muted">{source}</td>
-                            </tr>
+                            <button
+                                class="small"
+                                role="tab"
+                                class:active=move || format.get() == i
+                                aria-selected=move || (format.get() == i).to_string()
+                                data-testid=format!("format-{i}")
+                                on:click=move |_| {
+                                    format.set(i);
+                                    copied.set(false);
+                                }
+                            >
+                                {*label}
+                            </button>
                         }
-                    }).collect_view()}
+                    })
+                    .collect_view()}
+            </div>
+            <table
+                class="params"
+                data-testid="parameters"
+                hidden=move || !reply.with(|r| matches!(r, Some(Ok(_))))
+            >
+                <thead>
+                    <tr>
+                        <th>"parameter"</th>
+                        <th>"value"</th>
+                        <th>"from"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        reply
+                            .with(|r| match r {
+                                Some(Ok(r)) => r.parameters.clone(),
+                                _ => Vec::new(),
+                            })
+                            .into_iter()
+                            .map(|r| parameter_row(store, r))
+                            .collect_view()
+                    }}
                 </tbody>
             </table>
             {move || match reply.get().map(|r| r.map(|r| r.output)) {
-                None => view! {
-                    <p class="muted" data-testid="exchange-loading">"Loading export and import…"</p>
-                }.into_any(),
+                None => {
+                    view! {
+                        <p class="muted" data-testid="exchange-loading">
+                            "Loading export and import…"
+                        </p>
+                    }
+                        .into_any()
+                }
                 Some(Err(message)) => unavailable(store, message).into_any(),
                 Some(Ok(Ok(text))) => {
                     let name = FORMATS[format.get()].1.file_name(&stack());
-                    let (t1, t2) = (text.clone(), text.clone());
-                    view! {
-                        <div class="export-actions">
-                            <button class="small" data-testid="copy" on:click=move |_| {
-                                if let Some(w) = web_sys::window() {
-                                    let _ = w.navigator().clipboard().write_text(&t1);
-                                    copied.set(true);
-                                }
-                            }>{move || if copied.get() { "copied" } else { "copy" }}</button>
-                            <button class="small" data-testid="download" on:click=move |_| download(&name, &t2)>{format!("download {}", FORMATS[format.get_untracked()].1.file_name(&stack()))}</button>
-                        </div>
-                        <pre class="export-text" data-testid="export-text">{text}</pre>
-                    }.into_any()
+                    export_text(text, name, copied).into_any()
                 }
-                Some(Ok(Err(errors))) => view! {
-                    <ul class="export-errors" data-testid="export-errors" role="alert">
-                        {errors.into_iter().map(|e| {
-                            let target = format!("param-{}", e.parameter.split(", ").next().unwrap_or_default());
-                            view! {
-                                <li>
-                                    <span>{e.message.clone()}</span>
-                                    <button class="link" on:click=move |_| {
-                                        let el = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&target));
-                                        if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) { let _ = el.focus(); }
-                                    }>{format!("fix {}", e.path)}</button>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
+                Some(Ok(Err(errors))) => export_errors(errors).into_any(),
             }}
         </section>
+    }
+}
+
+/// Moves the keyboard focus to the element with this id, if there is one.
+fn focus_by_id(id: &str) {
+    let el = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(el) = el {
+        let _ = el.focus();
+    }
+}
+
+/// One template parameter: its value (editable unless a plan field is bound
+/// to it) and where the value came from.
+fn parameter_row(store: Store, r: Resolved) -> impl IntoView {
+    let name = r.name.clone();
+    let source = match r.source {
+        Source::Value => "value",
+        Source::Binding => "plan",
+        Source::Default => "default",
+        Source::Placeholder => "NoEcho placeholder",
+        Source::Missing => "missing",
+    };
+    let value = if r.source == Source::Binding {
+        view! { <span class="mono">{r.value.clone().unwrap_or_default()}</span> }.into_any()
+    } else {
+        let n = name.clone();
+        let set = move |ev| {
+            let v = event_target_value(&ev);
+            let value = (!v.is_empty()).then_some(v);
+            let _ = store.dispatch(Edit::SetParameterValue {
+                name: n.clone(),
+                value,
+            });
+        };
+        let own = if r.source == Source::Value {
+            r.value.clone()
+        } else {
+            None
+        };
+        view! {
+            <input
+                id=format!("param-{name}")
+                data-testid=format!("param-{name}")
+                prop:value=own.unwrap_or_default()
+                placeholder=r.value.clone().unwrap_or_default()
+                on:change=set
+            />
+        }
+        .into_any()
+    };
+    view! {
+        <tr class:missing=r.source == Source::Missing>
+            <td class="mono">
+                <label for=format!("param-{name}")>{name.clone()}</label>
+            </td>
+            <td>{value}</td>
+            <td class="muted">{source}</td>
+        </tr>
+    }
+}
+
+/// The exported text, with copy and download.
+fn export_text(text: String, file_name: String, copied: RwSignal<bool>) -> impl IntoView {
+    let (t1, t2) = (text.clone(), text.clone());
+    let label = format!("download {file_name}");
+    let copy = move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&t1);
+            copied.set(true);
+        }
+    };
+    view! {
+        <div class="export-actions">
+            <button class="small" data-testid="copy" on:click=copy>
+                {move || if copied.get() { "copied" } else { "copy" }}
+            </button>
+            <button
+                class="small"
+                data-testid="download"
+                on:click=move |_| download(&file_name, &t2)
+            >
+                {label}
+            </button>
+        </div>
+        <pre class="export-text" data-testid="export-text">
+            {text}
+        </pre>
+    }
+}
+
+/// CloudFormation's errors for the parameters, each with a button that
+/// focuses the field that fixes it.
+fn export_errors(errors: Vec<ParameterError>) -> impl IntoView {
+    let items = errors
+        .into_iter()
+        .map(|e| {
+            let target = format!(
+                "param-{}",
+                e.parameter.split(", ").next().unwrap_or_default()
+            );
+            view! {
+                <li>
+                    <span>{e.message.clone()}</span>
+                    <button class="link" on:click=move |_| focus_by_id(&target)>
+                        {format!("fix {}", e.path)}
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <ul class="export-errors" data-testid="export-errors" role="alert">
+            {items}
+        </ul>
     }
 }

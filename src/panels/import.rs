@@ -74,23 +74,62 @@ pub fn ImportBox() -> impl IntoView {
     view! {
         <section class="panel import" aria-labelledby="import-h" data-exchange>
             <h2 id="import-h">"Import"</h2>
-            <label class="dropzone" class:drag-over=move || over.get()
-                on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); over.set(true); }
+            <label
+                class="dropzone"
+                class:drag-over=move || over.get()
+                on:dragover=move |ev: leptos::ev::DragEvent| {
+                    ev.prevent_default();
+                    over.set(true);
+                }
                 on:dragleave=move |_| over.set(false)
                 on:drop=move |ev: leptos::ev::DragEvent| {
                     ev.prevent_default();
                     over.set(false);
-                    if let Some(f) = ev.data_transfer().and_then(|d| d.files()).and_then(|l| l.get(0)) { read(f); }
-                }>
-                <span>"Drop or pick a Berth plan, an ECS task definition or a CloudFormation template (JSON or YAML)"</span>
-                <input type="file" data-testid="import-file" accept=".json,.yaml,.yml,.template"
+                    if let Some(f) = ev
+                        .data_transfer()
+                        .and_then(|d| d.files())
+                        .and_then(|l| l.get(0))
+                    {
+                        read(f);
+                    }
+                }
+            >
+                <span>
+                    "Drop or pick a Berth plan, an ECS task definition or a CloudFormation \
+                     template (JSON or YAML)"
+                </span>
+                <input
+                    type="file"
+                    data-testid="import-file"
+                    accept=".json,.yaml,.yml,.template"
                     on:change=move |ev| {
-                        let input = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
-                        if let Some(f) = input.as_ref().and_then(|i| i.files()).and_then(|l| l.get(0)) { read(f); }
-                        if let Some(i) = input { i.set_value(""); }
-                    }/>
+                        let input = ev
+                            .target()
+                            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+                        if let Some(f) = input
+                            .as_ref()
+                            .and_then(|i| i.files())
+                            .and_then(|l| l.get(0))
+                        {
+                            read(f);
+                        }
+                        if let Some(i) = input {
+                            i.set_value("");
+                        }
+                    }
+                />
             </label>
-            {move || error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="import-error">{e}</p> })}
+            {move || {
+                error
+                    .get()
+                    .map(|e| {
+                        view! {
+                            <p class="field-error" role="alert" data-testid="import-error">
+                                {e}
+                            </p>
+                        }
+                    })
+            }}
         </section>
     }
 }

@@ -2,13 +2,13 @@
 //! with edit, duplicate and delete, and the off-board drop zone.
 
 use berth_core::app::edit::{service_form, Edit, ServiceForm};
-use berth_core::app::view::Board as BoardView;
+use berth_core::app::view::{Board as BoardView, ServiceCard};
 use leptos::ev::DragEvent;
 use leptos::prelude::*;
 
 use super::service_form::ServiceFormPanel;
 use crate::dnd::{pick_up, start_drag, DropZone};
-use crate::store::{use_store, FormState, Payload, Target};
+use crate::store::{use_store, FormState, Payload, Store, Target};
 
 #[component]
 pub fn Palette() -> impl IntoView {
@@ -19,64 +19,165 @@ pub fn Palette() -> impl IntoView {
         <section class="panel" aria-labelledby="services-h">
             <div class="panel-head">
                 <h2 id="services-h">"Services"</h2>
-                <button class="small" data-testid="new-service" on:click=move |_| store.editing.set(Some(FormState {
-                    original: None,
-                    form: ServiceForm { image: "nginx:1.27".into(), memory_reservation: Some(128), container_port: Some(80), desired_count: 1, ..ServiceForm::default() },
-                    errors: Vec::new(),
-                }))>"+ new"</button>
-            </div>
-            <p class="muted">"Drag a card onto an instance group or one instance — or focus it, press Enter, choose with the arrow keys, Enter again."</p>
-            <ul class="palette">
-                {move || vm.with(|b| b.services.clone()).into_iter().map(|s| {
-                    let payload = Payload::Service { service: s.name.clone() };
-                    let p_key = payload.clone();
-                    let (edit_name, dup_name, del_name) = (s.name.clone(), s.name.clone(), s.name.clone());
-                    view! {
-                        <li class=format!("service-card svc-{}", s.colour) draggable="true" tabindex="0"
-                            data-testid="service-card" data-service=s.name.clone()
-                            class:picked=move || store.picked.get().as_ref().is_some_and(|p| matches!(p, Payload::Service { service } if *service == p_key.service()))
-                            on:dragstart=move |ev: DragEvent| start_drag(&ev, &payload)
-                            on:keydown={
-                                let p = Payload::Service { service: s.name.clone() };
-                                move |ev: leptos::ev::KeyboardEvent| {
-                                    if matches!(ev.key().as_str(), "Enter" | " ") && store.picked.get_untracked().is_none() {
-                                        ev.prevent_default();
-                                        ev.stop_propagation();
-                                        pick_up(store, p.clone());
-                                    }
-                                }
-                            }
-                        >
-                            <div class="card-title">
-                                <span class="swatch"></span>
-                                <strong>{s.name.clone()}</strong>
-                                <span class="pill">{s.network_mode.clone()}</span>
-                            </div>
-                            <dl class="facts">
-                                <div><dt>"CPU"</dt><dd>{s.cpu}</dd></div>
-                                <div><dt>"reserve / limit"</dt><dd>{format!("{} / {}", s.memory_reservation, s.hard_limit.map_or("none".into(), |l| l.to_string()))}</dd></div>
-                                <div><dt>"ports"</dt><dd>{if s.ports.is_empty() { "—".to_string() } else { s.ports.join(", ") }}</dd></div>
-                                <div><dt>"tasks"</dt><dd class:bad={s.unplaced > 0}>{format!("{} / {}", s.placed, s.desired_count)}</dd></div>
-                            </dl>
-                            <div class="card-actions">
-                                <button class="link" on:click=move |_| {
-                                    let form = store.plan.with_untracked(|p| service_form(p, &edit_name));
-                                    if let Some(form) = form { store.editing.set(Some(FormState { original: Some(edit_name.clone()), form, errors: Vec::new() })); }
-                                }>"edit"</button>
-                                <button class="link" on:click=move |_| { let _ = store.dispatch(Edit::DuplicateService { service: dup_name.clone() }); }>"duplicate"</button>
-                                <button class="link danger" on:click=move |_| { let _ = store.dispatch(Edit::DeleteService { service: del_name.clone() }); }>"delete"</button>
-                            </div>
-                        </li>
+                <button
+                    class="small"
+                    data-testid="new-service"
+                    on:click=move |_| {
+                        store
+                            .editing
+                            .set(
+                                Some(FormState {
+                                    original: None,
+                                    form: ServiceForm {
+                                        image: "nginx:1.27".into(),
+                                        memory_reservation: Some(128),
+                                        container_port: Some(80),
+                                        desired_count: 1,
+                                        ..ServiceForm::default()
+                                    },
+                                    errors: Vec::new(),
+                                }),
+                            )
                     }
-                }).collect_view()}
+                >
+                    "+ new"
+                </button>
+            </div>
+            <p class="muted">
+                "Drag a card onto an instance group or one instance — or focus it, press Enter, \
+                 choose with the arrow keys, Enter again."
+            </p>
+            <ul class="palette">
+                {move || {
+                    vm.with(|b| b.services.clone())
+                        .into_iter()
+                        .map(|s| service_card(store, s))
+                        .collect_view()
+                }}
             </ul>
-            <div class="off-board" class:drag-over=move || off_board.is_over() data-testid="off-board"
-                on:dragover=move |ev| off_board.drag_over(ev)
-                on:dragleave=move |_| off_board.drag_leave()
-                on:drop=move |ev| off_board.dropped(ev)>
+            <div class="off-board" data-testid="off-board" {..off_board.attrs()}>
                 "Drag a task here to remove it"
             </div>
-            <ServiceFormPanel/>
+            <ServiceFormPanel />
         </section>
+    }
+}
+
+/// One service's card: its size, ports and placed count, draggable (or
+/// picked up with Enter), with edit, duplicate and delete.
+fn service_card(store: Store, s: ServiceCard) -> impl IntoView {
+    let payload = Payload::Service {
+        service: s.name.clone(),
+    };
+    let p_key = payload.clone();
+    let (edit_name, dup_name, del_name) = (s.name.clone(), s.name.clone(), s.name.clone());
+    let short = s.unplaced > 0;
+    view! {
+        <li
+            class=format!("service-card svc-{}", s.colour)
+            draggable="true"
+            tabindex="0"
+            data-testid="service-card"
+            data-service=s.name.clone()
+            class:picked=move || {
+                store
+                    .picked
+                    .get()
+                    .as_ref()
+                    .is_some_and(|p| {
+                        matches!(p, Payload::Service { service } if *service == p_key.service())
+                    })
+            }
+            on:dragstart=move |ev: DragEvent| start_drag(&ev, &payload)
+            on:keydown={
+                let p = Payload::Service {
+                    service: s.name.clone(),
+                };
+                move |ev: leptos::ev::KeyboardEvent| {
+                    if matches!(ev.key().as_str(), "Enter" | " ")
+                        && store.picked.get_untracked().is_none()
+                    {
+                        ev.prevent_default();
+                        ev.stop_propagation();
+                        pick_up(store, p.clone());
+                    }
+                }
+            }
+        >
+            <div class="card-title">
+                <span class="swatch"></span>
+                <strong>{s.name.clone()}</strong>
+                <span class="pill">{s.network_mode.clone()}</span>
+            </div>
+            <dl class="facts">
+                <div>
+                    <dt>"CPU"</dt>
+                    <dd>{s.cpu}</dd>
+                </div>
+                <div>
+                    <dt>"reserve / limit"</dt>
+                    <dd>
+                        {format!(
+                            "{} / {}",
+                            s.memory_reservation,
+                            s.hard_limit.map_or("none".into(), |l| l.to_string()),
+                        )}
+                    </dd>
+                </div>
+                <div>
+                    <dt>"ports"</dt>
+                    <dd>
+                        {if s.ports.is_empty() { "—".to_string() } else { s.ports.join(", ") }}
+                    </dd>
+                </div>
+                <div>
+                    <dt>"tasks"</dt>
+                    <dd class:bad=short>{format!("{} / {}", s.placed, s.desired_count)}</dd>
+                </div>
+            </dl>
+            <div class="card-actions">
+                <button
+                    class="link"
+                    on:click=move |_| {
+                        let form = store.plan.with_untracked(|p| service_form(p, &edit_name));
+                        if let Some(form) = form {
+                            store
+                                .editing
+                                .set(
+                                    Some(FormState {
+                                        original: Some(edit_name.clone()),
+                                        form,
+                                        errors: Vec::new(),
+                                    }),
+                                );
+                        }
+                    }
+                >
+                    "edit"
+                </button>
+                <button
+                    class="link"
+                    on:click=move |_| {
+                        let _ = store
+                            .dispatch(Edit::DuplicateService {
+                                service: dup_name.clone(),
+                            });
+                    }
+                >
+                    "duplicate"
+                </button>
+                <button
+                    class="link danger"
+                    on:click=move |_| {
+                        let _ = store
+                            .dispatch(Edit::DeleteService {
+                                service: del_name.clone(),
+                            });
+                    }
+                >
+                    "delete"
+                </button>
+            </div>
+        </li>
     }
 }

@@ -5,69 +5,241 @@ use berth_core::app::edit::{Edit, ServiceForm};
 use berth_core::model::NetworkMode;
 use leptos::prelude::*;
 
-use crate::store::use_store;
+use crate::store::{use_store, Store};
+
+/// What an input holds: text, or a number up to a maximum.
+#[derive(Clone, Copy)]
+enum Kind {
+    Text,
+    Number { max: Option<&'static str> },
+}
+
+/// The error the core gave for the field `name`, beside it.
+fn field_error(store: Store, name: &'static str) -> impl IntoView {
+    move || {
+        let message = store.editing.with(|f| {
+            f.as_ref()?
+                .errors
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, m)| m.clone())
+        });
+        message.map(|m| {
+            view! {
+                <span class="field-error" data-testid=format!("error-{name}")>
+                    {m}
+                </span>
+            }
+        })
+    }
+}
+
+/// One labelled input of the form. `set` writes what the user typed into the
+/// form being edited; the core reads and judges it on save.
+fn field(
+    store: Store,
+    (label, name): (&'static str, &'static str),
+    kind: Kind,
+    value: String,
+    set: fn(&mut ServiceForm, String),
+) -> impl IntoView {
+    let on_input = move |ev: leptos::ev::Event| {
+        let v = event_target_value(&ev);
+        store.editing.update(|e| {
+            if let Some(e) = e {
+                set(&mut e.form, v)
+            }
+        });
+    };
+    let (input_type, min, max) = match kind {
+        Kind::Text => ("text", None, None),
+        Kind::Number { max } => ("number", Some("0"), max),
+    };
+    view! {
+        <label>
+            {label}
+            <input name=name type=input_type min=min max=max prop:value=value on:input=on_input />
+            {field_error(store, name)}
+        </label>
+    }
+}
+
+fn number(v: &str) -> Option<u32> {
+    v.trim().parse().ok()
+}
+
+fn port(v: &str) -> Option<u16> {
+    v.trim().parse().ok()
+}
+
+fn text(v: Option<impl ToString>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// Save: the core applies the form as one edit, or returns the errors the
+/// form shows beside their fields.
+fn save(store: Store) {
+    let Some(state) = store.editing.get_untracked() else {
+        return;
+    };
+    let edit = Edit::SaveService {
+        original: state.original.clone(),
+        form: state.form.clone(),
+    };
+    match store.dispatch(edit) {
+        Ok(()) => store.editing.set(None),
+        Err(e) => {
+            store.notice.set(None);
+            store.editing.update(|s| {
+                if let Some(s) = s {
+                    s.errors = e.fields.clone();
+                }
+            });
+        }
+    }
+}
+
+/// The network mode picker.
+fn network_mode(store: Store, current: NetworkMode) -> impl IntoView {
+    let on_change = move |ev: leptos::ev::Event| {
+        let v = event_target_value(&ev);
+        store.editing.update(|e| {
+            if let Some(e) = e {
+                e.form.network_mode = NetworkMode::from_name(&v).unwrap_or_default();
+            }
+        });
+    };
+    let options = NetworkMode::ALL
+        .into_iter()
+        .map(|m| {
+            view! {
+                <option value=m.as_str() selected=current == m>
+                    {m.as_str()}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <label>
+            "network mode" <select name="networkMode" on:change=on_change>
+                {options}
+            </select>
+        </label>
+    }
+}
 
 #[component]
 pub(super) fn ServiceFormPanel() -> impl IntoView {
     let store = use_store();
-    let field_error = move |name: &'static str| {
-        move || {
-            store.editing.get().and_then(|f| f.errors.iter().find(|(k, _)| k == name).map(|(_, m)| m.clone()))
-                .map(|m| view! { <span class="field-error" data-testid=format!("error-{name}")>{m}</span> })
-        }
-    };
-    let update = move |f: fn(&mut ServiceForm, String)| {
-        move |ev: leptos::ev::Event| {
-            let v = event_target_value(&ev);
-            store.editing.update(|e| {
-                if let Some(e) = e {
-                    f(&mut e.form, v)
-                }
-            });
-        }
-    };
+    let number_kind = Kind::Number { max: None };
+    let port_kind = Kind::Number { max: Some("65535") };
     move || {
         store.editing.get().map(|state| {
-        let f = state.form.clone();
-        view! {
-            <form class="service-form" data-testid="service-form" on:submit=move |ev| {
-                ev.prevent_default();
-                let Some(state) = store.editing.get_untracked() else { return };
-                match store.dispatch(Edit::SaveService { original: state.original.clone(), form: state.form.clone() }) {
-                    Ok(()) => store.editing.set(None),
-                    Err(e) => {
-                        store.notice.set(None);
-                        store.editing.update(|s| if let Some(s) = s { s.errors = e.fields.clone(); });
+            let f = state.form.clone();
+            let title = if state.original.is_some() {
+                "Edit service"
+            } else {
+                "New service"
+            };
+            view! {
+                <form
+                    class="service-form"
+                    data-testid="service-form"
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        save(store);
                     }
-                }
-            }>
-                <h3>{if state.original.is_some() { "Edit service" } else { "New service" }}</h3>
-                <label>"name"<input name="name" prop:value=f.name.clone() on:input=update(|f, v| f.name = v)/>{field_error("name")}</label>
-                <label>"image"<input name="image" prop:value=f.image.clone() on:input=update(|f, v| f.image = v)/>{field_error("image")}</label>
-                <div class="row">
-                    <label>"CPU units"<input name="cpu" type="number" min="0" prop:value=f.cpu.to_string() on:input=update(|f, v| f.cpu = v.trim().parse().unwrap_or(0))/>{field_error("cpu")}</label>
-                    <label>"desired"<input name="desiredCount" type="number" min="0" prop:value=f.desired_count.to_string() on:input=update(|f, v| f.desired_count = v.trim().parse().unwrap_or(0))/>{field_error("desiredCount")}</label>
-                </div>
-                <div class="row">
-                    <label>"reservation MiB"<input name="memoryReservation" type="number" min="0" prop:value=f.memory_reservation.map(|v| v.to_string()).unwrap_or_default() on:input=update(|f, v| f.memory_reservation = v.trim().parse().ok())/>{field_error("memoryReservation")}</label>
-                    <label>"hard limit MiB"<input name="memory" type="number" min="0" prop:value=f.memory.map(|v| v.to_string()).unwrap_or_default() on:input=update(|f, v| f.memory = v.trim().parse().ok())/>{field_error("memory")}</label>
-                </div>
-                <div class="row">
-                    <label>"network mode"
-                        <select name="networkMode" on:change=update(|f, v| f.network_mode = NetworkMode::from_name(&v).unwrap_or_default())>
-                            {NetworkMode::ALL.into_iter().map(|m| view! { <option value=m.as_str() selected=f.network_mode == m>{m.as_str()}</option> }).collect_view()}
-                        </select>
+                >
+                    <h3>{title}</h3>
+                    {field(store, ("name", "name"), Kind::Text, f.name.clone(), |f, v| f.name = v)}
+                    {field(
+                        store,
+                        ("image", "image"),
+                        Kind::Text,
+                        f.image.clone(),
+                        |f, v| f.image = v,
+                    )}
+                    <div class="row">
+                        {field(
+                            store,
+                            ("CPU units", "cpu"),
+                            number_kind,
+                            f.cpu.to_string(),
+                            |f, v| f.cpu = number(&v).unwrap_or(0),
+                        )}
+                        {field(
+                            store,
+                            ("desired", "desiredCount"),
+                            number_kind,
+                            f.desired_count.to_string(),
+                            |f, v| f.desired_count = number(&v).unwrap_or(0),
+                        )}
+                    </div>
+                    <div class="row">
+                        {field(
+                            store,
+                            ("reservation MiB", "memoryReservation"),
+                            number_kind,
+                            text(f.memory_reservation),
+                            |f, v| f.memory_reservation = number(&v),
+                        )}
+                        {field(
+                            store,
+                            ("hard limit MiB", "memory"),
+                            number_kind,
+                            text(f.memory),
+                            |f, v| f.memory = number(&v),
+                        )}
+                    </div>
+                    <div class="row">
+                        {network_mode(store, f.network_mode)}
+                        {field(
+                            store,
+                            ("container port", "containerPort"),
+                            port_kind,
+                            text(f.container_port),
+                            |f, v| f.container_port = port(&v),
+                        )}
+                        {field(
+                            store,
+                            ("host port (0 = dynamic)", "hostPort"),
+                            port_kind,
+                            text(f.host_port),
+                            |f, v| f.host_port = port(&v),
+                        )}
+                    </div>
+                    <label>
+                        "JAVA_OPTS"
+                        <input
+                            name="javaOpts"
+                            prop:value=f.java_opts.clone()
+                            placeholder="-Xmx512m -XX:MaxMetaspaceSize=128m"
+                            on:input=move |ev| {
+                                let v = event_target_value(&ev);
+                                store
+                                    .editing
+                                    .update(|e| {
+                                        if let Some(e) = e {
+                                            e.form.java_opts = v;
+                                        }
+                                    });
+                            }
+                        />
                     </label>
-                    <label>"container port"<input name="containerPort" type="number" min="0" max="65535" prop:value=f.container_port.map(|v| v.to_string()).unwrap_or_default() on:input=update(|f, v| f.container_port = v.trim().parse().ok())/>{field_error("containerPort")}</label>
-                    <label>"host port (0 = dynamic)"<input name="hostPort" type="number" min="0" max="65535" prop:value=f.host_port.map(|v| v.to_string()).unwrap_or_default() on:input=update(|f, v| f.host_port = v.trim().parse().ok())/>{field_error("hostPort")}</label>
-                </div>
-                <label>"JAVA_OPTS"<input name="javaOpts" prop:value=f.java_opts.clone() placeholder="-Xmx512m -XX:MaxMetaspaceSize=128m" on:input=update(|f, v| f.java_opts = v)/></label>
-                <div class="form-actions">
-                    <button type="submit" data-testid="save-service">"Save"</button>
-                    <button type="button" class="link" on:click=move |_| store.editing.set(None)>"Cancel"</button>
-                </div>
-            </form>
-        }
-    })
+                    <div class="form-actions">
+                        <button type="submit" data-testid="save-service">
+                            "Save"
+                        </button>
+                        <button
+                            type="button"
+                            class="link"
+                            on:click=move |_| store.editing.set(None)
+                        >
+                            "Cancel"
+                        </button>
+                    </div>
+                </form>
+            }
+        })
     }
 }

@@ -14,14 +14,38 @@ pub fn TotalsBar() -> impl IntoView {
         <dl class="totals" data-testid="totals">
             {move || {
                 let t = vm.with(|b| b.totals.clone());
+                let any_unplaced = t.unplaced_tasks > 0;
                 view! {
-                    <div><dt>"instances"</dt><dd>{t.instances}</dd></div>
-                    <div><dt>"CPU units"</dt><dd>{format!("{} / {}", t.cpu_reserved, t.cpu_units)}</dd></div>
-                    <div><dt>"memory reserved"</dt><dd>{format!("{} / {}", mib(t.memory_reserved), mib(t.memory_registered))}</dd></div>
-                    <div><dt>"kept by system"</dt><dd>{mib(t.memory_system)}</dd></div>
-                    <div><dt>"free"</dt><dd>{mib(t.memory_free)}</dd></div>
-                    <div><dt>"unplaced"</dt><dd class:bad={t.unplaced_tasks > 0}>{t.unplaced_tasks}</dd></div>
-                    <div><dt>"on-demand / month"</dt><dd data-testid="monthly-cost">{format!("${:.2}", t.monthly_cost)}</dd></div>
+                    <div>
+                        <dt>"instances"</dt>
+                        <dd>{t.instances}</dd>
+                    </div>
+                    <div>
+                        <dt>"CPU units"</dt>
+                        <dd>{format!("{} / {}", t.cpu_reserved, t.cpu_units)}</dd>
+                    </div>
+                    <div>
+                        <dt>"memory reserved"</dt>
+                        <dd>
+                            {format!("{} / {}", mib(t.memory_reserved), mib(t.memory_registered))}
+                        </dd>
+                    </div>
+                    <div>
+                        <dt>"kept by system"</dt>
+                        <dd>{mib(t.memory_system)}</dd>
+                    </div>
+                    <div>
+                        <dt>"free"</dt>
+                        <dd>{mib(t.memory_free)}</dd>
+                    </div>
+                    <div>
+                        <dt>"unplaced"</dt>
+                        <dd class:bad=any_unplaced>{t.unplaced_tasks}</dd>
+                    </div>
+                    <div>
+                        <dt>"on-demand / month"</dt>
+                        <dd data-testid="monthly-cost">{format!("${:.2}", t.monthly_cost)}</dd>
+                    </div>
                 }
             }}
         </dl>

@@ -8,7 +8,11 @@ pub fn Tray() -> impl IntoView {
     let vm = expect_context::<Memo<BoardView>>();
     view! {
         <section class="panel tray" aria-labelledby="tray-h" data-testid="tray">
-            <h2 id="tray-h">{move || format!("Waiting to be placed · {}", vm.with(|b| b.totals.unplaced_tasks))}</h2>
+            <h2 id="tray-h">
+                {move || {
+                    format!("Waiting to be placed · {}", vm.with(|b| b.totals.unplaced_tasks))
+                }}
+            </h2>
             {move || {
                 let list = vm.with(|b| b.unplaced.clone());
                 if list.is_empty() {
@@ -16,15 +20,24 @@ pub fn Tray() -> impl IntoView {
                 } else {
                     view! {
                         <ul class="unplaced">
-                            {list.into_iter().map(|u| view! {
-                                <li class=format!("svc-{}", u.colour) data-testid="unplaced">
-                                    <strong>{format!("{} × {}", u.count, u.label)}</strong>
-                                    <code>{u.reason.clone()}</code>
-                                    <p>{u.message.clone()}</p>
-                                </li>
-                            }).collect_view()}
+                            {list
+                                .into_iter()
+                                .map(|u| {
+                                    view! {
+                                        <li
+                                            class=format!("svc-{}", u.colour)
+                                            data-testid="unplaced"
+                                        >
+                                            <strong>{format!("{} × {}", u.count, u.label)}</strong>
+                                            <code>{u.reason.clone()}</code>
+                                            <p>{u.message.clone()}</p>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
                         </ul>
-                    }.into_any()
+                    }
+                        .into_any()
                 }
             }}
         </section>

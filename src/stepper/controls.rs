@@ -123,7 +123,13 @@ pub(super) fn Controls(settings: Settings) -> impl IntoView {
                 max="65535"
                 testid="deploy-host-port"
             />
-            <Percent label="minimum healthy" value=min range=(0, 100) fallback=100 testid="deploy-min" />
+            <Percent
+                label="minimum healthy"
+                value=min
+                range=(0, 100)
+                fallback=100
+                testid="deploy-min"
+            />
             <Percent label="maximum" value=max range=(100, 300) fallback=200 testid="deploy-max" />
             <label class="check">
                 <input

@@ -66,17 +66,7 @@ pub fn Stepper(sim: RwSignal<Option<Simulation>>) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let playing = RwSignal::new(false);
 
-    // When the service changes, start from its own deployment configuration.
-    Effect::new(move |_| {
-        let name = settings.service.get();
-        if let Some(dc) = store
-            .plan
-            .with_untracked(|p| p.service(&name).map(|s| s.deployment_configuration.clone()))
-        {
-            settings.min.set(dc.minimum_healthy_percent);
-            settings.max.set(dc.maximum_percent);
-        }
-    });
+    settings.follow_service(store.plan);
     let show = move |result: Result<Deployment, String>, title: String| match result {
         Ok(run) => {
             error.set(None);
@@ -165,7 +155,17 @@ pub fn Stepper(sim: RwSignal<Option<Simulation>>) -> impl IntoView {
                         .collect_view()
                 }}
             </div>
-            {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+            {move || {
+                error
+                    .get()
+                    .map(|e| {
+                        view! {
+                            <p class="field-error" role="alert">
+                                {e}
+                            </p>
+                        }
+                    })
+            }}
             <SimulationView sim=sim playing=playing />
         </section>
     }

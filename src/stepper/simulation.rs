@@ -185,8 +185,22 @@ fn StepDetail(s: Simulation) -> impl IntoView {
                     </p>
                 }
             })}
-        {event.map(|e| view! { <p class="outcome-event" data-testid="outcome-event">{e}</p> })}
-        {tip.map(|t| view! { <p class="hint" data-testid="hint">{format!("Hint: {t}")}</p> })}
+        {event
+            .map(|e| {
+                view! {
+                    <p class="outcome-event" data-testid="outcome-event">
+                        {e}
+                    </p>
+                }
+            })}
+        {tip
+            .map(|t| {
+                view! {
+                    <p class="hint" data-testid="hint">
+                        {format!("Hint: {t}")}
+                    </p>
+                }
+            })}
         <div class="svg timeline" inner_html=svg></div>
     }
 }

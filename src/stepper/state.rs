@@ -1,6 +1,7 @@
 //! The stepper's state: the form's fields, and the simulation on screen.
 
 use berth_core::simulate::{Change, Deployment};
+use berth_core::Plan;
 use leptos::prelude::*;
 
 /// A simulation on screen. Owned by the App (the board reads it); the
@@ -39,6 +40,20 @@ impl Settings {
             new_port: RwSignal::new(String::new()),
             desired_for_scale: RwSignal::new(String::new()),
         }
+    }
+
+    /// Whenever the chosen service changes, start the percentages from that
+    /// service's own deployment configuration.
+    pub(super) fn follow_service(self, plan: RwSignal<Plan>) {
+        Effect::new(move |_| {
+            let name = self.service.get();
+            let configured = plan
+                .with_untracked(|p| p.service(&name).map(|s| s.deployment_configuration.clone()));
+            if let Some(dc) = configured {
+                self.min.set(dc.minimum_healthy_percent);
+                self.max.set(dc.maximum_percent);
+            }
+        });
     }
 
     /// The change the form describes; empty fields change nothing.
