@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every cargo-fuzz target of fuzz/ for SECONDS each (default 20) and
+# Runs every cargo-fuzz target of fuzz/ for SECONDS each (default 20), with
+# debug assertions and overflow checks on (-a and fuzz/Cargo.toml), and
 # prints one line per target: executions, corpus size, result. New inputs go
 # to target/fuzz/corpus (the committed seeds in fuzz/corpus stay as they are);
 # a crash is saved under target/fuzz/artifacts/TARGET/ and fails the run.
@@ -12,7 +13,7 @@ targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   mapfile -t targets < <(cargo +nightly fuzz list)
 fi
-cargo +nightly fuzz build -O >/dev/null 2>target/fuzz-build.log || { cat target/fuzz-build.log; exit 1; }
+cargo +nightly fuzz build -O -a >/dev/null 2>target/fuzz-build.log || { cat target/fuzz-build.log; exit 1; }
 failed=0
 printf '%-16s %12s %8s %8s  %s\n' target executions seconds corpus result
 for t in "${targets[@]}"; do
@@ -20,7 +21,7 @@ for t in "${targets[@]}"; do
   artifacts="target/fuzz/artifacts/$t/"
   mkdir -p "$work" "$artifacts"
   log="target/fuzz/$t.log"
-  if cargo +nightly fuzz run -O "$t" "$work" "fuzz/corpus/$t" -- \
+  if cargo +nightly fuzz run -O -a "$t" "$work" "fuzz/corpus/$t" -- \
       -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
       -artifact_prefix="$artifacts" -print_final_stats=1 >"$log" 2>&1; then
     result=ok

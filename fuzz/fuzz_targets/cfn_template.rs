@@ -11,6 +11,6 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let _ = berth_core::rules::validate(&imported.plan);
-    let template = berth_core::cfn::template::template(&imported.plan);
+    let template = berth_core::cfn::template::write_template(&imported.plan);
     let _ = berth_core::cfn::yaml::to_yaml(&template);
 });

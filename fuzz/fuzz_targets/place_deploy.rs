@@ -5,71 +5,17 @@
 #![no_main]
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use serde_json::{json, Value};
 
 use berth_core::checker::{check_placement, check_state};
 use berth_core::model::CircuitBreaker;
 use berth_core::simulate::{self, Change, DeployOptions};
 
-const TYPES: &[&str] = &[
-    "t2.micro",
-    "t2.small",
-    "c5.large",
-    "m5.large",
-    "m6g.medium",
-    "t3.nano",
-];
-const MODES: &[&str] = &["bridge", "host", "awsvpc"];
-const HOST_PORTS: &[u16] = &[0, 80, 8000, 32768, 22];
-const STRATEGIES: &[&str] = &[
-    "[]",
-    r#"[{"type": "binpack", "field": "memory"}]"#,
-    r#"[{"type": "binpack", "field": "cpu"}]"#,
-    r#"[{"type": "spread", "field": "instanceId"}]"#,
-    r#"[{"type": "spread", "field": "attribute:ecs.availability-zone"}, {"type": "binpack", "field": "memory"}]"#,
-    r#"[{"type": "random"}]"#,
-    r#"[{"type": "binpack", "field": "memory"}, {"type": "spread", "field": "instanceId"}]"#,
-    r#"[{"type": "spread", "field": "instanceId"}, {"type": "binpack", "field": "cpu"}]"#,
-    r#"[{"type": "spread", "field": "attribute:ecs.availability-zone"}, {"type": "spread", "field": "instanceId"}, {"type": "binpack", "field": "memory"}]"#,
-    r#"[{"type": "spread", "field": "attribute:ecs.instance-type"}]"#,
-];
+use berth_testgen::{plan_json, Recipe, HOST_PORTS};
 
-#[derive(Debug, Arbitrary)]
-struct Group {
-    instance_type: u8,
-    count: u8,
-    trunking: bool,
-}
-
-#[derive(Debug, Arbitrary)]
-struct Container {
-    cpu: u16,
-    reservation: u16,
-    extra: Option<u16>,
-    ports: Vec<(u8, u8, bool)>,
-}
-
-#[derive(Debug, Arbitrary)]
-struct TaskDef {
-    mode: u8,
-    containers: Vec<Container>,
-    only_type: Option<u8>,
-}
-
-#[derive(Debug, Arbitrary)]
-struct Svc {
-    task_definition: u8,
-    desired: u8,
-    strategy: u8,
-    distinct: bool,
-}
-
+/// A plan from the generator the property tests share, and what to run on it.
 #[derive(Debug, Arbitrary)]
 struct Input {
-    groups: Vec<Group>,
-    task_definitions: Vec<TaskDef>,
-    services: Vec<Svc>,
-    pins: Vec<(u8, u8)>,
+    recipe: Recipe,
     service: u8,
     min: u8,
     max: u8,
@@ -81,96 +27,9 @@ struct Input {
     scale_to: u8,
 }
 
-fn plan_json(input: &Input) -> Value {
-    let groups: Vec<Value> = input
-        .groups
-        .iter()
-        .take(4)
-        .enumerate()
-        .map(|(i, g)| {
-            json!({"name": format!("g{i}"), "instanceType": TYPES[g.instance_type as usize % TYPES.len()],
-                "count": g.count % 8, "availabilityZones": ["a", "b", "c"], "awsvpcTrunking": g.trunking})
-        })
-        .collect();
-    let tds: Vec<Value> = input
-        .task_definitions
-        .iter()
-        .take(5)
-        .enumerate()
-        .map(|(i, td)| {
-            let mode = MODES[td.mode as usize % MODES.len()];
-            let containers: Vec<Value> = td
-                .containers
-                .iter()
-                .take(3)
-                .enumerate()
-                .map(|(k, c)| {
-                    let mut seen = std::collections::BTreeSet::new();
-                    let ports: Vec<Value> = c
-                        .ports
-                        .iter()
-                        .take(3)
-                        .filter(|(container, _, _)| seen.insert(*container % 4))
-                        .map(|(container, host, udp)| {
-                            let container_port = [80u16, 8000, 8001, 53][*container as usize % 4];
-                            let host_port = if mode == "bridge" {
-                                HOST_PORTS[*host as usize % HOST_PORTS.len()]
-                            } else {
-                                container_port
-                            };
-                            json!({"containerPort": container_port, "hostPort": host_port,
-                                "protocol": if *udp { "udp" } else { "tcp" }})
-                        })
-                        .collect();
-                    let reservation = u32::from(c.reservation % 2048).max(6);
-                    let mut v = json!({"name": format!("c{k}"), "cpu": c.cpu % 2048,
-                        "memoryReservation": reservation, "portMappings": ports});
-                    if let Some(extra) = c.extra {
-                        v["memory"] = json!(reservation + u32::from(extra % 1024));
-                    }
-                    v
-                })
-                .collect();
-            let constraints = match td.only_type {
-                Some(t) => json!([{"type": "memberOf", "expression":
-                    format!("attribute:ecs.instance-type == {}", TYPES[t as usize % TYPES.len()])}]),
-                None => json!([]),
-            };
-            json!({"family": format!("td{i}"), "networkMode": mode, "containerDefinitions": containers,
-                "placementConstraints": constraints})
-        })
-        .collect();
-    let n_td = tds.len().max(1);
-    let services: Vec<Value> = input
-        .services
-        .iter()
-        .take(5)
-        .enumerate()
-        .map(|(i, s)| {
-            let strategy: Value =
-                serde_json::from_str(STRATEGIES[s.strategy as usize % STRATEGIES.len()]).unwrap();
-            let constraints = if s.distinct { json!([{"type": "distinctInstance"}]) } else { json!([]) };
-            json!({"serviceName": format!("s{i}"), "taskDefinition": format!("td{}", s.task_definition as usize % n_td),
-                "desiredCount": s.desired % 12, "placementStrategy": strategy, "placementConstraints": constraints})
-        })
-        .collect();
-    let pins: Vec<Value> = input
-        .pins
-        .iter()
-        .take(4)
-        .filter(|_| !services.is_empty() && !groups.is_empty())
-        .map(|(s, i)| {
-            let g = *i as usize % groups.len();
-            json!({"service": format!("s{}", *s as usize % services.len()), "instance": format!("g{g}-{}", i / 8 + 1)})
-        })
-        .collect();
-    json!({"berthVersion": 1, "name": "fuzz", "cluster": {"instanceGroups": groups},
-        "taskDefinitions": tds, "services": services, "pins": pins})
-}
-
 fuzz_target!(|input: Input| {
     // Plans that validation refuses are still placed: the board shows them.
-    let Ok(plan) = berth_core::load_plan(&plan_json(&input).to_string()) else {
+    let Ok(plan) = berth_core::load_plan(&plan_json(&input.recipe).to_string()) else {
         return;
     };
     let placement = berth_core::place(&plan);
@@ -225,8 +84,14 @@ fuzz_target!(|input: Input| {
         return;
     };
     if let Ok(r) = simulate::run_task(&plan, &family, 60, Default::default()) {
+        // The one-off task is a RunTask of its own, with no constraints of
+        // the call's: the checker judges it as one more `tasks` entry.
+        let mut with_run = plan.clone();
+        with_run
+            .tasks
+            .push(serde_json::from_value(serde_json::json!({"taskDefinition": family})).unwrap());
         for (i, step) in r.steps.iter().enumerate() {
-            let v = check_state(&plan, &step.state);
+            let v = check_state(&with_run, &step.state);
             assert!(v.is_empty(), "run-task step {i}: {v:?}");
         }
     }

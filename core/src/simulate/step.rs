@@ -84,7 +84,7 @@ pub struct InstanceSnapshot {
 pub struct Counts {
     /// Tasks placed and starting.
     pub pending: u32,
-    /// Tasks running, not yet healthy.
+    /// Tasks running, healthy ones included.
     pub running: u32,
     /// Tasks running and healthy.
     pub healthy: u32,

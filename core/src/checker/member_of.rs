@@ -1,0 +1,292 @@
+//! The checker's own reading of a `memberOf` expression (§4.3), written apart
+//! from `placement::cql` on purpose: it evaluates while it reads, over a flat
+//! list of tokens, with no syntax tree, and matches `*` patterns by
+//! recursion rather than by backtracking. A bug in one reading shows as a
+//! disagreement with the other.
+//!
+//! The language as Berth reads it: tests `SUBJECT OP VALUE`, with `==`
+//! (`equals`), `!=` (`not_equals`), `=~` (`matches`), `!~` (`not_matches`),
+//! `in [..]`, `not in [..]`, `exists`, `!exists` (`not_exists`,
+//! `not exists`); `and` (`&&`) binding tighter than `or` (`||`); `not` (`!`)
+//! and parentheses. Words are case-insensitive; values may be quoted.
+
+/// A token: punctuation, or a word (quoted words cannot be keywords).
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Punct(&'static str),
+    Word(String, bool),
+}
+
+fn tokens(text: &str) -> Option<Vec<Token>> {
+    const PUNCT: [&str; 12] = [
+        "==", "!=", "=~", "!~", "&&", "||", "(", ")", "[", "]", ",", "!",
+    ];
+    let mut out = Vec::new();
+    let mut rest = text.trim_start();
+    while !rest.is_empty() {
+        if let Some(p) = PUNCT.iter().find(|p| rest.starts_with(**p)) {
+            out.push(Token::Punct(p));
+            rest = &rest[p.len()..];
+        } else if let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
+            let end = rest[1..].find(q)?;
+            out.push(Token::Word(rest[1..1 + end].to_string(), true));
+            rest = &rest[end + 2..];
+        } else {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || "()[],=!&|\"'".contains(c))
+                .unwrap_or(rest.len());
+            if end == 0 {
+                return None; // a lone '=', '&' or '|'
+            }
+            out.push(Token::Word(rest[..end].to_string(), false));
+            rest = &rest[end..];
+        }
+        rest = rest.trim_start();
+    }
+    Some(out)
+}
+
+/// Reads and evaluates at once; `None` is a syntax error.
+struct Reader<'t, 'f> {
+    tokens: &'t [Token],
+    at: usize,
+    value_of: &'f dyn Fn(&str) -> Option<String>,
+}
+
+impl Reader<'_, '_> {
+    fn keyword(&self, k: &str) -> bool {
+        matches!(self.tokens.get(self.at), Some(Token::Word(w, false)) if w.eq_ignore_ascii_case(k))
+    }
+
+    fn punct(&self, p: &str) -> bool {
+        self.tokens.get(self.at)
+            == Some(&Token::Punct(match p {
+                "&&" => "&&",
+                "||" => "||",
+                "!" => "!",
+                "(" => "(",
+                ")" => ")",
+                "[" => "[",
+                "]" => "]",
+                "," => ",",
+                "==" => "==",
+                "!=" => "!=",
+                "=~" => "=~",
+                _ => "!~",
+            }))
+    }
+
+    fn any_of(&mut self, alternatives: &[&str]) -> bool {
+        let hit = alternatives.iter().any(|a| {
+            if a.starts_with(char::is_alphabetic) {
+                self.keyword(a)
+            } else {
+                self.punct(a)
+            }
+        });
+        if hit {
+            self.at += 1;
+        }
+        hit
+    }
+
+    fn word(&mut self) -> Option<String> {
+        match self.tokens.get(self.at) {
+            Some(Token::Word(w, _)) => {
+                self.at += 1;
+                Some(w.clone())
+            }
+            _ => None,
+        }
+    }
+
+    fn disjunction(&mut self, depth: usize) -> Option<bool> {
+        let mut value = self.conjunction(depth)?;
+        while self.any_of(&["or", "||"]) {
+            value |= self.conjunction(depth)?;
+        }
+        Some(value)
+    }
+
+    fn conjunction(&mut self, depth: usize) -> Option<bool> {
+        let mut value = self.negation(depth)?;
+        while self.any_of(&["and", "&&"]) {
+            value &= self.negation(depth)?;
+        }
+        Some(value)
+    }
+
+    fn negation(&mut self, depth: usize) -> Option<bool> {
+        if depth > 64 {
+            return None;
+        }
+        if self.any_of(&["not", "!"]) {
+            return self.negation(depth + 1).map(|v| !v);
+        }
+        if self.any_of(&["("]) {
+            let value = self.disjunction(depth + 1)?;
+            return self.any_of(&[")"]).then_some(value);
+        }
+        self.test()
+    }
+
+    fn list(&mut self) -> Option<Vec<String>> {
+        if !self.any_of(&["["]) {
+            return None;
+        }
+        let mut items = vec![self.word()?];
+        while self.any_of(&[","]) {
+            items.push(self.word()?);
+        }
+        self.any_of(&["]"]).then_some(items)
+    }
+
+    fn test(&mut self) -> Option<bool> {
+        let subject = self.word()?;
+        let actual = (self.value_of)(&subject);
+        let is = |v: &str| actual.as_deref() == Some(v);
+        let like = |p: &str| {
+            actual
+                .as_deref()
+                .is_some_and(|a| glob(p.as_bytes(), a.as_bytes()))
+        };
+        if self.any_of(&["==", "equals"]) {
+            return Some(is(&self.word()?));
+        }
+        if self.any_of(&["!=", "not_equals"]) {
+            return Some(!is(&self.word()?));
+        }
+        if self.any_of(&["=~", "matches"]) {
+            return Some(like(&self.word()?));
+        }
+        if self.any_of(&["!~", "not_matches"]) {
+            return Some(!like(&self.word()?));
+        }
+        if self.any_of(&["in"]) {
+            return Some(self.list()?.iter().any(|v| is(v)));
+        }
+        if self.any_of(&["exists"]) {
+            return Some(actual.is_some());
+        }
+        if self.any_of(&["not_exists"]) {
+            return Some(actual.is_none());
+        }
+        if self.any_of(&["!", "not"]) {
+            if self.any_of(&["exists"]) {
+                return Some(actual.is_none());
+            }
+            if self.tokens.get(self.at - 1) == Some(&Token::Punct("!")) {
+                return None; // `!` is followed only by exists
+            }
+            if self.any_of(&["in"]) {
+                return Some(!self.list()?.iter().any(|v| is(v)));
+            }
+        }
+        None
+    }
+}
+
+/// `*` stands for any run of characters, everything else for itself.
+fn glob(pattern: &[u8], text: &[u8]) -> bool {
+    match pattern.split_first() {
+        None => text.is_empty(),
+        Some((b'*', rest)) => (0..=text.len()).any(|k| glob(rest, &text[k..])),
+        Some((c, rest)) => text.first() == Some(c) && glob(rest, &text[1..]),
+    }
+}
+
+/// Whether an instance whose subjects have the values `value_of` gives is a
+/// member; an expression Berth cannot read admits no instance.
+pub(super) fn holds(expression: &str, value_of: &dyn Fn(&str) -> Option<String>) -> bool {
+    if expression.trim().is_empty() || expression.len() > 2000 {
+        return false;
+    }
+    let Some(tokens) = tokens(expression) else {
+        return false;
+    };
+    let mut reader = Reader {
+        tokens: &tokens,
+        at: 0,
+        value_of,
+    };
+    reader.disjunction(0) == Some(true) && reader.at == tokens.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn on(expr: &str, itype: &str) -> bool {
+        holds(expr, &|s| match s {
+            "attribute:ecs.instance-type" => Some(itype.to_string()),
+            "attribute:ecs.availability-zone" => Some("us-east-1a".to_string()),
+            _ => None,
+        })
+    }
+
+    /// Each form against a value that passes and one that fails, from the
+    /// guide's own examples (§4.3).
+    #[test]
+    fn reads_every_form_berth_supports() {
+        assert!(on("attribute:ecs.instance-type == t2.micro", "t2.micro"));
+        assert!(!on(
+            "attribute:ecs.instance-type equals t2.micro",
+            "t2.small"
+        ));
+        assert!(on("attribute:ecs.instance-type != t2.micro", "t2.small"));
+        assert!(on(
+            "attribute:ecs.instance-type NOT_EQUALS t2.micro",
+            "t2.small"
+        ));
+        assert!(!on(
+            "attribute:ecs.instance-type not_equals t2.micro",
+            "t2.micro"
+        ));
+        assert!(on("attribute:ecs.instance-type matches t2.*", "t2.small"));
+        assert!(on(
+            "attribute:ecs.instance-type not_matches *.large",
+            "t2.small"
+        ));
+        assert!(!on("attribute:ecs.instance-type !~ t2.*", "t2.small"));
+        assert!(on("attribute:stack not_exists", "x"));
+        assert!(on("attribute:ecs.instance-type =~ t2.*", "t2.small"));
+        assert!(!on("attribute:ecs.instance-type matches t2.*", "m5.large"));
+        assert!(on("attribute:ecs.instance-type !~ *.large", "t2.small"));
+        assert!(on(
+            "attribute:ecs.availability-zone in [us-east-1a, us-east-1b]",
+            "x"
+        ));
+        assert!(!on(
+            "attribute:ecs.availability-zone not in ['us-east-1a']",
+            "x"
+        ));
+        assert!(on("attribute:stack !exists", "x"));
+        assert!(on("attribute:stack not exists", "x"));
+        assert!(!on("attribute:stack exists", "x"));
+        assert!(on(
+            "(attribute:ecs.instance-type == t2.micro || attribute:ecs.instance-type == t2.small) \
+             and not (attribute:ecs.availability-zone == us-east-1b)",
+            "t2.small"
+        ));
+        // `and` binds tighter than `or`.
+        assert!(on(
+            "attribute:stack exists and attribute:stack exists or attribute:ecs.instance-type == a",
+            "a"
+        ));
+    }
+
+    #[test]
+    fn refuses_what_does_not_parse() {
+        for bad in [
+            "",
+            "attribute:ecs.instance-type",
+            "attribute:x == ",
+            "(attribute:x exists",
+            "attribute:x ! in [a]",
+            "a == b c",
+        ] {
+            assert!(!on(bad, "t2.micro"), "{bad}");
+            assert!(!on(&format!("not ({bad})"), "t2.micro"), "not ({bad})");
+        }
+    }
+}
