@@ -284,3 +284,238 @@ fn export_and_import() {
         "{err}"
     );
 }
+
+/// One m5.large (2 vCPU) and a web service of `desired` tasks with a hard
+/// limit of 256 MiB, 128 CPU units and a dynamic host port.
+fn web_plan(desired: u32) -> String {
+    temp(
+        &format!("web-{desired}.json"),
+        &format!(
+            r#"{{"berthVersion":1,"cluster":{{"instanceGroups":[{{"name":"app","instanceType":"m5.large","count":1}}]}},
+              "taskDefinitions":[{{"family":"web","containerDefinitions":[{{"name":"w","cpu":128,"memory":256,
+                "portMappings":[{{"containerPort":80,"hostPort":0}}]}}]}}],
+              "services":[{{"serviceName":"web","taskDefinition":"web","desiredCount":{desired}}}]}}"#
+        ),
+    )
+}
+
+fn deploy_json(plan: &str, flags: &[&str]) -> (i32, serde_json::Value) {
+    let mut args = vec!["deploy", plan, "--service", "web"];
+    args.extend_from_slice(flags);
+    let (code, out, err) = berth(&args);
+    assert!(err.is_empty(), "{flags:?}: {err}");
+    (code, serde_json::from_str(&out).unwrap())
+}
+
+fn kinds(d: &serde_json::Value) -> Vec<String> {
+    d["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// §5.1: minimumHealthyPercent 50 of 4 lets ECS stop 2 old tasks first
+/// (at least ceil(2) healthy), and maximumPercent 100 forbids starting any
+/// before that (at most 4).
+#[test]
+fn deploy_percent_flags_set_the_limits() {
+    let (code, d) = deploy_json(
+        &web_plan(4),
+        &["--min-healthy", "50", "--max-percent", "100"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        (d["minHealthy"].as_u64(), d["maxTasks"].as_u64()),
+        (Some(2), Some(4))
+    );
+    assert_eq!(d["steps"][1]["kind"], "beginDraining", "{}", d["steps"][1]);
+    assert!(d["steps"][1]["action"]
+        .as_str()
+        .unwrap()
+        .contains("stop 2 old"));
+}
+
+/// --memory and --cpu make the new revision; its tasks reserve them.
+#[test]
+fn deploy_size_flags_make_the_new_revision() {
+    let (code, d) = deploy_json(&web_plan(2), &["--memory", "512", "--cpu", "256"]);
+    assert_eq!(code, 0);
+    assert_eq!(d["newTaskDefinition"], "web:2");
+    let last = d["steps"].as_array().unwrap().last().unwrap();
+    let tasks: Vec<&serde_json::Value> = last["instances"][0]["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["version"] == "new")
+        .collect();
+    assert_eq!(tasks.len(), 2);
+    assert!(
+        tasks.iter().all(|t| t["memory"] == 512 && t["cpu"] == 256),
+        "{tasks:?}"
+    );
+}
+
+/// §3.1: a static host port is held once per instance, so two new tasks
+/// asking for 8080 cannot both run on the one instance: the deployment
+/// stalls (exit 1) in ECS's words.
+#[test]
+fn deploy_host_port_flag_can_stall() {
+    let (code, d) = deploy_json(&web_plan(2), &["--host-port", "8080"]);
+    assert_eq!(code, 1);
+    assert_eq!(d["outcome"]["status"], "stalled");
+    assert!(
+        d["outcome"]["event"]
+            .as_str()
+            .unwrap()
+            .contains("already using a port"),
+        "{}",
+        d["outcome"]
+    );
+}
+
+/// §5.8: a stopping task first drains for the deregistration delay, so 100 s
+/// more of it stops the first old task 100 s later.
+#[test]
+fn deploy_deregistration_delay_lengthens_draining() {
+    let stopped_at = |delay: &str| {
+        let (code, d) = deploy_json(&web_plan(2), &["--deregistration-delay", delay]);
+        assert_eq!(code, 0);
+        let steps = d["steps"].as_array().unwrap().clone();
+        let t = |kind: &str| {
+            steps.iter().find(|s| s["kind"] == kind).unwrap()["t"]
+                .as_u64()
+                .unwrap()
+        };
+        t("stopped") - t("beginDraining")
+    };
+    assert_eq!(stopped_at("100") - stopped_at("0"), 100);
+}
+
+/// §5.6: new tasks that always fail their health checks. With the circuit
+/// breaker and rollback the deployment rolls back; without rollback it fails;
+/// without the breaker it never ends (stalled). Each exits 1.
+#[test]
+fn deploy_failure_flags_end_as_ecs_would() {
+    let plan = web_plan(4);
+    for (flags, status) in [
+        (
+            vec!["--circuit-breaker", "on", "--rollback", "on"],
+            "rolledBack",
+        ),
+        (
+            vec!["--circuit-breaker", "on", "--rollback", "off"],
+            "failed",
+        ),
+        (vec!["--circuit-breaker", "off"], "stalled"),
+    ] {
+        let mut all = vec!["--fail-new", "all"];
+        all.extend(flags.iter().copied());
+        let (code, d) = deploy_json(&plan, &all);
+        assert_eq!(code, 1, "{flags:?}");
+        assert_eq!(d["outcome"]["status"], status, "{flags:?}");
+    }
+    // The failure threshold for 4 tasks: clamp(ceil(0.5 × 4), 3, 200) = 3
+    // today, clamp(…, 10, 200) = 10 in the 2023 guide (--legacy-threshold).
+    // The breaker trips once the failed tasks reach the threshold, after
+    // the batch that reaches it, not before.
+    let failures_before_trip = |legacy: bool| {
+        let mut flags = vec!["--fail-new", "all", "--circuit-breaker", "on"];
+        if legacy {
+            flags.push("--legacy-threshold");
+        }
+        let (_, d) = deploy_json(&plan, &flags);
+        let steps = d["steps"].as_array().unwrap();
+        let trip = kinds(&d)
+            .iter()
+            .position(|k| k == "circuitBreakerTripped")
+            .expect("the breaker trips");
+        let batches: Vec<u64> = steps[..trip]
+            .iter()
+            .filter(|s| s["kind"] == "healthCheckFailed")
+            .map(|s| {
+                s["action"]
+                    .as_str()
+                    .unwrap()
+                    .split(' ')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap()
+            })
+            .collect();
+        let total: u64 = batches.iter().sum();
+        (total - batches.last().unwrap(), total)
+    };
+    let (before, at) = failures_before_trip(false);
+    assert!(
+        before < 3 && at >= 3,
+        "{before} then {at} failures for a threshold of 3"
+    );
+    let (before, at) = failures_before_trip(true);
+    assert!(
+        before < 10 && at >= 10,
+        "{before} then {at} failures for a threshold of 10"
+    );
+}
+
+/// A one-off task no instance has memory for: RunTask's failure, exit 1.
+#[test]
+fn run_task_that_fits_nowhere_exits_1() {
+    let plan = temp(
+        "big-task.json",
+        r#"{"berthVersion":1,"cluster":{"instanceGroups":[{"name":"app","instanceType":"t2.micro","count":1}]},
+          "taskDefinitions":[{"family":"etl","containerDefinitions":[{"name":"e","memory":4096}]}]}"#,
+    );
+    let (code, out, _) = berth(&["run-task", &plan, "--task-definition", "etl"]);
+    assert_eq!(code, 1, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["reason"], "RESOURCE:MEMORY");
+    assert!(v["instance"].is_null());
+}
+
+/// A register-time error (a hard limit below the reservation, E1004) is
+/// exit 1, whatever else is fine.
+#[test]
+fn check_with_an_error_exits_1() {
+    let plan = temp(
+        "e1004.json",
+        r#"{"berthVersion":1,"cluster":{"instanceGroups":[{"name":"app","instanceType":"m5.large","count":1}]},
+          "taskDefinitions":[{"family":"web","containerDefinitions":[{"name":"w","memory":128,"memoryReservation":256}]}],
+          "services":[{"serviceName":"web","taskDefinition":"web","desiredCount":1}]}"#,
+    );
+    let (code, out, _) = berth(&["check", "--json", &plan]);
+    assert_eq!(code, 1, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "E1004"),
+        "{out}"
+    );
+}
+
+/// `import --param KEY=VALUE` sets a template parameter, as
+/// `--parameter-overrides` would: the value lands in the field it feeds (in
+/// the example, ApplicationDesiredCount is the Auto Scaling group's
+/// DesiredCapacity, 2 in the plan).
+#[test]
+fn import_param_sets_a_template_parameter() {
+    let (_, yaml, _) = berth(&["export", &example(), "--format", "template"]);
+    let path = temp("template-param.yaml", &yaml);
+    let desired = |params: &[&str]| {
+        let mut args = vec!["import", path.as_str()];
+        args.extend_from_slice(params);
+        let (code, out, err) = berth(&args);
+        assert_eq!(code, 0, "{err}");
+        let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+        plan["cluster"]["instanceGroups"][0]["count"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(desired(&["--param", "ApplicationDesiredCount=7"]), 7);
+    assert_eq!(desired(&[]), 2);
+}
