@@ -179,7 +179,7 @@ fn CpuBar(inst: InstanceView) -> impl IntoView {
     view! {
         <div class="bar-label">
             <span>"CPU units"</span>
-            <span class="muted">
+            <span class="muted" data-testid="cpu-summary">
                 {format!("{} of {} free", inst.free_cpu, inst.registered_cpu)}
             </span>
         </div>

@@ -134,6 +134,7 @@ pub(super) fn Controls(settings: Settings) -> impl IntoView {
             <label class="check">
                 <input
                     type="checkbox"
+                    data-testid="deploy-failing"
                     prop:checked=move || failing.get()
                     on:change=move |ev| failing.set(event_target_checked(&ev))
                 />

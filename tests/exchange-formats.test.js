@@ -1,0 +1,65 @@
+// Every export tab's text is the format it names, and a real CloudFormation
+// template (the seed's microtrader stack, from ../shared/corpus) imports into
+// the board, undoably.
+import { test, before, after, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, watch } from './support/harness.js';
+import { BoardPage } from './pages/board.js';
+
+const STACK = new URL('../../shared/corpus/templates/jmenga__microtrader-deploy__templates__stack.yml.j2', import.meta.url).pathname;
+
+let server;
+let browser;
+let page;
+let board;
+let seen;
+before(async () => { server = await serveDist(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); server?.stop(); });
+beforeEach(async () => {
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  seen = watch(page, server.url);
+  board = new BoardPage(page, server.url);
+  await board.open();
+});
+afterEach(async () => {
+  assert.deepEqual(seen.problems, [], 'console has no errors or warnings');
+  await page.close();
+});
+
+async function tab(i) {
+  const before = await page.locator('[data-testid="export-text"]').innerText().catch(() => '');
+  await page.locator(`[data-testid="format-${i}"]`).click();
+  if (i > 0) await page.waitForFunction((b) => document.querySelector('[data-testid="export-text"]')?.textContent !== b, before);
+  return (await page.locator('[data-testid="export-text"]').innerText()).trim();
+}
+
+test('each export tab writes its own format, with the plan\'s two instances as ApplicationDesiredCount', async () => {
+  await page.locator('[data-testid="export-text"]').waitFor();
+  const params = JSON.parse(await tab(0));
+  assert.deepEqual(params.find((p) => p.ParameterKey === 'ApplicationDesiredCount'), { ParameterKey: 'ApplicationDesiredCount', ParameterValue: '2' });
+  const overrides = JSON.parse(await tab(1));
+  assert.ok(overrides.includes('ApplicationDesiredCount=2'), overrides.join(' '));
+  const inline = await tab(2);
+  assert.match(inline, /(^| )ApplicationDesiredCount=2( |$)/);
+  assert.ok(!inline.includes('\n'), 'one command-line');
+  const pipeline = JSON.parse(await tab(3));
+  assert.equal(pipeline.Parameters.ApplicationDesiredCount, '2');
+  assert.match(await tab(4), /^config_application_desired_count: "?2"?$/m);
+  const yaml = await tab(5);
+  assert.match(yaml, /^AWSTemplateFormatVersion: "2010-09-09"$/m);
+  assert.match(yaml, /Type: AWS::ECS::Service/);
+  const json = JSON.parse(await tab(6));
+  assert.equal(json.AWSTemplateFormatVersion, '2010-09-09');
+  assert.ok(Object.values(json.Resources).some((r) => r.Type === 'AWS::ECS::Service'));
+});
+
+test('the seed\'s microtrader template imports as its four services, and undo brings the example back', async () => {
+  await page.locator('[data-testid="import-file"]').setInputFiles(STACK);
+  await page.waitForFunction(() => document.querySelector('[data-testid="service-card"]')?.dataset.service === 'DashboardService');
+  const names = await board.serviceCards().evaluateAll((els) => els.map((e) => e.dataset.service));
+  // The template's AWS::ECS::Service resources, in the template's order.
+  assert.deepEqual(names, ['DashboardService', 'PortfolioService', 'AuditService', 'QuoteService']);
+  await page.locator('[data-testid="undo"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="service-card"]')?.dataset.service === 'quote');
+  assert.equal(await board.serviceCards().count(), 4);
+});

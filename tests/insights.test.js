@@ -1,0 +1,61 @@
+// What the board shows beside memory: CPU units per instance, the
+// load-balancer targets and the JVM panel, each followed through an edit.
+import { test, before, after, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, watch } from './support/harness.js';
+import { BoardPage } from './pages/board.js';
+
+let server;
+let browser;
+let page;
+let board;
+let seen;
+before(async () => { server = await serveDist(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); server?.stop(); });
+beforeEach(async () => {
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  seen = watch(page, server.url);
+  board = new BoardPage(page, server.url);
+  await board.open();
+});
+afterEach(async () => {
+  assert.deepEqual(seen.problems, [], 'console has no errors or warnings');
+  await page.close();
+});
+
+const cpu = (id) => board.instance(id).locator('[data-testid="cpu-summary"]').innerText();
+const targets = (service) => page.locator('[data-testid="targets"]').filter({ hasText: service }).locator('li').allInnerTexts();
+
+test('CPU units: 1,024 per vCPU, 128 per task, and a drop takes 128 more', async () => {
+  // A t2.micro has 1 vCPU; app-1 runs four tasks of 128 units, app-2 one.
+  assert.equal(await cpu('app-1'), `${1024 - 4 * 128} of 1024 free`);
+  assert.equal(await cpu('app-2'), `${1024 - 128} of 1024 free`);
+  assert.equal(await board.instance('app-1').locator('.cpubar .seg').count(), 4 + 1, 'four tasks and the free part');
+  await board.dragServiceTo('audit', board.instance('app-2'));
+  await page.waitForFunction(() => document.querySelector('[data-instance="app-2"] [data-testid="cpu-summary"]').textContent === '768 of 1024 free');
+});
+
+test('load-balancer targets: one instance:port per quote task, ports from the dynamic range', async () => {
+  let list = await targets('quote');
+  assert.equal(list.length, 2);
+  for (const t of list) {
+    const [, port] = t.match(/^192\.168\.1\.\d+:(\d+)$/);
+    // The plan's dynamic range, 32768–60999 (the kernel's default).
+    assert.ok(Number(port) >= 32768 && Number(port) <= 60999, t);
+  }
+  await board.editService('quote', { desiredCount: 3 });
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="targets"]')].find((e) => e.textContent.includes('quote')).querySelectorAll('li').length === 3);
+  list = await targets('quote');
+  assert.equal(new Set(list).size, 3, 'three distinct targets');
+});
+
+test('the JVM panel: quote is red at an 800 MiB limit and fits once the limit is 2048 MiB', async () => {
+  const quote = page.locator('[data-testid="jvm"]').filter({ hasText: 'quote / quote' });
+  // §7.5: -Xmx672m + -XX:MaxMetaspaceSize=128m + 200 threads × 1 MiB + 240
+  // code cache + 10 direct + max(10 % of heap, 64) = 1317 MiB.
+  assert.match(await quote.innerText(), /red[\s\S]*needs ≈ 1317 MiB of 800 MiB/i);
+  await board.editService('quote', { memory: 2048 });
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="jvm"]')].find((e) => e.textContent.includes('quote / quote')).textContent.includes('of 2048 MiB'));
+  // 1317 ≤ 2048, 672 + 128 < 2048 and 672 ≤ 75 % of 2048: nothing to flag.
+  assert.match(await quote.innerText(), /\bok\b[\s\S]*needs ≈ 1317 MiB of 2048 MiB/i);
+});

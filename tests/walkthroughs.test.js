@@ -1,0 +1,201 @@
+// Every training walkthrough, run in the browser: each step's text states
+// numbers and ECS messages, and the board, tray, panels and stepper must show
+// them. One test per walkthrough.
+import { test, before, after, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, watch } from './support/harness.js';
+import { BoardPage, StepperPage } from './pages/board.js';
+
+let server;
+let browser;
+let page;
+let board;
+let stepper;
+let seen;
+before(async () => { server = await serveDist(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); server?.stop(); });
+beforeEach(async () => {
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  seen = watch(page, server.url);
+  board = new BoardPage(page, server.url);
+  stepper = new StepperPage(page);
+  await board.open();
+});
+afterEach(async () => {
+  assert.deepEqual(seen.problems, [], 'console has no errors or warnings');
+  await page.close();
+});
+
+const text = () => page.locator('[data-testid="walk-text"]').innerText();
+
+/** Opens walkthrough `id` and waits for its first step's text. */
+async function start(id, first) {
+  await page.locator(`[data-testid="walk-${id}"]`).click();
+  await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-testid="walk-text"]')?.textContent ?? ''), first.source);
+}
+
+/** The next step, once its text (matching `re`) is shown. */
+async function next(re) {
+  await page.locator('[data-testid="walk-next"]').click();
+  await page.waitForFunction((src) => new RegExp(src).test(document.querySelector('[data-testid="walk-text"]')?.textContent ?? ''), re.source);
+}
+
+const only = (id) => board.instance(id);
+/** The id of the board's first instance (walkthrough plans name their own groups). */
+const firstInstance = async () => (await board.instances().evaluateAll((els) => els.map((e) => e.dataset.instance)))[0];
+const cpu = (id) => only(id).locator('[data-testid="cpu-summary"]').innerText();
+const memory = (id) => only(id).locator('[data-testid="memory-summary"]').innerText();
+const tray = () => page.locator('[data-testid="tray"]').innerText();
+async function ports(id) {
+  await only(id).locator('.ports summary').click();
+  return only(id).locator('[data-testid="port-map"]').innerText();
+}
+const outcome = async () => { await stepper.last(); return page.locator('[data-testid="outcome"]').innerText(); };
+
+test('cpu: 1,024 units on a t2.micro, 512 left, RESOURCE:CPU, then 2,048 on a t2.medium', async () => {
+  await start('cpu', /registers 1,024 CPU units/);
+  const id = await firstInstance();
+  assert.equal(await cpu(id), '512 of 1024 free');
+  await next(/asks for 1,024 units/);
+  assert.match(await tray(), /RESOURCE:CPU[\s\S]*has insufficient CPU units available/);
+  await next(/t2\.medium registers 2,048/);
+  await page.waitForFunction(() => /of 2048 free/.test(document.querySelector('[data-testid="cpu-summary"]')?.textContent ?? ''));
+  assert.equal(await cpu(await firstInstance()), `${2048 - 512 - 1024} of 2048 free`);
+  assert.equal(await page.locator('[data-testid="unplaced"]').count(), 0);
+});
+
+test('memory: 995 MiB registered, 500 reserved, 495 left, then 780 of 995', async () => {
+  await start('memory', /registers 995 MiB/);
+  assert.match(await memory('app-1'), /^500 MiB reserved · 495 MiB free of 995 MiB registered/);
+  await next(/495 are left/);
+  assert.match(await tray(), /RESOURCE:MEMORY[\s\S]*has insufficient memory available/);
+  await next(/780 of 995 MiB/);
+  assert.match(await memory('app-1'), /^780 MiB reserved · 215 MiB free of 995 MiB registered/);
+  await only('app-1').locator('[data-testid="overcommit"]').waitFor();
+});
+
+test('static-port: host port 8000 held once, the second task meets ECS\'s port message', async () => {
+  await start('static-port', /to host port 8000 \(static\)/);
+  const [id] = await board.instances().evaluateAll((els) => els.map((e) => e.dataset.instance));
+  assert.match(await ports(id), /8000\s+tcp\s+static/);
+  await next(/needs host port 8000 too/);
+  assert.match(await tray(), /RESOURCE:PORTS[\s\S]*is already using a port required by your task/);
+});
+
+test('dynamic-port: 32768 and 32769 from the ephemeral range, and the targets list them', async () => {
+  await start('dynamic-port', /get 32768 and 32769/);
+  const [id] = await board.instances().evaluateAll((els) => els.map((e) => e.dataset.instance));
+  const map = await ports(id);
+  assert.match(map, /32768\s+tcp\s+dynamic/);
+  assert.match(map, /32769\s+tcp\s+dynamic/);
+  await next(/192\.168\.1\.1:32768, :32769/);
+  const targets = await page.locator('[data-testid="targets"]').first().innerText();
+  assert.match(targets, /192\.168\.1\.1:32768/);
+  assert.match(targets, /192\.168\.1\.1:32769/);
+});
+
+test('host-port: dashboard on 8000 and audit on 8001, a second dashboard cannot be placed', async () => {
+  await start('host-port', /dashboard takes 8000, audit 8001/);
+  const [id] = await board.instances().evaluateAll((els) => els.map((e) => e.dataset.instance));
+  const map = await ports(id);
+  assert.match(map, /8000\s+tcp\s+static\s+dashboard/);
+  assert.match(map, /8001\s+tcp\s+static\s+audit/);
+  await next(/A second dashboard needs 8000/);
+  assert.match(await tray(), /dashboard[\s\S]*RESOURCE:PORTS/);
+});
+
+test('jvm: 672 + 128 fill the 800 MiB limit (red); the smaller settings fit (§7.5 sums)', async () => {
+  await start('jvm', /-Xmx672m/);
+  const jvm = page.locator('[data-testid="jvm"]').first();
+  // heap 672 + metaspace 128 + 200 threads × 1 MiB + code cache 240 + direct 10 + max(10 % of heap, 64).
+  const first = 672 + 128 + 200 + 240 + 10 + Math.max(67.2, 64);
+  assert.match(await jvm.innerText(), new RegExp(`red[\\s\\S]*needs ≈ ${Math.round(first)} MiB of 800 MiB`, 'i'));
+  await next(/A 400 MiB heap/);
+  // heap 400 + 128 + 200 × 0.5 MiB + 64 + 32 + max(40, 64).
+  const second = 400 + 128 + 100 + 64 + 32 + 64;
+  await page.waitForFunction((n) => document.querySelector('[data-testid="jvm"]').textContent.includes(`needs ≈ ${n} MiB of 800 MiB`), second);
+  assert.match(await jvm.innerText(), /\bok\b/i);
+});
+
+test('deploy-200: static ports stall at 200 %, dynamic ports complete', async () => {
+  await start('deploy-200', /minimum 100 %, maximum 200 %/);
+  await next(/The deployment stalls/);
+  await page.locator('[data-testid="simulation"]').waitFor();
+  assert.match(await outcome(), /stalled/);
+  await next(/old and new side by side/);
+  await page.waitForFunction(() => /step 1 of/.test(document.querySelector('[data-testid="step-index"]')?.textContent ?? ''));
+  assert.match(await outcome(), /completed/);
+  const c = await stepper.counts();
+  assert.deepEqual([c.oldRunning, c.healthy], [0, 2]);
+});
+
+test('deploy-0: minimum 0 % stops the one task first, so there is a step with nothing healthy', async () => {
+  await start('deploy-0', /Minimum healthy 0 %/);
+  await page.locator('[data-testid="simulation"]').waitFor();
+  const { total } = await stepper.position();
+  let down = false;
+  for (let i = 1; i <= total; i++) {
+    const c = await stepper.counts();
+    if (c.oldRunning + c.healthy === 0) down = true;
+    if (i < total) await stepper.forward();
+  }
+  assert.ok(down, 'downtime: a step with no task running');
+  assert.match(await page.locator('[data-testid="outcome"]').innerText(), /completed/);
+});
+
+test('deploy-50: four tasks, at least 2 healthy, two stopped at a time', async () => {
+  await start('deploy-50', /At 50 % ECS stops two/);
+  await page.locator('[data-testid="simulation"]').waitFor();
+  const { total } = await stepper.position();
+  const stops = [];
+  for (let i = 1; i <= total; i++) {
+    const c = await stepper.counts();
+    // §5.1: 50 % of 4 is at least 2 healthy, 200 % at most 8 running or pending.
+    assert.ok(c.oldRunning + c.healthy >= 2, JSON.stringify(c));
+    assert.ok(c.oldRunning + c.pending + c.newRunning <= 8, JSON.stringify(c));
+    const a = await stepper.action();
+    if (a.startsWith('stop')) stops.push(a);
+    if (i < total) await stepper.forward();
+  }
+  assert.deepEqual(stops, ['stop 2 old (begin draining)', 'stop 2 old (begin draining)']);
+  assert.match(await page.locator('[data-testid="outcome"]').innerText(), /completed/);
+});
+
+test('rollback: the circuit breaker trips after 3 failures and rolls back', async () => {
+  await start('rollback', /trips after 3 failures/);
+  await page.locator('[data-testid="simulation"]').waitFor();
+  const { total } = await stepper.position();
+  const actions = [];
+  for (let i = 1; i <= total; i++) {
+    actions.push(await stepper.action());
+    if (i < total) await stepper.forward();
+  }
+  assert.ok(actions.some((a) => /circuit breaker tripped \(\d+ of 3 failures\)/.test(a)), actions.join('\n'));
+  assert.match(await page.locator('[data-testid="outcome"]').innerText(), /rolled back/);
+});
+
+test('migrate: the one-off task is placed, runs and stops', async () => {
+  await start('migrate', /RunTask places it at random/);
+  await page.locator('[data-testid="simulation"]').waitFor();
+  const { total } = await stepper.position();
+  let shown = false;
+  for (let i = 1; i <= total; i++) {
+    const chips = await page.locator('[data-testid="task-chip"]').allInnerTexts();
+    if (chips.some((c) => c.includes('migrate'))) shown = true;
+    if (i < total) await stepper.forward();
+  }
+  assert.ok(shown, 'a migrate chip at some step');
+  const chips = await page.locator('[data-testid="task-chip"]').allInnerTexts();
+  assert.ok(!chips.some((c) => c.includes('migrate')), 'stopped at the end');
+});
+
+test('export: DatabaseUser missing is CloudFormation\'s error; set, VpcName takes its Default', async () => {
+  await start('export', /DatabaseUser has no Default/);
+  await page.locator('[data-testid="export-errors"]').waitFor();
+  assert.match(await page.locator('[data-testid="export-errors"]').innerText(), /Parameters: \[DatabaseUser\] must have values/);
+  await next(/falls back to its Default/);
+  await page.locator('[data-testid="export-text"]').waitFor();
+  const out = JSON.parse(await page.locator('[data-testid="export-text"]').innerText());
+  const vpc = out.find((p) => p.ParameterKey === 'VpcName');
+  assert.equal(vpc.ParameterValue, 'Development');
+});
