@@ -8,7 +8,7 @@ use crate::board::Board;
 use crate::compare::ComparePanel;
 
 use crate::panels::{ClusterPanel, ExportPanel, ImportBox, Insights, Palette, TotalsBar, Tray};
-use crate::stepper::{Simulation, Stepper};
+use crate::stepper::{Settings, Simulation, Stepper};
 use crate::store::Store;
 use crate::walk::Walkthroughs;
 
@@ -48,10 +48,17 @@ pub fn App() -> impl IntoView {
         move || crate::exchange_module::load_soon(store.exchange),
         std::time::Duration::ZERO,
     );
-    // Autosave every change of the plan.
-    Effect::new(move |_| store.plan.with(crate::persist::save));
+    // Autosave every change of the user's plan (not a walkthrough's).
+    Effect::new(move |_| {
+        if !store.walking.get() {
+            store.plan.with(crate::persist::save)
+        }
+    });
     // A simulation on screen (owned here: the board draws its current step).
     let sim: RwSignal<Option<Simulation>> = RwSignal::new(None);
+    // The deployment form (owned here: the stepper edits it, a walkthrough
+    // step sets it to the deployment it runs).
+    let settings = store.plan.with_untracked(Settings::new);
     Effect::new(move |_| store.viewing_step.set(sim.with(Option::is_some)));
     let view_model = Memo::new(move |_| {
         sim.with(|s| match s {
@@ -86,14 +93,14 @@ pub fn App() -> impl IntoView {
         </p>
         <main class="layout">
             <aside class="sidebar">
-                <Walkthroughs sim=sim />
+                <Walkthroughs sim=sim settings=settings />
                 <Palette />
                 <ClusterPanel />
                 <ImportBox />
             </aside>
             <section class="workspace">
                 <Notices />
-                <Stepper sim=sim />
+                <Stepper sim=sim settings=settings />
                 {move || {
                     sim.with(Option::is_some)
                         .then(|| {

@@ -4,7 +4,8 @@
 //! `notice` is the last answer to an edit; `picked`/`target` are the keyboard
 //! drag in progress; `editing` is the open service form; `exchange` is where
 //! the lazily loaded export and import module is (see `exchange_module`);
-//! `placer` remembers the last plan placed, so that an edit and the redrawn
+//! `walking` and `kept` hold the user's plan aside while a walkthrough shows
+//! its own; `placer` remembers the last plan placed, so that an edit and the redrawn
 //! board place the edited plan once (the core keeps no such cache itself).
 
 use berth_core::app::edit::{apply, apply_with, Edit, EditError, ServiceForm};
@@ -88,6 +89,10 @@ pub struct Store {
     pub viewing_step: RwSignal<bool>,
     pub exchange: RwSignal<crate::exchange_module::Status>,
     pub placer: StoredValue<Placer>,
+    /// True while a walkthrough shows its own plans: the user's plan and
+    /// history wait in `kept`, and nothing is autosaved.
+    pub walking: RwSignal<bool>,
+    kept: StoredValue<Option<(Plan, History<Plan>)>>,
 }
 
 impl Store {
@@ -103,6 +108,8 @@ impl Store {
             viewing_step: RwSignal::new(false),
             exchange: RwSignal::new(crate::exchange_module::Status::Loading),
             placer: StoredValue::new(Placer::default()),
+            walking: RwSignal::new(false),
+            kept: StoredValue::new(None),
         }
     }
 
@@ -161,6 +168,32 @@ impl Store {
         let previous = self.plan.get_untracked();
         self.history.update(|h| h.record(previous));
         self.plan.set(next);
+    }
+
+    /// Shows a walkthrough's `plan`. The first time, the user's plan and its
+    /// undo history are kept aside, untouched, until [`Self::leave_walkthrough`].
+    pub fn show_walkthrough_plan(&self, plan: Plan) {
+        if !self.walking.get_untracked() {
+            let kept = (self.plan.get_untracked(), self.history.get_untracked());
+            self.kept.set_value(Some(kept));
+            self.walking.set(true);
+        }
+        self.plan.set(plan);
+    }
+
+    /// Back from a walkthrough: the user's plan and history exactly as they
+    /// were; with `copy`, the plan on screen then replaces it as one
+    /// undoable edit.
+    pub fn leave_walkthrough(&self, copy: bool) {
+        let shown = self.plan.get_untracked();
+        if let Some((plan, history)) = self.kept.try_update_value(Option::take).flatten() {
+            self.history.set(history);
+            self.plan.set(plan);
+        }
+        self.walking.set(false);
+        if copy {
+            self.replace(shown);
+        }
     }
 
     pub fn undo(&self) {

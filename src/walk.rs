@@ -1,14 +1,16 @@
-//! Training walkthroughs: a trainer picks a topic, then "Next" applies each
-//! step's plan to the board (and runs its deployment or run-task) and "Back"
-//! returns to the previous step. Large type; N / B or PageDown / PageUp work
-//! from the keyboard.
+//! Training walkthroughs: a trainer picks a topic, then "Next" shows each
+//! step's plan on the board (and runs its deployment or run-task) and "Back"
+//! returns to the previous step. A walkthrough runs in a sandbox: the user's
+//! plan, its undo history and its autosave wait untouched until it closes;
+//! "copy into my plan" is the one way a walkthrough's plan becomes the user's.
+//! Large type; N / B or PageDown / PageUp work from the keyboard.
 
 use berth_core::app::walkthrough::{walkthroughs, Action, Walkthrough};
 use berth_core::simulate::Change;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::stepper::{run_deploy, run_task_simulation, Simulation};
+use crate::stepper::{run_deploy, run_task_simulation, Settings, Simulation};
 use crate::store::use_store;
 
 /// What a walkthrough step does beyond its plan: run a deployment or a
@@ -17,7 +19,7 @@ fn run_action(
     plan: &berth_core::Plan,
     action: Option<Action>,
     title: &str,
-    sim: RwSignal<Option<Simulation>>,
+    (sim, settings): (RwSignal<Option<Simulation>>, Settings),
 ) {
     match action {
         Some(Action::Deploy {
@@ -27,6 +29,7 @@ fn run_action(
             max_percent,
             failing,
         }) => {
+            settings.show_deployment(&service, &tag, min_healthy, max_percent, failing);
             if let Ok(run) = run_deploy(
                 plan,
                 &service,
@@ -67,7 +70,7 @@ fn run_action(
 }
 
 #[component]
-pub fn Walkthroughs(sim: RwSignal<Option<Simulation>>) -> impl IntoView {
+pub fn Walkthroughs(sim: RwSignal<Option<Simulation>>, settings: Settings) -> impl IntoView {
     let store = use_store();
     let all = StoredValue::new(walkthroughs());
     // Owned here: the walkthrough on screen and its step.
@@ -79,8 +82,8 @@ pub fn Walkthroughs(sim: RwSignal<Option<Simulation>>) -> impl IntoView {
             (s.plan.clone(), s.action.clone(), a[w].title)
         });
         sim.set(None);
-        store.replace(plan.clone());
-        run_action(&plan, action, title, sim);
+        store.show_walkthrough_plan(plan.clone());
+        run_action(&plan, action, title, (sim, settings));
         active.set(Some((w, i)));
         store.announce.set(format!(
             "{title}: step {} of {}",
@@ -95,7 +98,10 @@ pub fn Walkthroughs(sim: RwSignal<Option<Simulation>>) -> impl IntoView {
             } else {
                 active.set(None);
                 sim.set(None);
-                store.announce.set("Walkthrough finished.".into());
+                store.leave_walkthrough(false);
+                store
+                    .announce
+                    .set("Walkthrough finished: your plan is back.".into());
             }
         }
     };
@@ -136,8 +142,17 @@ pub fn Walkthroughs(sim: RwSignal<Option<Simulation>>) -> impl IntoView {
                     let close = move || {
                         active.set(None);
                         sim.set(None);
+                        store.leave_walkthrough(false);
                     };
-                    view! { <WalkStep title text step=i steps=n next back close /> }.into_any()
+                    let copy = move || {
+                        active.set(None);
+                        sim.set(None);
+                        store.leave_walkthrough(true);
+                        store
+                            .announce
+                            .set("The walkthrough's plan is now yours (undo to go back).".into());
+                    };
+                    view! { <WalkStep title text step=i steps=n next back close copy /> }.into_any()
                 }
             }}
         </section>
@@ -190,6 +205,7 @@ fn WalkStep(
     next: impl Fn() + Copy + Send + Sync + 'static,
     back: impl Fn() + Copy + Send + Sync + 'static,
     close: impl Fn() + Copy + Send + Sync + 'static,
+    copy: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     view! {
         <div class="walk-step" data-testid="walk-step">
@@ -206,8 +222,16 @@ fn WalkStep(
                 <button data-testid="walk-next" on:click=move |_| next()>
                     {if step + 1 == steps { "Finish ✓" } else { "Next › (N)" }}
                 </button>
-                <button class="link" on:click=move |_| close()>
+                <button class="link" data-testid="walk-close" on:click=move |_| close()>
                     "close"
+                </button>
+                <button
+                    class="link"
+                    data-testid="walk-copy"
+                    title="Make this step's plan your own (undoable)"
+                    on:click=move |_| copy()
+                >
+                    "copy into my plan"
                 </button>
             </div>
         </div>

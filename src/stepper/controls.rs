@@ -72,9 +72,12 @@ pub(super) fn Controls(settings: Settings) -> impl IntoView {
         ..
     } = settings;
     let counts = move || {
-        let desired = store
+        let Some(desired) = store
             .plan
-            .with(|p| p.service(&service.get()).map_or(0, |s| s.desired_count));
+            .with(|p| p.service(&service.get()).map(|s| s.desired_count))
+        else {
+            return "The plan has no service to deploy: add one first.".to_string();
+        };
         let (lo, hi) = limits(desired, min.get(), max.get());
         format!("at least {lo} of {desired} healthy, at most {hi} running or pending")
     };
@@ -84,7 +87,11 @@ pub(super) fn Controls(settings: Settings) -> impl IntoView {
                 "service"
                 <select
                     data-testid="deploy-service"
-                    on:change=move |ev| service.set(event_target_value(&ev))
+                    prop:value=move || service.get()
+                    on:change=move |ev| {
+                        let name = event_target_value(&ev);
+                        store.plan.with_untracked(|p| settings.choose(p, &name));
+                    }
                 >
                     {move || {
                         store
@@ -94,7 +101,7 @@ pub(super) fn Controls(settings: Settings) -> impl IntoView {
                                     .iter()
                                     .map(|s| {
                                         let n = s.service_name.clone();
-                                        let selected = n == service.get_untracked();
+                                        let selected = n == service.get();
                                         view! {
                                             <option value=n.clone() selected=selected>
                                                 {n.clone()}

@@ -3,8 +3,9 @@
 //! through the result while the board shows the cluster at that step.
 //!
 //! `controls` is the form, `simulation` the result. Who owns what: the
-//! stepper owns the form's [`Settings`] and whether it is playing; the App
-//! owns the [`Simulation`] on screen, because the board draws its step.
+//! stepper owns whether it is playing; the App owns the form's [`Settings`]
+//! (a walkthrough sets them too) and the [`Simulation`] on screen, because
+//! the board draws its step.
 
 mod controls;
 mod simulation;
@@ -21,8 +22,7 @@ use leptos::prelude::*;
 use crate::store::use_store;
 use controls::Controls;
 use simulation::SimulationView;
-use state::Settings;
-pub use state::Simulation;
+pub use state::{Settings, Simulation};
 
 /// A rolling deployment of `service` with `change` (an empty change forces a
 /// new revision of the same image, as "force new deployment" does).
@@ -54,19 +54,12 @@ pub fn run_task_simulation(plan: &Plan, family: &str) -> Result<Deployment, Stri
 }
 
 #[component]
-pub fn Stepper(sim: RwSignal<Option<Simulation>>) -> impl IntoView {
+pub fn Stepper(sim: RwSignal<Option<Simulation>>, settings: Settings) -> impl IntoView {
     let store = use_store();
-    let first_service = store.plan.with_untracked(|p| {
-        p.services
-            .first()
-            .map(|s| s.service_name.clone())
-            .unwrap_or_default()
-    });
-    let settings = Settings::new(first_service);
     let error = RwSignal::new(None::<String>);
     let playing = RwSignal::new(false);
 
-    settings.follow_service(store.plan);
+    settings.follow_plan(store.plan);
     let show = move |result: Result<Deployment, String>, title: String| match result {
         Ok(run) => {
             error.set(None);
@@ -123,7 +116,12 @@ pub fn Stepper(sim: RwSignal<Option<Simulation>>) -> impl IntoView {
             <h2 id="deploy-h">"Rolling deployment"</h2>
             <Controls settings=settings />
             <div class="stepper-actions">
-                <button type="button" data-testid="simulate" on:click=simulate>
+                <button
+                    type="button"
+                    data-testid="simulate"
+                    prop:disabled=move || settings.service.with(String::is_empty)
+                    on:click=simulate
+                >
                     "Simulate deployment"
                 </button>
                 <span class="muted">"or"</span>

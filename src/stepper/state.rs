@@ -13,9 +13,10 @@ pub struct Simulation {
     pub title: String,
 }
 
-/// The form's fields, as typed.
+/// The form's fields, as typed. Owned by the App: the stepper edits them and
+/// a walkthrough step sets them to the deployment it runs.
 #[derive(Clone, Copy)]
-pub(super) struct Settings {
+pub struct Settings {
     pub(super) service: RwSignal<String>,
     pub(super) tag: RwSignal<String>,
     pub(super) min: RwSignal<u32>,
@@ -28,12 +29,17 @@ pub(super) struct Settings {
 }
 
 impl Settings {
-    pub(super) fn new(service: String) -> Settings {
+    /// The form for `plan`: its first service, with that service's own
+    /// percentages.
+    pub fn new(plan: &Plan) -> Settings {
+        let first = plan.services.first();
         Settings {
-            service: RwSignal::new(service),
+            service: RwSignal::new(first.map(|s| s.service_name.clone()).unwrap_or_default()),
             tag: RwSignal::new(String::new()),
-            min: RwSignal::new(100),
-            max: RwSignal::new(200),
+            min: RwSignal::new(
+                first.map_or(100, |s| s.deployment_configuration.minimum_healthy_percent),
+            ),
+            max: RwSignal::new(first.map_or(200, |s| s.deployment_configuration.maximum_percent)),
             failing: RwSignal::new(false),
             new_memory: RwSignal::new(String::new()),
             new_cpu: RwSignal::new(String::new()),
@@ -42,18 +48,42 @@ impl Settings {
         }
     }
 
-    /// Whenever the chosen service changes, start the percentages from that
-    /// service's own deployment configuration.
-    pub(super) fn follow_service(self, plan: RwSignal<Plan>) {
+    /// Chooses `name`, starting the percentages from its own deployment
+    /// configuration.
+    pub(super) fn choose(self, plan: &Plan, name: &str) {
+        self.service.set(name.to_string());
+        if let Some(dc) = plan.service(name).map(|s| &s.deployment_configuration) {
+            self.min.set(dc.minimum_healthy_percent);
+            self.max.set(dc.maximum_percent);
+        }
+    }
+
+    /// Keeps the form on a service the plan has: when the chosen one is
+    /// gone (deleted, renamed, or the plan replaced by an import, a
+    /// walkthrough or undo), the plan's first service is chosen, or none.
+    pub(super) fn follow_plan(self, plan: RwSignal<Plan>) {
         Effect::new(move |_| {
-            let name = self.service.get();
-            let configured = plan
-                .with_untracked(|p| p.service(&name).map(|s| s.deployment_configuration.clone()));
-            if let Some(dc) = configured {
-                self.min.set(dc.minimum_healthy_percent);
-                self.max.set(dc.maximum_percent);
-            }
+            plan.with(|p| {
+                let name = self.service.get_untracked();
+                if p.service(&name).is_none() {
+                    let first = p
+                        .services
+                        .first()
+                        .map(|s| s.service_name.clone())
+                        .unwrap_or_default();
+                    self.choose(p, &first);
+                }
+            })
         });
+    }
+
+    /// A walkthrough's deployment, shown in the form as it runs.
+    pub fn show_deployment(self, service: &str, tag: &str, min: u32, max: u32, failing: bool) {
+        self.service.set(service.to_string());
+        self.tag.set(tag.to_string());
+        self.min.set(min);
+        self.max.set(max);
+        self.failing.set(failing);
     }
 
     /// The change the form describes; empty fields change nothing.

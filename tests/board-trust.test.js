@@ -1,0 +1,99 @@
+// Issue 21, defects 1 and 4: a walkthrough never touches the user's plan,
+// its undo history or its autosave; the deployment panel follows the plan.
+import { test, before, after, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, watch } from './support/harness.js';
+import { BoardPage, StepperPage } from './pages/board.js';
+
+let server;
+let browser;
+let page;
+let board;
+let seen;
+before(async () => { server = await serveDist(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); server?.stop(); });
+beforeEach(async () => {
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  seen = watch(page, server.url);
+  board = new BoardPage(page, server.url);
+  await board.open();
+});
+afterEach(async () => {
+  assert.deepEqual(seen.problems, [], 'console has no errors or warnings');
+  await page.close();
+});
+
+const instanceCount = (n) => page.waitForFunction((k) => document.querySelectorAll('[data-testid="instance"]').length === k, n);
+const limits = () => page.locator('[data-testid="deploy-limits"]').innerText();
+const chosen = () => page.locator('[data-testid="deploy-service"]').inputValue();
+
+test('a walkthrough leaves the user\'s plan and its undo history as they were', async () => {
+  await board.setGroupCount('app', 3);
+  await instanceCount(3);
+  await page.locator('[data-testid="walk-jvm"]').click();
+  await page.locator('[data-testid="walk-next"]').click();
+  await instanceCount(1);
+  await page.locator('[data-testid="walk-close"]').click();
+  await instanceCount(3);
+  await page.locator('[data-testid="undo"]').click();
+  await instanceCount(2);
+  await page.locator('[data-testid="redo"]').click();
+  await instanceCount(3);
+});
+
+test('a reload during a walkthrough, or after it, finds the user\'s plan saved', async () => {
+  await board.setGroupCount('app', 3);
+  await instanceCount(3);
+  await page.locator('[data-testid="walk-jvm"]').click();
+  await instanceCount(1);
+  await page.reload();
+  await board.instance('app-3').waitFor();
+  await page.locator('[data-testid="walk-jvm"]').click();
+  await page.locator('[data-testid="walk-next"]').click();
+  await page.locator('[data-testid="walk-next"]').click(); // Finish
+  await instanceCount(3);
+  await page.reload();
+  await board.instance('app-3').waitFor();
+  assert.equal(await board.instances().count(), 3);
+});
+
+test('"copy into my plan" makes the walkthrough\'s plan the user\'s, undoably', async () => {
+  await page.locator('[data-testid="walk-memory"]').click();
+  await page.waitForFunction(() => /^500 MiB reserved/.test(document.querySelector('[data-testid="memory-summary"]')?.textContent ?? ''));
+  await page.locator('[data-testid="walk-copy"]').click();
+  await page.locator('[data-testid="walk-step"]').waitFor({ state: 'detached' });
+  assert.match(await board.instance('app-1').locator('[data-testid="memory-summary"]').innerText(), /^500 MiB reserved/);
+  await page.locator('[data-testid="undo"]').click();
+  await page.waitForFunction(() => /^780 MiB reserved/.test(document.querySelector('[data-instance="app-1"] [data-testid="memory-summary"]')?.textContent ?? ''));
+});
+
+test('deleting the chosen service moves the deployment panel to one that exists, and Simulate works', async () => {
+  assert.equal(await chosen(), 'quote');
+  await board.serviceCard('quote').getByRole('button', { name: 'delete' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="deploy-service"]').value === 'audit');
+  // audit: desiredCount 1 at 100 % / 200 % → at least ceil(1) healthy, at most floor(2).
+  assert.equal(await limits(), 'at least 1 of 1 healthy, at most 2 running or pending');
+  await page.locator('[data-testid="simulate"]').click();
+  await page.locator('[data-testid="simulation"]').waitFor();
+  assert.match(await page.locator('[data-testid="step-action"]').innerText(), /deploy audit:\d+/);
+});
+
+test('with no service left the panel says so and offers nothing to simulate', async () => {
+  for (const s of ['quote', 'audit', 'portfolio', 'dashboard']) {
+    await board.serviceCard(s).getByRole('button', { name: 'delete' }).click();
+    await board.serviceCard(s).waitFor({ state: 'detached' });
+  }
+  assert.match(await limits(), /no service to deploy/);
+  assert.equal(await page.locator('[data-testid="simulate"]').isDisabled(), true);
+});
+
+test('a walkthrough\'s deployment sets the panel to its service and percentages', async () => {
+  await page.locator('[data-testid="walk-deploy-50"]').click();
+  await page.locator('[data-testid="simulation"]').waitFor();
+  assert.equal(await chosen(), 'service-x');
+  // Four tasks at 50 % / 200 %: at least 2 healthy, at most 8.
+  assert.equal(await limits(), 'at least 2 of 4 healthy, at most 8 running or pending');
+  await page.locator('[data-testid="walk-close"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="deploy-service"]').value === 'quote');
+  assert.equal(await limits(), 'at least 2 of 2 healthy, at most 4 running or pending');
+});
