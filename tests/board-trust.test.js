@@ -97,3 +97,11 @@ test('a walkthrough\'s deployment sets the panel to its service and percentages'
   await page.waitForFunction(() => document.querySelector('[data-testid="deploy-service"]').value === 'quote');
   assert.equal(await limits(), 'at least 2 of 2 healthy, at most 4 running or pending');
 });
+
+test('a task no t2.micro can hold says so, with the numbers', async () => {
+  await board.editService('quote', { memoryReservation: 1000, memory: 1200 });
+  await page.locator('[data-testid="service-form"]').waitFor({ state: 'detached' });
+  const detail = page.locator('[data-testid="unplaced"]').filter({ hasText: 'quote' }).locator('[data-testid="unplaced-detail"]');
+  // A t2.micro registers 995 MiB (the catalogue's observed figure), less than 1000.
+  assert.equal(await detail.innerText(), 'Needs 1000 MiB of memory; the most any t2.micro registers is 995: no t2.micro can ever run it. Choose a larger instance type, or reserve less.');
+});

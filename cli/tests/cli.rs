@@ -74,6 +74,12 @@ fn unplaced_entries_carry_reason_and_message() {
         .as_str()
         .unwrap()
         .contains("app-1 has insufficient memory available"));
+    // 995 MiB registered, one 600 MiB task on it: 395 MiB is the most free.
+    assert_eq!(
+        u["detail"],
+        "Needs 600 MiB of memory; the most free on any instance is 395 (app-1). \
+         Add an instance, run fewer tasks, or reserve less."
+    );
     let (code, text, _) = berth(&["check", &f]);
     assert_eq!(code, 1);
     assert!(

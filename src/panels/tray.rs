@@ -31,6 +31,16 @@ pub fn Tray() -> impl IntoView {
                                             <strong>{format!("{} × {}", u.count, u.label)}</strong>
                                             <code>{u.reason.clone()}</code>
                                             <p>{u.message.clone()}</p>
+                                            {u
+                                                .detail
+                                                .clone()
+                                                .map(|d| {
+                                                    view! {
+                                                        <p class="detail" data-testid="unplaced-detail">
+                                                            {d}
+                                                        </p>
+                                                    }
+                                                })}
                                         </li>
                                     }
                                 })

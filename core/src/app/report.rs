@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::checker;
 use crate::model::Plan;
-use crate::placement::{place, HostPort, Owner, Placement, Reason};
+use crate::placement::{place, shortfall, HostPort, Owner, Placement, Reason};
 use crate::rules::jvm::JvmEstimate;
 use crate::rules::{jvm_findings, placement_findings, validate, Finding, Severity};
 
@@ -75,6 +75,10 @@ pub struct UnplacedReport {
     /// The instance these tasks were pinned to, when they did not fit there.
     #[serde(skip_serializing_if = "Option::is_none", rename = "pinnedInstance")]
     pub pinned_instance: Option<String>,
+    /// For CPU and memory: what a task needs, the most any instance has free
+    /// or registers, and what would make it fit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// What `berth place` prints: every instance's tasks, what is unplaced, and the warnings.
@@ -88,7 +92,7 @@ pub struct PlaceReport {
     pub warnings: Vec<Finding>,
 }
 
-fn unplaced_reports(placement: &Placement) -> Vec<UnplacedReport> {
+fn unplaced_reports(plan: &Plan, placement: &Placement) -> Vec<UnplacedReport> {
     placement
         .unplaced
         .iter()
@@ -99,6 +103,7 @@ fn unplaced_reports(placement: &Placement) -> Vec<UnplacedReport> {
             message: u.failure.message.clone(),
             closest: u.failure.closest.clone(),
             pinned_instance: u.pinned_instance.clone(),
+            detail: shortfall(plan, placement, u),
         })
         .collect()
 }
@@ -136,7 +141,7 @@ pub fn place_report(plan: &Plan, placement: &Placement) -> PlaceReport {
                     .collect(),
             })
             .collect(),
-        unplaced: unplaced_reports(placement),
+        unplaced: unplaced_reports(plan, placement),
         warnings: validate(plan)
             .into_iter()
             .chain(placement_findings(plan, placement))
@@ -209,7 +214,7 @@ pub fn check_report(plan: &Plan) -> CheckReport {
                 heuristic: true,
             })
             .collect(),
-        unplaced: unplaced_reports(&placement),
+        unplaced: unplaced_reports(plan, &placement),
         findings,
     }
 }

@@ -11,7 +11,8 @@
 //!
 //! The pipeline, one file a step: `request` (what a task asks, for whom),
 //! `ledger` (the instances and their tasks), `feasible` (does it fit), `rank`
-//! (which fitting instance), `explain` (why none, as a `reason`), and here the
+//! (which fitting instance), `explain` (why none, as a `reason`),
+//! `shortfall` (the numbers beside the reason), and here the
 //! whole plan: pins, then services, then standalone tasks. `hash` holds the
 //! hashes `random` and the group map use.
 
@@ -23,6 +24,7 @@ mod ledger;
 mod rank;
 mod reason;
 mod request;
+mod shortfall;
 
 use std::collections::BTreeMap;
 
@@ -31,6 +33,7 @@ use crate::model::Plan;
 pub use ledger::{ClusterState, HostPort, InstanceState, PlacedTask, MAX_RESERVED_PORTS};
 pub use reason::{Failure, Reason, Unplaced};
 pub use request::{default_strategy, Owner, TaskRequest};
+pub use shortfall::shortfall;
 
 /// The placement of a whole plan.
 #[derive(Debug, Clone)]

@@ -9,7 +9,7 @@ use super::{colour_of, task_hard_limit, Phases};
 use crate::model::catalogue::{catalogue, InstanceType};
 use crate::model::requirements::requirements;
 use crate::model::{NetworkMode, Plan};
-use crate::placement::{Owner, Placement};
+use crate::placement::{shortfall, Owner, Placement};
 use crate::rules::jvm_findings;
 
 /// The cluster's totals, as the totals bar shows them.
@@ -143,6 +143,9 @@ pub struct UnplacedView {
     pub message: String,
     /// The closest matching container instance, when one passed the constraints.
     pub closest: Option<String>,
+    /// For CPU and memory, the numbers: what a task needs, the most any
+    /// instance has free or registers, and what would make it fit.
+    pub detail: Option<String>,
 }
 
 /// A service's target group and the targets its tasks register.
@@ -298,6 +301,7 @@ pub(super) fn unplaced(plan: &Plan, placement: &Placement) -> Vec<UnplacedView> 
             reason: u.failure.reason.code().to_string(),
             message: u.failure.message.clone(),
             closest: u.failure.closest.clone(),
+            detail: shortfall(plan, placement, u),
         })
         .collect()
 }
