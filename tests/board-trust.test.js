@@ -105,3 +105,13 @@ test('a task no t2.micro can hold says so, with the numbers', async () => {
   // A t2.micro registers 995 MiB (the catalogue's observed figure), less than 1000.
   assert.equal(await detail.innerText(), 'Needs 1000 MiB of memory; the most any t2.micro registers is 995: no t2.micro can ever run it. Choose a larger instance type, or reserve less.');
 });
+
+test('deleting a service recolours no other', async () => {
+  const colour = (s) => board.serviceCard(s).evaluate((el) => [...el.classList].find((c) => /^svc-\d$/.test(c)));
+  const before = { portfolio: await colour('portfolio'), dashboard: await colour('dashboard') };
+  await board.serviceCard('audit').getByRole('button', { name: 'delete' }).click();
+  await board.serviceCard('audit').waitFor({ state: 'detached' });
+  assert.deepEqual({ portfolio: await colour('portfolio'), dashboard: await colour('dashboard') }, before);
+  const chip = board.chips('app-1').filter({ hasText: 'portfolio' });
+  assert.ok((await chip.getAttribute('class')).includes(before.portfolio));
+});

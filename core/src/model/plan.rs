@@ -44,6 +44,11 @@ pub struct Plan {
     /// Parameters for deploying the plan with CloudFormation (§6).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_formation: Option<super::cloudformation::CloudFormation>,
+    /// The board's colour of each service, kept with the plan so that a
+    /// service keeps its colour when others come and go. Berth's own, never
+    /// exported to ECS or CloudFormation.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub service_colours: std::collections::BTreeMap<String, usize>,
     #[serde(flatten)]
     /// Fields Berth does not model, kept and written back unchanged.
     pub extra: Extra,

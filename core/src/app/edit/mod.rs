@@ -200,6 +200,15 @@ pub fn apply_with(placer: &mut Placer, plan: &Plan, edit: &Edit) -> Result<Plan,
         Edit::DuplicateService { service } => service::duplicate(plan, next_ref, service)?,
         Edit::DeleteService { service } => service::delete(plan, next_ref, service)?,
     }
+    // Services keep their colours through every edit (a renamed one too).
+    let renamed = match edit {
+        Edit::SaveService {
+            original: Some(o),
+            form,
+        } => Some((o.as_str(), form.name.as_str())),
+        _ => None,
+    };
+    crate::app::view::carry_colours(plan, &mut next, renamed);
     // Any edit that grows the plan past a cap is refused (room_for gives the
     // friendlier message for instance counts first).
     crate::input::caps::check(&next).map_err(|e| refuse(e.message))?;

@@ -6,6 +6,7 @@
 //! board, `catalogue` the instance picker's rows.
 
 mod catalogue;
+mod colours;
 mod instance;
 mod sections;
 
@@ -18,6 +19,8 @@ use crate::placement::{place, Owner, Placement};
 use crate::simulate::{Step, TaskStatus, Version};
 
 pub use catalogue::{catalogue_rows, families, CatalogueRow};
+pub(crate) use colours::carry_colours;
+pub use colours::colours;
 pub use instance::{InstanceView, MemorySegment, PortEntry, PortKind, TaskChip};
 pub use sections::{
     GroupHeader, GroupView, JvmView, ServiceCard, TargetGroupView, Totals, UnplacedView,
@@ -82,13 +85,20 @@ pub struct Board {
 
 fn colour_of(plan: &Plan, owner: &Owner) -> usize {
     match owner {
-        Owner::Service(s) => {
-            plan.services
-                .iter()
-                .position(|x| *x.service_name == **s)
-                .unwrap_or(0)
-                % PALETTE_SIZE
-        }
+        // The kept colour; a plan not yet edited keeps none, and is
+        // coloured by position, as `colours` would colour it.
+        Owner::Service(s) => plan
+            .service_colours
+            .get(&**s)
+            .copied()
+            .filter(|c| *c < PALETTE_SIZE)
+            .unwrap_or_else(|| {
+                plan.services
+                    .iter()
+                    .position(|x| *x.service_name == **s)
+                    .unwrap_or(0)
+                    % PALETTE_SIZE
+            }),
         Owner::Standalone(_) => PALETTE_SIZE,
     }
 }

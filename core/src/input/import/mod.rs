@@ -142,6 +142,7 @@ fn task_definition(v: Value, prefix: &str) -> Result<Imported, ImportError> {
         pins: Vec::new(),
         cloud_formation: None,
         extra: Default::default(),
+        service_colours: Default::default(),
     };
     Ok(Imported {
         kind: ImportKind::TaskDefinition,

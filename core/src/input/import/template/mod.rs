@@ -81,6 +81,7 @@ pub(super) fn read_template(
         pins: Vec::new(),
         cloud_formation: Some(cfn),
         extra: Default::default(),
+        service_colours: Default::default(),
     };
     Ok(Imported {
         kind: ImportKind::CloudFormationTemplate,
