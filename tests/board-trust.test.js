@@ -115,3 +115,26 @@ test('deleting a service recolours no other', async () => {
   const chip = board.chips('app-1').filter({ hasText: 'portfolio' });
   assert.ok((await chip.getAttribute('class')).includes(before.portfolio));
 });
+
+/** Every chip's (instance, text), sorted: where each task runs. */
+const whereTasksRun = () => page.locator('[data-testid="task-chip"]').evaluateAll((els) => els
+  .map((e) => `${e.closest('[data-testid="instance"]').dataset.instance} ${e.textContent.replace(' 📌', '').trim()}`).sort());
+
+test('dropping quote on app-2 starts a task there and moves no other', async () => {
+  const before = await whereTasksRun();
+  await board.dragServiceTo('quote', board.instance('app-2'));
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="task-chip"]').length === n + 1, before.length);
+  assert.deepEqual(await whereTasksRun(), [...before, 'app-2 quote'].sort());
+});
+
+test('dropping dashboard on a new m5.large group starts it there, not on a t2.micro', async () => {
+  await page.locator('[data-testid="add-group"]').click();
+  await page.locator('[data-testid="picker-search"]').fill('m5.large');
+  await page.locator('[data-testid="picker-row"]').filter({ hasText: 'm5.large' }).first().locator('[data-testid="pick"]').click();
+  await board.groups().nth(1).waitFor();
+  const group = await board.groups().nth(1).getAttribute('data-group');
+  const before = await whereTasksRun();
+  await board.dragServiceTo('dashboard', board.group(group));
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="task-chip"]').length === n + 1, before.length);
+  assert.deepEqual(await whereTasksRun(), [...before, `${group}-1 dashboard`].sort());
+});

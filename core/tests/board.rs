@@ -46,11 +46,18 @@ fn dropping_on_a_group_adds_a_task_and_grows_the_bar_by_its_reservation() {
     .unwrap();
     assert_eq!(used(&next, "app-1") - before, 195);
     assert_eq!(next.service("quote").unwrap().desired_count, 1);
-    let c = &next.service("quote").unwrap().placement_constraints[0];
+    // The group's one instance holds it, and placing the plan afresh puts
+    // it there: no pin is needed, and the service gains no constraint.
     assert_eq!(
-        c.expression.as_deref(),
-        Some("attribute:ecs.instance-type in [t2.micro]")
+        where_tasks_run(&next),
+        vec![("quote".to_string(), "app-1".to_string())]
     );
+    assert!(next.pins.is_empty());
+    assert!(next
+        .service("quote")
+        .unwrap()
+        .placement_constraints
+        .is_empty());
 }
 
 #[test]
@@ -405,4 +412,77 @@ fn content_hash_changes_only_for_the_instance_that_changed() {
         .collect();
     assert_eq!(changed.len(), 1, "{changed:?}");
     assert_eq!(hashes(&plan), before, "the same plan hashes the same");
+}
+
+/// The example plan as the user first sees it: two t2.micros, quote on
+/// each, audit, portfolio and dashboard on app-1.
+fn example() -> Plan {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../public/examples/microtrader.json"
+    ))
+    .unwrap();
+    load_plan(&text).unwrap()
+}
+
+/// (service, instance) of every task, sorted.
+fn where_tasks_run(plan: &Plan) -> Vec<(String, String)> {
+    let placed = berth_core::place(plan);
+    let mut v: Vec<(String, String)> = placed
+        .instances()
+        .iter()
+        .flat_map(|i| {
+            i.tasks
+                .iter()
+                .map(move |t| (t.owner.name().to_string(), i.instance.id.clone()))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Issue 21, defect 2: ECS starts a task beside the running ones. Dropping
+/// quote on app-2 adds a quote there and moves nothing else.
+#[test]
+fn dropping_on_an_instance_moves_no_other_task() {
+    let plan = example();
+    let mut expected = where_tasks_run(&plan);
+    expected.push(("quote".into(), "app-2".into()));
+    expected.sort();
+    let next = apply(
+        &plan,
+        &Edit::DropOnInstance {
+            service: "quote".into(),
+            instance: "app-2".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(where_tasks_run(&next), expected);
+}
+
+/// Issue 21, defect 3: a drop on a group starts the task on an instance of
+/// that group, not wherever the service's strategies would have put it.
+#[test]
+fn dropping_on_a_group_starts_the_task_in_that_group() {
+    let plan = apply(
+        &example(),
+        &Edit::AddGroup {
+            instance_type: "m5.large".into(),
+            count: 1,
+        },
+    )
+    .unwrap();
+    let group = plan.cluster.instance_groups[1].name.clone();
+    let mut expected = where_tasks_run(&plan);
+    let next = apply(
+        &plan,
+        &Edit::DropOnGroup {
+            service: "dashboard".into(),
+            group: group.clone(),
+        },
+    )
+    .unwrap();
+    expected.push(("dashboard".into(), format!("{group}-1")));
+    expected.sort();
+    assert_eq!(where_tasks_run(&next), expected);
 }

@@ -311,10 +311,12 @@ fn pins_place_on_their_instance_or_say_why() {
         berth_core::model::Pin {
             service: "api".into(),
             instance: "g-2".into(),
+            held: false,
         },
         berth_core::model::Pin {
             service: "api".into(),
             instance: "g-2".into(),
+            held: false,
         },
     ];
     let p = checked(&pl);

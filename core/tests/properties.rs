@@ -206,3 +206,76 @@ proptest! {
         }
     }
 }
+
+/// (service, instance) of every service task, sorted.
+fn service_tasks(plan: &Plan) -> Vec<(String, String)> {
+    let placed = place(plan);
+    let mut v: Vec<(String, String)> = placed
+        .instances()
+        .iter()
+        .flat_map(|i| {
+            i.tasks
+                .iter()
+                .filter(|t| matches!(t.owner, Owner::Service(_)))
+                .map(move |t| (t.owner.name().to_string(), i.instance.id.clone()))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases() / 4, failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("regressions"))), ..ProptestConfig::default() })]
+
+    /// Issue 21: a drop (on an instance, on a group) or a move changes only
+    /// the task it touches; every other service task keeps its instance.
+    /// (Standalone tasks are placed after services and cannot be pinned; they
+    /// are left out.)
+    #[test]
+    fn an_edit_moves_no_task_it_does_not_touch((plan, s, i, kind) in (arb_plan(), 0usize..5, 0usize..600, 0u8..3)) {
+        use berth_core::app::edit::{apply, Edit};
+        if plan.services.is_empty() {
+            return Ok(());
+        }
+        let placed = place(&plan);
+        if placed.instances().is_empty() {
+            return Ok(());
+        }
+        let service = plan.services[s % plan.services.len()].service_name.clone();
+        let inst = placed.instances()[i % placed.instances().len()].instance.clone();
+        let before = service_tasks(&plan);
+        let (edit, left, joined): (Edit, Option<String>, Option<String>) = match kind {
+            0 => (Edit::DropOnInstance { service: service.clone(), instance: inst.id.clone() }, None, Some(inst.id.clone())),
+            1 => (Edit::DropOnGroup { service: service.clone(), group: inst.group.clone() }, None, None),
+            _ => {
+                let Some(from) = before.iter().find(|(s, _)| *s == service).map(|(_, i)| i.clone()) else { return Ok(()) };
+                (Edit::MoveTask { service: service.clone(), from: from.clone(), to: inst.id.clone() }, Some(from), Some(inst.id.clone()))
+            }
+        };
+        let Ok(next) = apply(&plan, &edit) else { return Ok(()) };
+        let after = service_tasks(&next);
+        let mut expected = before.clone();
+        if let Some(from) = left {
+            let k = expected.iter().position(|t| t.0 == service && t.1 == from).unwrap();
+            expected.remove(k);
+        }
+        match joined {
+            Some(to) => expected.push((service.clone(), to)),
+            // On a group: the one task more is the service's, on an
+            // instance of that group.
+            None => {
+                let mut added = after.clone();
+                for t in &before {
+                    if let Some(k) = added.iter().position(|x| x == t) {
+                        added.remove(k);
+                    }
+                }
+                prop_assert_eq!(added.len(), 1, "{:?}", added);
+                prop_assert!(added[0].0 == service && added[0].1.starts_with(&format!("{}-", inst.group)), "{:?}", added);
+                expected.push(added[0].clone());
+            }
+        }
+        expected.sort();
+        prop_assert_eq!(after, expected, "{:?}", edit);
+    }
+}

@@ -39,7 +39,8 @@ pub struct Plan {
     #[serde(default)]
     pub tasks: Vec<RunTask>,
     #[serde(default)]
-    /// Service tasks the user dropped on a chosen instance.
+    /// Service tasks kept on a chosen instance: the user's drops and moves,
+    /// and tasks Berth holds where they ran so that an edit moves no other.
     pub pins: Vec<Pin>,
     /// Parameters for deploying the plan with CloudFormation (§6).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -447,6 +448,10 @@ pub struct Pin {
     pub service: String,
     /// The container instance, e.g. `app-2`.
     pub instance: String,
+    /// Set by Berth, not the user: the task is kept where it ran so that an
+    /// edit moves no task it does not touch (issue 21). Not drawn as a pin.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub held: bool,
 }
 
 impl Plan {

@@ -56,8 +56,12 @@ pub struct PlacedTask {
     pub host_ports: Vec<HostPort>,
     /// Whether it has its own ENI (awsvpc).
     pub eni: bool,
-    /// Whether the user pinned it to this instance.
+    /// Whether a pin placed it on this instance.
     pub pinned: bool,
+    /// Whether that pin is Berth's, keeping the task where it ran (not the
+    /// user's choice, and not drawn as a pin).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub held: bool,
 }
 
 /// Host ports in use on one instance for one protocol: a sorted list, which
@@ -377,6 +381,7 @@ impl ClusterState {
             host_ports,
             eni: req.requirements.eni,
             pinned,
+            held: false,
         });
         self.slot_changed(idx, group, 1);
         id

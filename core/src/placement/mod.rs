@@ -186,7 +186,13 @@ fn place_from(plan: &Plan, mut state: ClusterState) -> Placement {
             continue;
         };
         let result = match state.index_of(&pin.instance) {
-            Some(idx) => state.place_on(idx, &req, true).map(|_| ()),
+            Some(idx) => state.place_on(idx, &req, true).map(|id| {
+                if pin.held {
+                    if let Some(t) = state.instances[idx].tasks.iter_mut().find(|t| t.id == id) {
+                        t.held = true;
+                    }
+                }
+            }),
             None => Err(Failure::new(&req.owner, Reason::NoInstances, None)),
         };
         if let Err(f) = result {

@@ -163,6 +163,28 @@ impl ClusterState {
         }
     }
 
+    /// [`Self::place_one`] among `allowed` instances only (a drop on one
+    /// group): the strategies choose among those that fit; when none does,
+    /// ECS's reason for those instances.
+    pub fn place_one_among(
+        &mut self,
+        req: &TaskRequest,
+        allowed: &[usize],
+    ) -> Result<(usize, u32), Failure> {
+        let group = self.group_id_or_new(&req.group);
+        let fitting: Vec<usize> = allowed
+            .iter()
+            .copied()
+            .filter(|&i| self.check(i, req).is_ok())
+            .collect();
+        if fitting.is_empty() {
+            return Err(self.explain(req, allowed));
+        }
+        let idx = self.choose(req, &fitting);
+        let id = self.start(idx, req, false, group);
+        Ok((idx, id))
+    }
+
     /// The index's answer for a request (see [`crate::candidates`]), or None
     /// when its strategies need a scan.
     pub(super) fn pick_by_index(

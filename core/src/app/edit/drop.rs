@@ -1,12 +1,18 @@
 //! Tasks dropped on the board: on a group, on an instance, moved between
 //! instances, or taken off. As ECS would, a new task must fit beside the
-//! tasks already running, and a drop never leaves another task unplaced.
+//! tasks already running, starts where the user dropped it (on a group, on
+//! the instance of that group the strategies pick), moves no other task,
+//! and never leaves another task unplaced.
 
 use super::{keep_pins_within, no_new_unplaced, refuse, service_mut, EditError};
-use crate::model::{ConstraintType, Pin, PlacementConstraint, Plan, Service};
+use std::collections::BTreeMap;
+
+use crate::model::{Pin, Plan};
 use crate::placement::{Owner, Placement, Placer, TaskRequest};
 
-/// One more task of the service, on an instance of the group.
+/// One more task of the service, on the instance of the group the scheduler
+/// picks among the group's instances (the service's strategies decide, as
+/// ECS's would; the group is the user's choice, so the task is pinned there).
 pub(super) fn on_group(
     placer: &mut Placer,
     plan: &Plan,
@@ -14,29 +20,29 @@ pub(super) fn on_group(
     service: &str,
     group: &str,
 ) -> Result<(), EditError> {
-    let itype = plan
-        .cluster
-        .instance_groups
-        .iter()
-        .find(|g| g.name == group)
-        .map(|g| g.instance_type.clone())
-        .ok_or_else(|| refuse(format!("no instance group named {group}")))?;
-    // Placed once: the constraint, the trial and the eviction check all read it.
-    let placement = placer.place(plan);
-    let svc = service_mut(next, service)?;
-    svc.desired_count += 1;
-    add_instance_type(svc, &itype, &placement);
-    // As ECS would: the tasks already running stay; the new one must fit beside them.
-    let request = next
-        .service(service)
-        .and_then(|s| TaskRequest::for_service(next, s));
-    let mut trial = placement.state.clone();
-    if let Some(req) = request {
-        trial.place_one(&req).map_err(|f| {
-            let closest = f.closest.clone();
-            EditError::from_failure(f, closest)
-        })?;
+    if !plan.cluster.instance_groups.iter().any(|g| g.name == group) {
+        return Err(refuse(format!("no instance group named {group}")));
     }
+    let placement = placer.place(plan);
+    let request = plan
+        .service(service)
+        .and_then(|s| TaskRequest::for_service(plan, s))
+        .ok_or_else(|| {
+            refuse(format!(
+                "no service named {service} with a task definition in the plan"
+            ))
+        })?;
+    let in_group: Vec<usize> = (0..placement.instances().len())
+        .filter(|&i| placement.instances()[i].instance.group == group)
+        .collect();
+    let mut trial = placement.state.clone();
+    let (idx, _) = trial.place_one_among(&request, &in_group).map_err(|f| {
+        let closest = f.closest.clone();
+        EditError::from_failure(f, closest)
+    })?;
+    let instance = placement.instances()[idx].instance.id.clone();
+    service_mut(next, service)?.desired_count += 1;
+    start_in_place(placer, &placement, next, service, &instance)?;
     no_new_unplaced(&placement, &placer.place(next))
 }
 
@@ -53,10 +59,7 @@ pub(super) fn on_instance(
         .try_one_more(plan, service, instance)
         .map_err(|f| EditError::from_failure(f, Some(instance.to_string())))?;
     service_mut(next, service)?.desired_count += 1;
-    next.pins.push(Pin {
-        service: service.to_string(),
-        instance: instance.to_string(),
-    });
+    start_in_place(placer, &placement, next, service, instance)?;
     no_new_unplaced(&placement, &placer.place(next))
 }
 
@@ -81,8 +84,11 @@ pub(super) fn move_task(
         None => next.pins.push(Pin {
             service: service.to_string(),
             instance: to.to_string(),
+            held: false,
         }),
     }
+    let before = placer.place(plan);
+    let kept = keep_in_place(placer, &before, next, (service, Some(from), Some(to)));
     let after = placer.place(next);
     if let Some(u) = after.unplaced.iter().find(|u| {
         u.owner == Owner::Service(service.into()) && u.pinned_instance.as_deref() == Some(to)
@@ -92,7 +98,8 @@ pub(super) fn move_task(
             Some(to.to_string()),
         ));
     }
-    no_new_unplaced(&placer.place(plan), &after)
+    kept?;
+    no_new_unplaced(&before, &after)
 }
 
 /// One task of the service fewer, and its pin to the instance with it.
@@ -111,46 +118,133 @@ pub(super) fn remove_task(next: &mut Plan, service: &str, instance: &str) -> Res
     Ok(())
 }
 
-const TYPE_LIST: &str = "attribute:ecs.instance-type in [";
-
-/// Adds an instance type to the service's Berth-managed `in [...]`
-/// constraint, creating it with the types the service already runs on.
-fn add_instance_type(svc: &mut Service, itype: &str, placement: &Placement) {
-    if let Some(c) = svc.placement_constraints.iter_mut().find(|c| {
-        c.kind == ConstraintType::MemberOf
-            && c.expression
-                .as_deref()
-                .is_some_and(|e| e.starts_with(TYPE_LIST))
-    }) {
-        let expr = c.expression.clone().unwrap_or_default();
-        let inner = expr.trim_start_matches(TYPE_LIST).trim_end_matches(']');
-        let mut types: Vec<String> = inner
-            .split(',')
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
-            .collect();
-        if !types.iter().any(|t| t == itype) {
-            types.push(itype.to_string());
-        }
-        c.expression = Some(format!("{TYPE_LIST}{}]", types.join(", ")));
-        return;
+/// The one task more of `service` (its desiredCount already raised in
+/// `next`) runs on `instance`, and no other task moves. A pin is added only
+/// when placing the plan afresh would not do that by itself (the board shows
+/// a pin; most drops need none).
+fn start_in_place(
+    placer: &mut Placer,
+    before: &Placement,
+    next: &mut Plan,
+    service: &str,
+    instance: &str,
+) -> Result<(), EditError> {
+    let change = (service, None, Some(instance));
+    if moved(placer, before, next, change).is_empty() {
+        return Ok(());
     }
-    let mut types: Vec<String> = Vec::new();
-    for inst in placement.instances() {
-        if inst
-            .tasks
-            .iter()
-            .any(|t| t.owner == Owner::Service(svc.service_name.as_str().into()))
-            && !types.contains(&inst.instance.instance_type)
-        {
-            types.push(inst.instance.instance_type.clone());
-        }
-    }
-    if !types.iter().any(|t| t == itype) {
-        types.push(itype.to_string());
-    }
-    svc.placement_constraints.push(PlacementConstraint {
-        kind: ConstraintType::MemberOf,
-        expression: Some(format!("{TYPE_LIST}{}]", types.join(", "))),
+    next.pins.push(Pin {
+        service: service.to_string(),
+        instance: instance.to_string(),
+        held: false,
     });
+    // Pins are placed before the services, so the service's other tasks would
+    // now be placed in another order: hold them where they ran at once (one
+    // placement saved on every such drop).
+    let mut at = where_services_run(before)
+        .remove(service)
+        .unwrap_or_default();
+    at.push(instance.to_string());
+    hold(next, service, at);
+    keep_in_place(placer, before, next, change)
+}
+
+/// Pins `service`'s tasks to the instances `at`: the user's own pins stay
+/// theirs, the rest are held (Berth's, not drawn). They go before the
+/// edit's own pin: the tasks already running keep their places first, as in
+/// ECS, where nothing moves to make room.
+fn hold(next: &mut Plan, service: &str, at: Vec<String>) {
+    let mut own: Vec<String> = next
+        .pins
+        .iter()
+        .filter(|p| p.service == service && !p.held)
+        .map(|p| p.instance.clone())
+        .collect();
+    next.pins.retain(|p| p.service != service);
+    let kept: Vec<Pin> = at
+        .into_iter()
+        .map(|i| {
+            let held = match own.iter().position(|o| *o == i) {
+                Some(k) => {
+                    own.remove(k);
+                    false
+                }
+                None => true,
+            };
+            Pin {
+                service: service.to_string(),
+                instance: i,
+                held,
+            }
+        })
+        .collect();
+    next.pins.splice(0..0, kept);
+}
+
+/// Where each service's tasks run: the instance of each, sorted.
+fn where_services_run(placement: &Placement) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for inst in placement.instances() {
+        for t in &inst.tasks {
+            if let Owner::Service(s) = &t.owner {
+                out.entry(s.to_string())
+                    .or_default()
+                    .push(inst.instance.id.clone());
+            }
+        }
+    }
+    for v in out.values_mut() {
+        v.sort();
+    }
+    out
+}
+
+/// The services whose tasks `next`, placed afresh, would put elsewhere than
+/// `before` had them, with the edit's own change (`service`, the instance a
+/// task left, the one it joined) applied.
+fn moved(
+    placer: &mut Placer,
+    before: &Placement,
+    next: &Plan,
+    (service, left, joined): (&str, Option<&str>, Option<&str>),
+) -> Vec<(String, Vec<String>)> {
+    let mut expected = where_services_run(before);
+    let mine = expected.entry(service.to_string()).or_default();
+    if let Some(i) = left.and_then(|l| mine.iter().position(|x| x == l)) {
+        mine.remove(i);
+    }
+    if let Some(j) = joined {
+        mine.push(j.to_string());
+        mine.sort();
+    }
+    let now = where_services_run(&placer.place(next));
+    expected
+        .into_iter()
+        .filter(|(s, at)| now.get(s).unwrap_or(&Vec::new()) != at)
+        .collect()
+}
+
+/// An edit moves nothing it does not touch (issue 21): as ECS starts a task
+/// beside the running ones, every service whose tasks the re-placed plan
+/// would put elsewhere is pinned to where its tasks ran.
+fn keep_in_place(
+    placer: &mut Placer,
+    before: &Placement,
+    next: &mut Plan,
+    change: (&str, Option<&str>, Option<&str>),
+) -> Result<(), EditError> {
+    let service = change.0;
+    // Each round pins at least one more service, so this ends.
+    for _ in 0..=next.services.len() {
+        let moved = moved(placer, before, next, change);
+        if moved.is_empty() {
+            return Ok(());
+        }
+        for (s, at) in moved {
+            hold(next, &s, at);
+        }
+    }
+    Err(refuse(format!(
+        "{service} cannot start there without moving other tasks, and ECS never moves a running task to make room"
+    )))
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{colour_of, task_hard_limit, Phase, Phases};
 use crate::model::{Plan, Protocol};
-use crate::placement::{InstanceState, Owner};
+use crate::placement::{InstanceState, Owner, PlacedTask};
 use crate::rules::hard_limit_total;
 
 /// One task's part of an instance's memory bar.
@@ -206,9 +206,8 @@ pub(super) fn instance_view(
         hard_limit_total,
         overcommitted: hard_limit_total > i.registered_memory as u64,
         registered_cpu: i.registered_cpu,
-        cpu: s
-            .tasks
-            .iter()
+        cpu: in_board_order(plan, s)
+            .into_iter()
             .map(|t| (t.owner.name().to_string(), colour_of(plan, &t.owner), t.cpu))
             .collect(),
         free_cpu: s.remaining_cpu,
@@ -219,17 +218,35 @@ pub(super) fn instance_view(
     }
 }
 
+/// An instance's tasks in the order the card draws them: by service, in the
+/// plan's order (standalone tasks last), then as they started. A card's
+/// picture then does not depend on the order tasks were placed in, which
+/// pins change (issue 21: a card redraws only when its tasks do).
+fn in_board_order<'a>(plan: &Plan, s: &'a InstanceState) -> Vec<&'a PlacedTask> {
+    let rank = |o: &Owner| match o {
+        Owner::Service(n) => plan
+            .services
+            .iter()
+            .position(|x| *x.service_name == **n)
+            .unwrap_or(usize::MAX),
+        Owner::Standalone(_) => usize::MAX,
+    };
+    let mut tasks: Vec<&PlacedTask> = s.tasks.iter().collect();
+    tasks.sort_by_key(|t| (rank(&t.owner), t.id));
+    tasks
+}
+
 /// One memory segment per task: its reservation, hard limit, colour, phase.
 fn memory_segments(plan: &Plan, s: &InstanceState, phases: &Phases) -> Vec<MemorySegment> {
-    s.tasks
-        .iter()
+    in_board_order(plan, s)
+        .into_iter()
         .map(|t| MemorySegment {
             task_id: t.id,
             label: t.owner.name().to_string(),
             colour: colour_of(plan, &t.owner),
             reservation: t.memory,
             hard_limit: task_hard_limit(plan, &t.task_definition_arn),
-            pinned: t.pinned,
+            pinned: t.pinned && !t.held,
             phase: phases.get(&t.id).copied(),
         })
         .collect()
@@ -274,8 +291,8 @@ fn port_map(plan: &Plan, s: &InstanceState) -> Vec<PortEntry> {
 
 /// One chip per task; service tasks carry their service, so they can be dragged.
 fn task_chips(plan: &Plan, s: &InstanceState, phases: &Phases) -> Vec<TaskChip> {
-    s.tasks
-        .iter()
+    in_board_order(plan, s)
+        .into_iter()
         .map(|t| TaskChip {
             task_id: t.id,
             label: t.owner.name().to_string(),
@@ -284,7 +301,7 @@ fn task_chips(plan: &Plan, s: &InstanceState, phases: &Phases) -> Vec<TaskChip> 
                 Owner::Standalone(_) => None,
             },
             colour: colour_of(plan, &t.owner),
-            pinned: t.pinned,
+            pinned: t.pinned && !t.held,
             phase: phases.get(&t.id).copied(),
         })
         .collect()
