@@ -138,3 +138,26 @@ test('dropping dashboard on a new m5.large group starts it there, not on a t2.mi
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid="task-chip"]').length === n + 1, before.length);
   assert.deepEqual(await whereTasksRun(), [...before, `${group}-1 dashboard`].sort());
 });
+
+test('a group count that is not a whole number, or past the cap, is refused beside the field and the field shows the plan', async () => {
+  const field = page.locator('[data-testid="group-count"]').first();
+  const error = page.locator('[data-testid="group-count-error"]');
+  for (const typed of ['-3', '2.5', '1e3']) {
+    await field.fill(typed);
+    await field.press('Tab');
+    await error.waitFor();
+    assert.match(await error.innerText(), /whole number/, typed);
+    assert.equal(await field.inputValue(), '2', typed);
+    assert.equal(await board.instances().count(), 2, typed);
+  }
+  // ECS's quota: 5,000 container instances per cluster.
+  await field.fill('10000');
+  await field.press('Tab');
+  await page.waitForFunction(() => /5,?000/.test(document.querySelector('[data-testid="group-count-error"]')?.textContent ?? ''));
+  assert.equal(await field.inputValue(), '2');
+  assert.equal(await page.locator('[data-testid="notice"]').count(), 0, 'said beside the field, not in a banner');
+  await field.fill('3');
+  await field.press('Tab');
+  await instanceCount(3);
+  assert.equal(await error.count(), 0);
+});

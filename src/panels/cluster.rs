@@ -32,6 +32,8 @@ pub fn ClusterPanel() -> impl IntoView {
     let store = use_store();
     let vm = expect_context::<Memo<BoardView>>();
     let picker_for = RwSignal::new(None::<String>);
+    // Owned here: the group whose count field was refused, and why.
+    let count_error = RwSignal::new(None::<(String, String)>);
     view! {
         <section class="panel" aria-labelledby="cluster-h">
             <h2 id="cluster-h">"Instance groups"</h2>
@@ -42,6 +44,8 @@ pub fn ClusterPanel() -> impl IntoView {
                         .map(|g| {
                             let name = g.name.clone();
                             let name_count = g.name.clone();
+                            let name_error = g.name.clone();
+                            let count = g.count;
                             let name_remove = g.name.clone();
                             view! {
                                 <li class="group-row" data-testid="group-row">
@@ -54,20 +58,10 @@ pub fn ClusterPanel() -> impl IntoView {
                                         <input
                                             type="number"
                                             min="0"
-                                            max="5000"
                                             prop:value=g.count.to_string()
                                             data-testid="group-count"
                                             on:change=move |ev| {
-                                                if let Ok(count) = event_target_value(&ev)
-                                                    .trim()
-                                                    .parse::<u32>()
-                                                {
-                                                    let _ = store
-                                                        .dispatch(Edit::SetGroupCount {
-                                                            group: name_count.clone(),
-                                                            count,
-                                                        });
-                                                }
+                                                set_count(store, count_error, &name_count, &ev, count)
                                             }
                                         />
                                     </label>
@@ -92,6 +86,22 @@ pub fn ClusterPanel() -> impl IntoView {
                                     >
                                         "✕"
                                     </button>
+                                    {move || {
+                                        count_error
+                                            .get()
+                                            .filter(|(group, _)| *group == name_error)
+                                            .map(|(_, message)| {
+                                                view! {
+                                                    <span
+                                                        class="field-error"
+                                                        role="alert"
+                                                        data-testid="group-count-error"
+                                                    >
+                                                        {message}
+                                                    </span>
+                                                }
+                                            })
+                                    }}
                                 </li>
                             }
                         })
@@ -272,5 +282,43 @@ fn picker_row(
                 </button>
             </td>
         </tr>
+    }
+}
+
+/// A group's count as typed: a whole number goes to the core, which sets it
+/// or says why not. Either way the field then shows what the plan holds, and
+/// a refusal is said beside the field, not in a banner.
+fn set_count(
+    store: Store,
+    count_error: RwSignal<Option<(String, String)>>,
+    group: &str,
+    ev: &leptos::ev::Event,
+    current: u32,
+) {
+    let typed = event_target_value(ev);
+    let result = match typed.trim().parse::<u32>() {
+        Ok(count) => store
+            .dispatch(Edit::SetGroupCount {
+                group: group.to_string(),
+                count,
+            })
+            .map_err(|e| e.message),
+        Err(_) => Err(format!(
+            "\"{}\" is not a number of instances: give a whole number",
+            typed.trim()
+        )),
+    };
+    match result {
+        Ok(()) => count_error.set(None),
+        Err(message) => {
+            store.notice.set(None);
+            count_error.set(Some((group.to_string(), message)));
+            if let Some(input) = ev
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+            {
+                input.set_value(&current.to_string());
+            }
+        }
     }
 }
