@@ -70,7 +70,12 @@ pub struct Notice {
 pub struct FormState {
     pub original: Option<String>,
     pub form: ServiceForm,
+    /// Beside each field: the core's error from the last save, or why its
+    /// text is no number.
     pub errors: Vec<(String, String)>,
+    /// The fields whose text is no number: the form cannot be saved until
+    /// they are mended.
+    pub unreadable: Vec<&'static str>,
 }
 
 /// How many plans undo remembers.

@@ -161,3 +161,21 @@ test('a group count that is not a whole number, or past the cap, is refused besi
   await instanceCount(3);
   assert.equal(await error.count(), 0);
 });
+
+test('service form: a port past 65535 and a reservation of 0 are refused at their fields; nothing is dropped', async () => {
+  await board.serviceCard('quote').getByRole('button', { name: 'edit' }).click();
+  const form = page.locator('[data-testid="service-form"]');
+  await form.locator('[name="containerPort"]').fill('70000');
+  await form.locator('[data-testid="error-containerPort"]').waitFor();
+  assert.match(await form.locator('[data-testid="error-containerPort"]').innerText(), /not a port number/);
+  await form.locator('[data-testid="save-service"]').click();
+  assert.equal(await form.count(), 1, 'the form stays open');
+  // The card still maps its port: nothing was saved.
+  assert.match(await board.serviceCard('quote').innerText(), /8000\/tcp/);
+  await form.locator('[name="containerPort"]').fill('8000');
+  await form.locator('[name="memoryReservation"]').fill('0');
+  await form.locator('[data-testid="save-service"]').click();
+  await form.locator('[data-testid="error-memoryReservation"]').waitFor();
+  assert.match(await form.locator('[data-testid="error-memoryReservation"]').innerText(), /non-zero/);
+  assert.equal(await board.reserved('app-1'), 780, 'the plan is unchanged');
+});

@@ -486,3 +486,24 @@ fn dropping_on_a_group_starts_the_task_in_that_group() {
     expected.sort();
     assert_eq!(where_tasks_run(&next), expected);
 }
+
+/// §2.2: memory and memoryReservation are non-zero when given. A
+/// reservation of 0 is refused at its field, not read as "no reservation"
+/// (issue 21: reserved memory jumped by 605 MiB).
+#[test]
+fn a_reservation_of_zero_is_an_error_at_its_field() {
+    let plan = example();
+    let mut form = service_form(&plan, "quote").unwrap();
+    form.memory_reservation = Some(0);
+    let err = apply(
+        &plan,
+        &Edit::SaveService {
+            original: Some("quote".into()),
+            form,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.fields.len(), 1, "{:?}", err.fields);
+    assert_eq!(err.fields[0].0, "memoryReservation");
+    assert!(err.fields[0].1.contains("non-zero"), "{:?}", err.fields);
+}

@@ -36,6 +36,7 @@ pub fn Palette() -> impl IntoView {
                                         ..ServiceForm::default()
                                     },
                                     errors: Vec::new(),
+                                    unreadable: Vec::new(),
                                 }),
                             )
                     }
@@ -148,6 +149,7 @@ fn service_card(store: Store, s: ServiceCard) -> impl IntoView {
                                         original: Some(edit_name.clone()),
                                         form,
                                         errors: Vec::new(),
+                                        unreadable: Vec::new(),
                                     }),
                                 );
                         }

@@ -34,20 +34,30 @@ fn field_error(store: Store, name: &'static str) -> impl IntoView {
     }
 }
 
+/// What a field's text means for the form; an error when it means nothing.
+type Setter = fn(&mut ServiceForm, String) -> Result<(), String>;
+
 /// One labelled input of the form. `set` writes what the user typed into the
-/// form being edited; the core reads and judges it on save.
+/// form being edited; text that is no number is said beside the field, and
+/// the form keeps its last value (never a silent "none"). The core judges
+/// the rest on save.
 fn field(
     store: Store,
     (label, name): (&'static str, &'static str),
     kind: Kind,
     value: String,
-    set: fn(&mut ServiceForm, String),
+    set: Setter,
 ) -> impl IntoView {
     let on_input = move |ev: leptos::ev::Event| {
         let v = event_target_value(&ev);
         store.editing.update(|e| {
             if let Some(e) = e {
-                set(&mut e.form, v)
+                e.errors.retain(|(k, _)| k != name);
+                e.unreadable.retain(|k| *k != name);
+                if let Err(message) = set(&mut e.form, v) {
+                    e.errors.push((name.to_string(), message));
+                    e.unreadable.push(name);
+                }
             }
         });
     };
@@ -64,12 +74,26 @@ fn field(
     }
 }
 
-fn number(v: &str) -> Option<u32> {
-    v.trim().parse().ok()
+/// A whole number, or none for an empty field.
+fn number(v: &str) -> Result<Option<u32>, String> {
+    match v.trim() {
+        "" => Ok(None),
+        t => t
+            .parse()
+            .map(Some)
+            .map_err(|_| format!("\"{t}\" is not a whole number")),
+    }
 }
 
-fn port(v: &str) -> Option<u16> {
-    v.trim().parse().ok()
+/// A port number (0–65535, the range of TCP and UDP), or none.
+fn port(v: &str) -> Result<Option<u16>, String> {
+    match v.trim() {
+        "" => Ok(None),
+        t => t
+            .parse()
+            .map(Some)
+            .map_err(|_| format!("\"{t}\" is not a port number (0 to 65535)")),
+    }
 }
 
 fn text(v: Option<impl ToString>) -> String {
@@ -82,6 +106,9 @@ fn save(store: Store) {
     let Some(state) = store.editing.get_untracked() else {
         return;
     };
+    if !state.unreadable.is_empty() {
+        return; // said beside each such field already
+    }
     let edit = Edit::SaveService {
         original: state.original.clone(),
         form: state.form.clone(),
@@ -151,13 +178,25 @@ pub(super) fn ServiceFormPanel() -> impl IntoView {
                     }
                 >
                     <h3>{title}</h3>
-                    {field(store, ("name", "name"), Kind::Text, f.name.clone(), |f, v| f.name = v)}
+                    {field(
+                        store,
+                        ("name", "name"),
+                        Kind::Text,
+                        f.name.clone(),
+                        |f, v| {
+                            f.name = v;
+                            Ok(())
+                        },
+                    )}
                     {field(
                         store,
                         ("image", "image"),
                         Kind::Text,
                         f.image.clone(),
-                        |f, v| f.image = v,
+                        |f, v| {
+                            f.image = v;
+                            Ok(())
+                        },
                     )}
                     <div class="row">
                         {field(
@@ -165,14 +204,20 @@ pub(super) fn ServiceFormPanel() -> impl IntoView {
                             ("CPU units", "cpu"),
                             number_kind,
                             f.cpu.to_string(),
-                            |f, v| f.cpu = number(&v).unwrap_or(0),
+                            |f, v| {
+                                f.cpu = number(&v)?.unwrap_or(0);
+                                Ok(())
+                            },
                         )}
                         {field(
                             store,
                             ("desired", "desiredCount"),
                             number_kind,
                             f.desired_count.to_string(),
-                            |f, v| f.desired_count = number(&v).unwrap_or(0),
+                            |f, v| {
+                                f.desired_count = number(&v)?.unwrap_or(0);
+                                Ok(())
+                            },
                         )}
                     </div>
                     <div class="row">
@@ -181,14 +226,20 @@ pub(super) fn ServiceFormPanel() -> impl IntoView {
                             ("reservation MiB", "memoryReservation"),
                             number_kind,
                             text(f.memory_reservation),
-                            |f, v| f.memory_reservation = number(&v),
+                            |f, v| {
+                                f.memory_reservation = number(&v)?;
+                                Ok(())
+                            },
                         )}
                         {field(
                             store,
                             ("hard limit MiB", "memory"),
                             number_kind,
                             text(f.memory),
-                            |f, v| f.memory = number(&v),
+                            |f, v| {
+                                f.memory = number(&v)?;
+                                Ok(())
+                            },
                         )}
                     </div>
                     <div class="row">
@@ -198,14 +249,20 @@ pub(super) fn ServiceFormPanel() -> impl IntoView {
                             ("container port", "containerPort"),
                             port_kind,
                             text(f.container_port),
-                            |f, v| f.container_port = port(&v),
+                            |f, v| {
+                                f.container_port = port(&v)?;
+                                Ok(())
+                            },
                         )}
                         {field(
                             store,
                             ("host port (0 = dynamic)", "hostPort"),
                             port_kind,
                             text(f.host_port),
-                            |f, v| f.host_port = port(&v),
+                            |f, v| {
+                                f.host_port = port(&v)?;
+                                Ok(())
+                            },
                         )}
                     </div>
                     <label>

@@ -87,6 +87,19 @@ fn checked_name(
             "give the container image, e.g. nginx:1.27".into(),
         ));
     }
+    // §2.2: memory and memoryReservation are non-zero integers when given; 0
+    // is refused here rather than read as "none" (issue 21).
+    for (field, value) in [
+        ("memoryReservation", form.memory_reservation),
+        ("memory", form.memory),
+    ] {
+        if value == Some(0) {
+            fields.push((
+                field.into(),
+                format!("{field} must be a non-zero number of MiB; leave it empty for none"),
+            ));
+        }
+    }
     form_errors(fields)?;
     Ok(name)
 }
