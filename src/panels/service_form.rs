@@ -100,6 +100,47 @@ fn text(v: Option<impl ToString>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
+// What each field's text sets in the form.
+fn set_name(f: &mut ServiceForm, v: String) -> Result<(), String> {
+    f.name = v;
+    Ok(())
+}
+
+fn set_image(f: &mut ServiceForm, v: String) -> Result<(), String> {
+    f.image = v;
+    Ok(())
+}
+
+fn set_cpu(f: &mut ServiceForm, v: String) -> Result<(), String> {
+    f.cpu = number(&v)?.unwrap_or(0);
+    Ok(())
+}
+
+fn set_desired(f: &mut ServiceForm, v: String) -> Result<(), String> {
+    f.desired_count = number(&v)?.unwrap_or(0);
+    Ok(())
+}
+
+fn set_reservation(f: &mut ServiceForm, v: String) -> Result<(), String> {
+    f.memory_reservation = number(&v)?;
+    Ok(())
+}
+
+fn set_memory(f: &mut ServiceForm, v: String) -> Result<(), String> {
+    f.memory = number(&v)?;
+    Ok(())
+}
+
+fn set_container_port(f: &mut ServiceForm, v: String) -> Result<(), String> {
+    f.container_port = port(&v)?;
+    Ok(())
+}
+
+fn set_host_port(f: &mut ServiceForm, v: String) -> Result<(), String> {
+    f.host_port = port(&v)?;
+    Ok(())
+}
+
 /// Save: the core applies the form as one edit, or returns the errors the
 /// form shows beside their fields.
 fn save(store: Store) {
@@ -178,46 +219,22 @@ pub(super) fn ServiceFormPanel() -> impl IntoView {
                     }
                 >
                     <h3>{title}</h3>
-                    {field(
-                        store,
-                        ("name", "name"),
-                        Kind::Text,
-                        f.name.clone(),
-                        |f, v| {
-                            f.name = v;
-                            Ok(())
-                        },
-                    )}
-                    {field(
-                        store,
-                        ("image", "image"),
-                        Kind::Text,
-                        f.image.clone(),
-                        |f, v| {
-                            f.image = v;
-                            Ok(())
-                        },
-                    )}
+                    {field(store, ("name", "name"), Kind::Text, f.name.clone(), set_name)}
+                    {field(store, ("image", "image"), Kind::Text, f.image.clone(), set_image)}
                     <div class="row">
                         {field(
                             store,
                             ("CPU units", "cpu"),
                             number_kind,
                             f.cpu.to_string(),
-                            |f, v| {
-                                f.cpu = number(&v)?.unwrap_or(0);
-                                Ok(())
-                            },
+                            set_cpu,
                         )}
                         {field(
                             store,
                             ("desired", "desiredCount"),
                             number_kind,
                             f.desired_count.to_string(),
-                            |f, v| {
-                                f.desired_count = number(&v)?.unwrap_or(0);
-                                Ok(())
-                            },
+                            set_desired,
                         )}
                     </div>
                     <div class="row">
@@ -226,20 +243,14 @@ pub(super) fn ServiceFormPanel() -> impl IntoView {
                             ("reservation MiB", "memoryReservation"),
                             number_kind,
                             text(f.memory_reservation),
-                            |f, v| {
-                                f.memory_reservation = number(&v)?;
-                                Ok(())
-                            },
+                            set_reservation,
                         )}
                         {field(
                             store,
                             ("hard limit MiB", "memory"),
                             number_kind,
                             text(f.memory),
-                            |f, v| {
-                                f.memory = number(&v)?;
-                                Ok(())
-                            },
+                            set_memory,
                         )}
                     </div>
                     <div class="row">
@@ -249,20 +260,14 @@ pub(super) fn ServiceFormPanel() -> impl IntoView {
                             ("container port", "containerPort"),
                             port_kind,
                             text(f.container_port),
-                            |f, v| {
-                                f.container_port = port(&v)?;
-                                Ok(())
-                            },
+                            set_container_port,
                         )}
                         {field(
                             store,
                             ("host port (0 = dynamic)", "hostPort"),
                             port_kind,
                             text(f.host_port),
-                            |f, v| {
-                                f.host_port = port(&v)?;
-                                Ok(())
-                            },
+                            set_host_port,
                         )}
                     </div>
                     <label>
