@@ -3,28 +3,14 @@
 // chip to another instance. Starts from the example: two t2.micros (995 MiB
 // registered each); quote × 2, audit, portfolio, dashboard, each reserving
 // 195 MiB and 128 CPU units; app-1 holds four tasks (780 MiB), app-2 one.
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, watch } from './support/harness.js';
-import { BoardPage, waitChips, chipCount } from './pages/board.js';
+import { boardSession } from './support/session.js';
+import { waitChips, chipCount } from './pages/board.js';
 
-let server;
-let browser;
 let page;
 let board;
-let seen;
-before(async () => { server = await serveDist(); browser = await launchBrowser(); });
-after(async () => { await browser?.close(); server?.stop(); });
-beforeEach(async () => {
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  seen = watch(page, server.url);
-  board = new BoardPage(page, server.url);
-  await board.open();
-});
-afterEach(async () => {
-  assert.deepEqual(seen.problems, [], 'console has no errors or warnings');
-  await page.close();
-});
+boardSession((s) => ({ page, board } = s));
 
 const cardNames = () => board.serviceCards().evaluateAll((els) => els.map((e) => e.dataset.service));
 

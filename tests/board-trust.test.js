@@ -1,27 +1,12 @@
 // Issue 21, defects 1 and 4: a walkthrough never touches the user's plan,
 // its undo history or its autosave; the deployment panel follows the plan.
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, watch } from './support/harness.js';
-import { BoardPage, StepperPage } from './pages/board.js';
+import { boardSession } from './support/session.js';
 
-let server;
-let browser;
 let page;
 let board;
-let seen;
-before(async () => { server = await serveDist(); browser = await launchBrowser(); });
-after(async () => { await browser?.close(); server?.stop(); });
-beforeEach(async () => {
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  seen = watch(page, server.url);
-  board = new BoardPage(page, server.url);
-  await board.open();
-});
-afterEach(async () => {
-  assert.deepEqual(seen.problems, [], 'console has no errors or warnings');
-  await page.close();
-});
+boardSession((s) => ({ page, board } = s));
 
 const instanceCount = (n) => page.waitForFunction((k) => document.querySelectorAll('[data-testid="instance"]').length === k, n);
 const limits = () => page.locator('[data-testid="deploy-limits"]').innerText();

@@ -1,30 +1,15 @@
 // Every export tab's text is the format it names, and a real CloudFormation
 // template (the seed's microtrader stack, from ../shared/corpus) imports into
 // the board, undoably.
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, watch } from './support/harness.js';
-import { BoardPage } from './pages/board.js';
+import { boardSession } from './support/session.js';
 
 const STACK = new URL('../../shared/corpus/templates/jmenga__microtrader-deploy__templates__stack.yml.j2', import.meta.url).pathname;
 
-let server;
-let browser;
 let page;
 let board;
-let seen;
-before(async () => { server = await serveDist(); browser = await launchBrowser(); });
-after(async () => { await browser?.close(); server?.stop(); });
-beforeEach(async () => {
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  seen = watch(page, server.url);
-  board = new BoardPage(page, server.url);
-  await board.open();
-});
-afterEach(async () => {
-  assert.deepEqual(seen.problems, [], 'console has no errors or warnings');
-  await page.close();
-});
+boardSession((s) => ({ page, board } = s));
 
 async function tab(i) {
   const before = await page.locator('[data-testid="export-text"]').innerText().catch(() => '');

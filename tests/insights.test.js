@@ -1,27 +1,12 @@
 // What the board shows beside memory: CPU units per instance, the
 // load-balancer targets and the JVM panel, each followed through an edit.
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, watch } from './support/harness.js';
-import { BoardPage } from './pages/board.js';
+import { boardSession } from './support/session.js';
 
-let server;
-let browser;
 let page;
 let board;
-let seen;
-before(async () => { server = await serveDist(); browser = await launchBrowser(); });
-after(async () => { await browser?.close(); server?.stop(); });
-beforeEach(async () => {
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  seen = watch(page, server.url);
-  board = new BoardPage(page, server.url);
-  await board.open();
-});
-afterEach(async () => {
-  assert.deepEqual(seen.problems, [], 'console has no errors or warnings');
-  await page.close();
-});
+boardSession((s) => ({ page, board } = s));
 
 const cpu = (id) => board.instance(id).locator('[data-testid="cpu-summary"]').innerText();
 const targets = (service) => page.locator('[data-testid="targets"]').filter({ hasText: service }).locator('li').allInnerTexts();

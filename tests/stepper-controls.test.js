@@ -1,32 +1,17 @@
 // The stepper's transport and options: back, play, a new host port, and a
 // failing revision rolled back. Four t2.micros, four quote tasks on static
 // host port 8000, one per instance (as in stepper.test.js).
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, watch } from './support/harness.js';
-import { BoardPage, StepperPage } from './pages/board.js';
+import { boardSession } from './support/session.js';
 
-let server;
-let browser;
 let page;
 let board;
 let stepper;
-let seen;
-before(async () => { server = await serveDist(); browser = await launchBrowser(); });
-after(async () => { await browser?.close(); server?.stop(); });
-beforeEach(async () => {
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  seen = watch(page, server.url);
-  board = new BoardPage(page, server.url);
-  stepper = new StepperPage(page);
-  await board.open();
+boardSession((s) => ({ page, board, stepper } = s), async ({ page, board }) => {
   await board.setGroupCount('app', 4);
   await board.editService('quote', { desiredCount: 4, hostPort: 8000 });
   await page.locator('[data-testid="service-form"]').waitFor({ state: 'detached' });
-});
-afterEach(async () => {
-  assert.deepEqual(seen.problems, [], 'console has no errors or warnings');
-  await page.close();
 });
 
 const outcome = () => page.locator('[data-testid="outcome"]').innerText();

@@ -1,31 +1,16 @@
 // The deployment stepper: the seed's 50 % and 200 % cases, stepped in the browser.
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, watch } from './support/harness.js';
-import { BoardPage, StepperPage } from './pages/board.js';
+import { boardSession } from './support/session.js';
 
-let server;
-let browser;
 let page;
 let board;
 let stepper;
-let seen;
-before(async () => { server = await serveDist(); browser = await launchBrowser(); });
-after(async () => { await browser?.close(); server?.stop(); });
-beforeEach(async () => {
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  seen = watch(page, server.url);
-  board = new BoardPage(page, server.url);
-  stepper = new StepperPage(page);
-  await board.open();
+boardSession((s) => ({ page, board, stepper } = s), async ({ page, board }) => {
   // Four t2.micros, four quote tasks with static host port 8000: one per instance.
   await board.setGroupCount('app', 4);
   await board.editService('quote', { desiredCount: 4, hostPort: 8000 });
   await page.locator('[data-testid="service-form"]').waitFor({ state: 'detached' });
-});
-afterEach(async () => {
-  assert.deepEqual(seen.problems, [], 'console has no errors or warnings');
-  await page.close();
 });
 
 test('stepping a 50 % deployment of four tasks shows each step\'s counts', async () => {

@@ -1,30 +1,14 @@
 // Every training walkthrough, run in the browser: each step's text states
 // numbers and ECS messages, and the board, tray, panels and stepper must show
 // them. One test per walkthrough.
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, watch } from './support/harness.js';
-import { BoardPage, StepperPage } from './pages/board.js';
+import { boardSession } from './support/session.js';
 
-let server;
-let browser;
 let page;
 let board;
 let stepper;
-let seen;
-before(async () => { server = await serveDist(); browser = await launchBrowser(); });
-after(async () => { await browser?.close(); server?.stop(); });
-beforeEach(async () => {
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  seen = watch(page, server.url);
-  board = new BoardPage(page, server.url);
-  stepper = new StepperPage(page);
-  await board.open();
-});
-afterEach(async () => {
-  assert.deepEqual(seen.problems, [], 'console has no errors or warnings');
-  await page.close();
-});
+boardSession((s) => ({ page, board, stepper } = s));
 
 const text = () => page.locator('[data-testid="walk-text"]').innerText();
 

@@ -231,9 +231,18 @@ fn in_board_order<'a>(plan: &Plan, s: &'a InstanceState) -> Vec<&'a PlacedTask> 
             .unwrap_or(usize::MAX),
         Owner::Standalone(_) => usize::MAX,
     };
-    let mut tasks: Vec<&PlacedTask> = s.tasks.iter().collect();
-    tasks.sort_by_key(|t| (rank(&t.owner), t.id));
-    tasks
+    // An insertion sort: an instance holds few tasks, and the library's sort
+    // would add its own copy of itself to the bundle for this one type.
+    let mut tasks: Vec<(usize, &PlacedTask)> = Vec::with_capacity(s.tasks.len());
+    for t in &s.tasks {
+        let key = rank(&t.owner);
+        let at = tasks
+            .iter()
+            .position(|(k, _)| *k > key)
+            .unwrap_or(tasks.len());
+        tasks.insert(at, (key, t));
+    }
+    tasks.into_iter().map(|(_, t)| t).collect()
 }
 
 /// One memory segment per task: its reservation, hard limit, colour, phase.
