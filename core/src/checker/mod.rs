@@ -303,8 +303,8 @@ fn check_unplaced(
             continue;
         }
         // A pinned task is tried on its instance alone, resources before
-        // constraints (§4.1 steps 1 and 2); pins are placed first, so its
-        // instance may have filled up since.
+        // constraints (§4.1 steps 1 and 2); a service's pins are placed
+        // before its other tasks, so its instance may have filled up since.
         let pinned_reason = |(f, used): &(&Facts, &Used)| match code {
             "ATTRIBUTE" => !admitted(f, used),
             _ => used.shortfalls(f, &need, range).contains(&code),

@@ -13,7 +13,7 @@
 //! `ledger` (the instances and their tasks), `feasible` (does it fit), `rank`
 //! (which fitting instance), `explain` (why none, as a `reason`),
 //! `shortfall` (the numbers beside the reason), and here the
-//! whole plan: pins, then services, then standalone tasks. `hash` holds the
+//! whole plan: each service (its pins, then the rest), then standalone tasks. `hash` holds the
 //! hashes `random` and the group map use.
 
 pub mod cql;
@@ -25,8 +25,6 @@ mod rank;
 mod reason;
 mod request;
 mod shortfall;
-
-use std::collections::BTreeMap;
 
 use crate::model::Plan;
 
@@ -130,8 +128,8 @@ fn place_count(
     }
 }
 
-/// Places a whole plan: pins first (in plan order), then each service's
-/// remaining desired tasks in plan order, then standalone tasks. Pure: the
+/// Places a whole plan: service by service in plan order (its pins first,
+/// then its remaining desired tasks), then standalone tasks. Pure: the
 /// same plan always gives the same placement, computed afresh.
 pub fn place(plan: &Plan) -> Placement {
     place_from(plan, ClusterState::new(plan))
@@ -171,45 +169,19 @@ pub fn place_by_scan(plan: &Plan) -> Placement {
 
 fn place_from(plan: &Plan, mut state: ClusterState) -> Placement {
     let mut unplaced = Vec::new();
-    let mut pinned: BTreeMap<&str, u32> = BTreeMap::new();
-
-    for pin in &plan.pins {
-        let Some(svc) = plan.service(&pin.service) else {
-            continue;
-        };
-        let count = pinned.entry(svc.service_name.as_str()).or_default();
-        if *count >= svc.desired_count {
-            continue; // validation reports pins beyond desiredCount
-        }
-        *count += 1;
-        let Some(req) = TaskRequest::for_service(plan, svc) else {
-            continue;
-        };
-        let result = match state.index_of(&pin.instance) {
-            Some(idx) => state.place_on(idx, &req, true).map(|id| {
-                if pin.held {
-                    if let Some(t) = state.instances[idx].tasks.iter_mut().find(|t| t.id == id) {
-                        t.held = true;
-                    }
-                }
-            }),
-            None => Err(Failure::new(&req.owner, Reason::NoInstances, None)),
-        };
-        if let Err(f) = result {
-            record(&mut unplaced, &req.owner, f, Some(&pin.instance));
-        }
-    }
-
+    // Service by service, in the plan's order: a service's pinned tasks on
+    // their instances first, then the rest by the scheduler. A pin thus
+    // changes nothing for the services placed before its own.
     for svc in &plan.services {
         let Some(req) = TaskRequest::for_service(plan, svc) else {
             continue;
         };
-        let already = pinned.get(svc.service_name.as_str()).copied().unwrap_or(0);
+        let pinned = place_pins(plan, &mut state, &mut unplaced, svc, &req);
         place_count(
             &mut state,
             &mut unplaced,
             &req,
-            svc.desired_count.saturating_sub(already),
+            svc.desired_count.saturating_sub(pinned),
         );
     }
 
@@ -226,6 +198,38 @@ fn place_from(plan: &Plan, mut state: ClusterState) -> Placement {
         place_count(&mut state, &mut unplaced, &req, run.count);
     }
     Placement { state, unplaced }
+}
+
+/// A service's pins, each on its instance (never more than its
+/// desiredCount; validation reports the rest). Returns how many were tried.
+fn place_pins(
+    plan: &Plan,
+    state: &mut ClusterState,
+    unplaced: &mut Vec<Unplaced>,
+    svc: &crate::model::Service,
+    req: &TaskRequest,
+) -> u32 {
+    let mut count = 0;
+    for pin in plan.pins.iter().filter(|p| p.service == svc.service_name) {
+        if count >= svc.desired_count {
+            break;
+        }
+        count += 1;
+        let result = match state.index_of(&pin.instance) {
+            Some(idx) => state.place_on(idx, req, true).map(|id| {
+                if pin.held {
+                    if let Some(t) = state.instances[idx].tasks.iter_mut().find(|t| t.id == id) {
+                        t.held = true;
+                    }
+                }
+            }),
+            None => Err(Failure::new(&req.owner, Reason::NoInstances, None)),
+        };
+        if let Err(f) = result {
+            record(unplaced, &req.owner, f, Some(&pin.instance));
+        }
+    }
+    count
 }
 
 #[cfg(test)]

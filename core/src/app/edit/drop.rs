@@ -41,9 +41,27 @@ pub(super) fn on_group(
         EditError::from_failure(f, closest)
     })?;
     let instance = placement.instances()[idx].instance.id.clone();
+    let chosen_anyway = scheduler_picks(&placement, &request) == Some(idx);
     service_mut(next, service)?.desired_count += 1;
-    start_in_place(placer, &placement, next, service, &instance)?;
+    start_in_place(
+        placer,
+        &placement,
+        next,
+        (service, &instance),
+        chosen_anyway,
+    )?;
     no_new_unplaced(&placement, &placer.place(next))
+}
+
+/// The instance ECS's scheduler would start one more task of `request` on,
+/// given the tasks running now.
+fn scheduler_picks(placement: &Placement, request: &TaskRequest) -> Option<usize> {
+    let all: Vec<usize> = (0..placement.instances().len()).collect();
+    let mut trial = placement.state.clone();
+    trial
+        .place_one_among(request, &all)
+        .ok()
+        .map(|(idx, _)| idx)
 }
 
 /// One more task of the service, pinned to the instance.
@@ -58,8 +76,13 @@ pub(super) fn on_instance(
     placement
         .try_one_more(plan, service, instance)
         .map_err(|f| EditError::from_failure(f, Some(instance.to_string())))?;
+    let chosen_anyway = plan
+        .service(service)
+        .and_then(|s| TaskRequest::for_service(plan, s))
+        .and_then(|r| scheduler_picks(&placement, &r))
+        .is_some_and(|idx| placement.instances()[idx].instance.id == instance);
     service_mut(next, service)?.desired_count += 1;
-    start_in_place(placer, &placement, next, service, instance)?;
+    start_in_place(placer, &placement, next, (service, instance), chosen_anyway)?;
     no_new_unplaced(&placement, &placer.place(next))
 }
 
@@ -126,11 +149,15 @@ fn start_in_place(
     placer: &mut Placer,
     before: &Placement,
     next: &mut Plan,
-    service: &str,
-    instance: &str,
+    (service, instance): (&str, &str),
+    chosen_anyway: bool,
 ) -> Result<(), EditError> {
     let change = (service, None, Some(instance));
-    if moved(placer, before, next, change).is_empty() {
+    // Where the scheduler itself would start the task, placing the plan
+    // afresh usually puts it there and moves nothing: check that first.
+    // Elsewhere it seldom does, so go straight to the pin (one placement
+    // saved on each such drop).
+    if chosen_anyway && moved(placer, before, next, change).is_empty() {
         return Ok(());
     }
     next.pins.push(Pin {
@@ -138,7 +165,7 @@ fn start_in_place(
         instance: instance.to_string(),
         held: false,
     });
-    // Pins are placed before the services, so the service's other tasks would
+    // A service's pins are placed before its other tasks, so they would
     // now be placed in another order: hold them where they ran at once (one
     // placement saved on every such drop).
     let mut at = where_services_run(before)
