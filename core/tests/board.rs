@@ -6,6 +6,9 @@ use berth_core::model::NetworkMode;
 use berth_core::placement::Reason;
 use berth_core::{load_plan, Plan};
 
+mod common;
+use common::example;
+
 fn seed_cluster() -> Plan {
     // The seed's four services at 195 MiB on one t2.micro group, not yet placed.
     let text = std::fs::read_to_string(concat!(
@@ -49,7 +52,7 @@ fn dropping_on_a_group_adds_a_task_and_grows_the_bar_by_its_reservation() {
     // The group's one instance holds it, and placing the plan afresh puts
     // it there: no pin is needed, and the service gains no constraint.
     assert_eq!(
-        where_tasks_run(&next),
+        common::where_tasks_run(&next, false),
         vec![("quote".to_string(), "app-1".to_string())]
     );
     assert!(next.pins.is_empty());
@@ -414,39 +417,12 @@ fn content_hash_changes_only_for_the_instance_that_changed() {
     assert_eq!(hashes(&plan), before, "the same plan hashes the same");
 }
 
-/// The example plan as the user first sees it: two t2.micros, quote on
-/// each, audit, portfolio and dashboard on app-1.
-fn example() -> Plan {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../public/examples/microtrader.json"
-    ))
-    .unwrap();
-    load_plan(&text).unwrap()
-}
-
-/// (service, instance) of every task, sorted.
-fn where_tasks_run(plan: &Plan) -> Vec<(String, String)> {
-    let placed = berth_core::place(plan);
-    let mut v: Vec<(String, String)> = placed
-        .instances()
-        .iter()
-        .flat_map(|i| {
-            i.tasks
-                .iter()
-                .map(move |t| (t.owner.name().to_string(), i.instance.id.clone()))
-        })
-        .collect();
-    v.sort();
-    v
-}
-
 /// Issue 21, defect 2: ECS starts a task beside the running ones. Dropping
 /// quote on app-2 adds a quote there and moves nothing else.
 #[test]
 fn dropping_on_an_instance_moves_no_other_task() {
     let plan = example();
-    let mut expected = where_tasks_run(&plan);
+    let mut expected = common::where_tasks_run(&plan, false);
     expected.push(("quote".into(), "app-2".into()));
     expected.sort();
     let next = apply(
@@ -457,7 +433,7 @@ fn dropping_on_an_instance_moves_no_other_task() {
         },
     )
     .unwrap();
-    assert_eq!(where_tasks_run(&next), expected);
+    assert_eq!(common::where_tasks_run(&next, false), expected);
 }
 
 /// Issue 21, defect 3: a drop on a group starts the task on an instance of
@@ -473,7 +449,7 @@ fn dropping_on_a_group_starts_the_task_in_that_group() {
     )
     .unwrap();
     let group = plan.cluster.instance_groups[1].name.clone();
-    let mut expected = where_tasks_run(&plan);
+    let mut expected = common::where_tasks_run(&plan, false);
     let next = apply(
         &plan,
         &Edit::DropOnGroup {
@@ -484,7 +460,7 @@ fn dropping_on_a_group_starts_the_task_in_that_group() {
     .unwrap();
     expected.push(("dashboard".into(), format!("{group}-1")));
     expected.sort();
-    assert_eq!(where_tasks_run(&next), expected);
+    assert_eq!(common::where_tasks_run(&next, false), expected);
 }
 
 /// §2.2: memory and memoryReservation are non-zero when given. A

@@ -6,17 +6,10 @@ use berth_core::cfn::template::write_template;
 use berth_core::cfn::yaml::to_yaml;
 use berth_core::cfn::{resolve, Source};
 use berth_core::input::import::{import, ImportKind};
-use berth_core::{load_plan, Plan};
 use serde_json::json;
 
-fn example() -> Plan {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../public/examples/microtrader.json"
-    ))
-    .unwrap();
-    load_plan(&text).unwrap()
-}
+mod common;
+use common::example;
 
 #[test]
 fn values_win_over_bindings_which_win_over_defaults() {

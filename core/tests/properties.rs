@@ -11,6 +11,8 @@ use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 use serde_json::json;
 
+mod common;
+
 /// A random plan from `berth-testgen`, the generator the fuzz targets use
 /// too: proptest's random bytes become a recipe, the recipe a plan.
 fn arb_plan() -> impl Strategy<Value = Plan> {
@@ -207,23 +209,6 @@ proptest! {
     }
 }
 
-/// (service, instance) of every service task, sorted.
-fn service_tasks(plan: &Plan) -> Vec<(String, String)> {
-    let placed = place(plan);
-    let mut v: Vec<(String, String)> = placed
-        .instances()
-        .iter()
-        .flat_map(|i| {
-            i.tasks
-                .iter()
-                .filter(|t| matches!(t.owner, Owner::Service(_)))
-                .map(move |t| (t.owner.name().to_string(), i.instance.id.clone()))
-        })
-        .collect();
-    v.sort();
-    v
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: cases() / 4, failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("regressions"))), ..ProptestConfig::default() })]
 
@@ -243,7 +228,7 @@ proptest! {
         }
         let service = plan.services[s % plan.services.len()].service_name.clone();
         let inst = placed.instances()[i % placed.instances().len()].instance.clone();
-        let before = service_tasks(&plan);
+        let before = common::where_tasks_run(&plan, true);
         let (edit, left, joined): (Edit, Option<String>, Option<String>) = match kind {
             0 => (Edit::DropOnInstance { service: service.clone(), instance: inst.id.clone() }, None, Some(inst.id.clone())),
             1 => (Edit::DropOnGroup { service: service.clone(), group: inst.group.clone() }, None, None),
@@ -253,7 +238,7 @@ proptest! {
             }
         };
         let Ok(next) = apply(&plan, &edit) else { return Ok(()) };
-        let after = service_tasks(&next);
+        let after = common::where_tasks_run(&next, true);
         let mut expected = before.clone();
         if let Some(from) = left {
             let k = expected.iter().position(|t| t.0 == service && t.1 == from).unwrap();

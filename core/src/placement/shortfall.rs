@@ -6,7 +6,7 @@
 
 use super::reason::{Reason, Unplaced};
 use super::request::Owner;
-use super::Placement;
+use super::{InstanceState, Placement};
 use crate::model::requirements::requirements;
 use crate::model::Plan;
 
@@ -32,39 +32,34 @@ pub fn shortfall(plan: &Plan, placement: &Placement, unplaced: &Unplaced) -> Opt
             .as_deref()
             .is_none_or(|p| p == i.instance.id)
     });
-    let resource = match unplaced.failure.reason {
-        Reason::Memory => Resource {
-            unit: "MiB of memory",
-            need: need.memory,
-            offers: instances
-                .map(|i| {
-                    let c = &i.instance;
-                    (
-                        i.remaining_memory,
-                        c.registered_memory,
-                        c.id.clone(),
-                        c.instance_type.clone(),
-                    )
-                })
-                .collect(),
-        },
-        Reason::Cpu => Resource {
-            unit: "CPU units",
-            need: need.cpu,
-            offers: instances
-                .map(|i| {
-                    let c = &i.instance;
-                    (
-                        i.remaining_cpu,
-                        c.registered_cpu,
-                        c.id.clone(),
-                        c.instance_type.clone(),
-                    )
-                })
-                .collect(),
-        },
+    type Amount = fn(&InstanceState) -> u32;
+    let (unit, need, free, registered): (_, _, Amount, Amount) = match unplaced.failure.reason {
+        Reason::Memory => (
+            "MiB of memory",
+            need.memory,
+            |i| i.remaining_memory,
+            |i| i.instance.registered_memory,
+        ),
+        Reason::Cpu => (
+            "CPU units",
+            need.cpu,
+            |i| i.remaining_cpu,
+            |i| i.instance.registered_cpu,
+        ),
         _ => return None,
     };
+    let offers = instances
+        .map(|i| {
+            let c = &i.instance;
+            (
+                free(i),
+                registered(i),
+                c.id.clone(),
+                c.instance_type.clone(),
+            )
+        })
+        .collect();
+    let resource = Resource { unit, need, offers };
     Some(sentence(&resource))
 }
 

@@ -47,3 +47,33 @@ pub fn checked(plan: &Plan) -> Placement {
     assert!(violations.is_empty(), "checker: {violations:?}");
     p
 }
+
+/// The example plan as the user first sees it (`public/examples/`).
+pub fn example() -> Plan {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../public/examples/microtrader.json"
+    ))
+    .unwrap();
+    load_plan(&text).unwrap()
+}
+
+/// (owner, instance) of every task the plan places, sorted; standalone
+/// tasks left out when `services_only`.
+pub fn where_tasks_run(plan: &Plan, services_only: bool) -> Vec<(String, String)> {
+    let placed = place(plan);
+    let mut v: Vec<(String, String)> = placed
+        .instances()
+        .iter()
+        .flat_map(|i| {
+            i.tasks
+                .iter()
+                .filter(|t| {
+                    !services_only || matches!(t.owner, berth_core::placement::Owner::Service(_))
+                })
+                .map(move |t| (t.owner.name().to_string(), i.instance.id.clone()))
+        })
+        .collect();
+    v.sort();
+    v
+}

@@ -111,7 +111,8 @@ pub(super) fn move_task(
         }),
     }
     let before = placer.place(plan);
-    let kept = keep_in_place(placer, &before, next, (service, Some(from), Some(to)));
+    let expected = expected(&before, (service, Some(from), Some(to)));
+    let kept = keep_in_place(placer, next, &expected, service);
     let after = placer.place(next);
     if let Some(u) = after.unplaced.iter().find(|u| {
         u.owner == Owner::Service(service.into()) && u.pinned_instance.as_deref() == Some(to)
@@ -152,12 +153,12 @@ fn start_in_place(
     (service, instance): (&str, &str),
     chosen_anyway: bool,
 ) -> Result<(), EditError> {
-    let change = (service, None, Some(instance));
+    let expected = expected(before, (service, None, Some(instance)));
     // Where the scheduler itself would start the task, placing the plan
     // afresh usually puts it there and moves nothing: check that first.
     // Elsewhere it seldom does, so go straight to the pin (one placement
     // saved on each such drop).
-    if chosen_anyway && moved(placer, before, next, change).is_empty() {
+    if chosen_anyway && moved(placer, next, &expected).is_empty() {
         return Ok(());
     }
     next.pins.push(Pin {
@@ -168,12 +169,8 @@ fn start_in_place(
     // A service's pins are placed before its other tasks, so they would
     // now be placed in another order: hold them where they ran at once (one
     // placement saved on every such drop).
-    let mut at = where_services_run(before)
-        .remove(service)
-        .unwrap_or_default();
-    at.push(instance.to_string());
-    hold(next, service, at);
-    keep_in_place(placer, before, next, change)
+    hold(next, service, expected[service].clone());
+    keep_in_place(placer, next, &expected, service)
 }
 
 /// Pins `service`'s tasks to the instances `at`: the user's own pins stay
@@ -226,15 +223,13 @@ fn where_services_run(placement: &Placement) -> BTreeMap<String, Vec<String>> {
     out
 }
 
-/// The services whose tasks `next`, placed afresh, would put elsewhere than
-/// `before` had them, with the edit's own change (`service`, the instance a
-/// task left, the one it joined) applied.
-fn moved(
-    placer: &mut Placer,
+/// Where each service's tasks should run after an edit: where they ran
+/// `before`, with the edit's own change (`service`, the instance a task
+/// left, the one it joined) applied.
+fn expected(
     before: &Placement,
-    next: &Plan,
     (service, left, joined): (&str, Option<&str>, Option<&str>),
-) -> Vec<(String, Vec<String>)> {
+) -> BTreeMap<String, Vec<String>> {
     let mut expected = where_services_run(before);
     let mine = expected.entry(service.to_string()).or_default();
     if let Some(i) = left.and_then(|l| mine.iter().position(|x| x == l)) {
@@ -244,10 +239,21 @@ fn moved(
         mine.push(j.to_string());
         mine.sort();
     }
+    expected
+}
+
+/// The services whose tasks `next`, placed afresh, would put elsewhere than
+/// `expected`, with where they should run.
+fn moved(
+    placer: &mut Placer,
+    next: &Plan,
+    expected: &BTreeMap<String, Vec<String>>,
+) -> Vec<(String, Vec<String>)> {
     let now = where_services_run(&placer.place(next));
     expected
-        .into_iter()
-        .filter(|(s, at)| now.get(s).unwrap_or(&Vec::new()) != at)
+        .iter()
+        .filter(|(s, at)| now.get(*s).unwrap_or(&Vec::new()) != *at)
+        .map(|(s, at)| (s.clone(), at.clone()))
         .collect()
 }
 
@@ -256,14 +262,13 @@ fn moved(
 /// would put elsewhere is pinned to where its tasks ran.
 fn keep_in_place(
     placer: &mut Placer,
-    before: &Placement,
     next: &mut Plan,
-    change: (&str, Option<&str>, Option<&str>),
+    expected: &BTreeMap<String, Vec<String>>,
+    service: &str,
 ) -> Result<(), EditError> {
-    let service = change.0;
     // Each round pins at least one more service, so this ends.
     for _ in 0..=next.services.len() {
-        let moved = moved(placer, before, next, change);
+        let moved = moved(placer, next, expected);
         if moved.is_empty() {
             return Ok(());
         }
