@@ -16,7 +16,9 @@ use std::process::ExitCode;
 use args::{Args, CommandError};
 
 const USAGE: &str = "usage:
-  berth place PLAN.json           print where every task goes, as JSON
+  berth place PLAN.json [--from-current PLACED.json]
+                                  print where every task goes, as JSON; from PLACED.json (an earlier
+                                  berth place), running tasks stay and only the difference is placed
   berth check PLAN.json [--json]  validation, JVM and placement findings
   berth deploy PLAN.json --service NAME [--image IMAGE|:TAG] [--min-healthy N] [--max-percent N]
                [--memory MIB] [--cpu UNITS] [--host-port N] [--deregistration-delay S]

@@ -525,3 +525,91 @@ fn import_param_sets_a_template_parameter() {
     assert_eq!(desired(&["--param", "ApplicationDesiredCount=7"]), 7);
     assert_eq!(desired(&[]), 2);
 }
+
+/// Where each task runs in a place report: (owner, instance), sorted.
+fn where_tasks_run(report: &serde_json::Value) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = report["instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| {
+            i["tasks"].as_array().unwrap().iter().map(|t| {
+                let owner = t.get("service").or(t.get("taskDefinition")).unwrap();
+                (
+                    owner.as_str().unwrap().to_string(),
+                    i["id"].as_str().unwrap().to_string(),
+                )
+            })
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Issue 21: `--from-current` places a changed plan from the tasks running
+/// now. A new, larger group draws tasks when the plan is placed afresh;
+/// from the running tasks, nothing moves to it, and a lowered desiredCount
+/// stops one task in scale-in order instead of re-placing the service.
+#[test]
+fn place_from_current_keeps_running_tasks_and_stops_only_the_surplus() {
+    let (_, placed, _) = berth(&["place", &example()]);
+    let placed_path = temp("placed.json", &placed);
+    let before = where_tasks_run(&serde_json::from_str(&placed).unwrap());
+
+    let mut plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example()).unwrap()).unwrap();
+    plan["cluster"]["instanceGroups"]
+        .as_array_mut()
+        .unwrap()
+        .insert(
+            0,
+            serde_json::json!({"name": "big", "instanceType": "m5.large", "count": 1}),
+        );
+    let changed = temp("changed.json", &plan.to_string());
+    let (code, fresh, _) = berth(&["place", &changed]);
+    assert_eq!(code, 0);
+    let fresh = where_tasks_run(&serde_json::from_str(&fresh).unwrap());
+    assert!(
+        fresh.iter().any(|(_, i)| i == "big-1"),
+        "afresh, big-1 runs tasks: {fresh:?}"
+    );
+
+    let (code, out, err) = berth(&["place", &changed, "--from-current", &placed_path]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(where_tasks_run(&report), before);
+    assert_eq!(report["fromCurrent"]["kept"], before.len());
+    assert_eq!(report["fromCurrent"]["notKept"], serde_json::json!([]));
+
+    // quote runs one task in each of two AZs; at desiredCount 1 one stops,
+    // and every other task stays.
+    plan["services"][0]["desiredCount"] = 1.into();
+    assert_eq!(plan["services"][0]["serviceName"], "quote");
+    let fewer = temp("fewer.json", &plan.to_string());
+    let (_, out, _) = berth(&["place", &fewer, "--from-current", &placed_path]);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let stopped = &report["fromCurrent"]["notKept"];
+    assert_eq!(stopped.as_array().unwrap().len(), 1, "{stopped}");
+    assert_eq!(stopped[0]["service"], "quote");
+    let instance = stopped[0]["instance"].as_str().unwrap().to_string();
+    let mut expected = before.clone();
+    let at = expected
+        .iter()
+        .position(|t| *t == ("quote".to_string(), instance.clone()))
+        .unwrap();
+    expected.remove(at);
+    assert_eq!(where_tasks_run(&report), expected);
+    assert!(stopped[0]["why"].as_str().unwrap().contains("scale-in"));
+
+    // A report that is not one names what is wrong, and where.
+    let bad = temp(
+        "bad.json",
+        r#"{"instances": [{"id": "app-1", "tasks": [{"cpu": 1}]}]}"#,
+    );
+    let (code, _, err) = berth(&["place", &fewer, "--from-current", &bad]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("$.instances[0].tasks[0]: names neither a service nor a taskDefinition"),
+        "{err}"
+    );
+}

@@ -264,3 +264,58 @@ proptest! {
         prop_assert_eq!(after, expected, "{:?}", edit);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases() / 10, failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("regressions"))), ..ProptestConfig::default() })]
+
+    /// Issue 21, `berth place --from-current`: placing a plan from the tasks
+    /// its own placement runs changes nothing; lowering one service's
+    /// desiredCount by `fewer` stops exactly that many of its tasks and
+    /// moves no other task.
+    #[test]
+    fn placing_from_the_running_tasks_moves_none_of_them((plan, s, fewer) in (arb_plan(), 0usize..5, 1u32..4)) {
+        use berth_core::placement::{place_from_running, Running};
+        let placed = place(&plan);
+        let running: Vec<Running> = placed.instances().iter().flat_map(|i| i.tasks.iter().map(|t| Running {
+            owner: t.owner.clone(),
+            instance: i.instance.id.clone(),
+        })).collect();
+        let where_run = |p: &berth_core::placement::Placement| {
+            let mut v: Vec<(String, String)> = p.instances().iter()
+                .flat_map(|i| i.tasks.iter().map(|t| (t.owner.name().to_string(), i.instance.id.clone())))
+                .collect();
+            v.sort();
+            v
+        };
+        let before = where_run(&placed);
+        let again = place_from_running(&plan, &running);
+        prop_assert_eq!(again.kept as usize, running.len(), "{:?}", again.not_kept);
+        prop_assert!(again.not_kept.is_empty(), "{:?}", again.not_kept);
+        // Where a task waited, starting it after every running task (rather
+        // than in plan order) may find it room: only a plan placed whole
+        // must come back exactly.
+        if !placed.unplaced.is_empty() || plan.services.is_empty() {
+            return Ok(());
+        }
+        prop_assert_eq!(where_run(&again.placement), before.clone());
+        prop_assert!(again.placement.unplaced.is_empty());
+        let mut smaller = plan.clone();
+        let svc = &mut smaller.services[s % plan.services.len()];
+        let name = svc.service_name.to_string();
+        let runs = before.iter().filter(|t| t.0 == name).count() as u32;
+        if plan.services.iter().filter(|x| *x.service_name == name).count() != 1 {
+            return Ok(());
+        }
+        svc.desired_count = svc.desired_count.saturating_sub(fewer);
+        let stops = runs - svc.desired_count;
+        let after = where_run(&place_from_running(&smaller, &running).placement);
+        let mut left = before.clone();
+        for t in &after {
+            let k = left.iter().position(|x| x == t);
+            prop_assert!(k.is_some(), "{:?} was not running before", t);
+            left.remove(k.unwrap());
+        }
+        prop_assert_eq!(left.len() as u32, stops, "{:?}", left);
+        prop_assert!(left.iter().all(|t| t.0 == name), "{:?}", left);
+    }
+}

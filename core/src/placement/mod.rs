@@ -24,6 +24,8 @@ mod ledger;
 mod rank;
 mod reason;
 mod request;
+mod running;
+pub mod scale_in;
 mod shortfall;
 
 use crate::model::Plan;
@@ -31,6 +33,7 @@ use crate::model::Plan;
 pub use ledger::{ClusterState, HostPort, InstanceState, PlacedTask, MAX_RESERVED_PORTS};
 pub use reason::{Failure, Reason, Unplaced};
 pub use request::{default_strategy, Owner, TaskRequest};
+pub use running::{place_from_running, FromRunning, NotKept, Running};
 pub use shortfall::shortfall;
 
 /// The placement of a whole plan.

@@ -1,64 +1,29 @@
 //! Which task stops first when a service has too many (§4.2 scale-in order).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::sim::Sim;
 use super::{TaskStatus, Version};
-use crate::model::{PlacementStrategy, StrategyType};
+use crate::placement::scale_in::stop_order;
 use crate::placement::Owner;
 
-/// §4.2 scale-in order: for the default (and spread) strategy, the AZ with
-/// the most tasks of the service first, then the instance with the most; for
-/// binpack, the instance with the most of the resource left after stopping.
+/// §4.2 scale-in order for the simulated service's tasks of `version`
+/// (`placement::scale_in` holds the order itself).
 pub(super) fn order(sim: &Sim, version: Version, n: u32) -> Vec<u32> {
-    let mut chosen = Vec::new();
     let strategy = sim
         .plan
         .service(&sim.service)
         .map(|s| s.placement_strategy.clone())
         .unwrap_or_default();
-    let binpack: Option<&PlacementStrategy> =
-        strategy.iter().find(|s| s.kind == StrategyType::Binpack);
-    let mut candidates = candidates(sim, version);
-    let Tally {
-        mut on,
-        mut in_az,
-        counted,
-    } = tally(sim);
-    while chosen.len() < n as usize && !candidates.is_empty() {
-        let pick = candidates
-            .iter()
-            .enumerate()
-            .max_by(|(_, a), (_, b)| {
-                let key = |c: &(usize, u32, bool)| {
-                    let inst = &sim.state.instances[c.0];
-                    let resource = match binpack.and_then(|s| s.field.as_deref()) {
-                        Some(f) if f.eq_ignore_ascii_case("cpu") => inst.remaining_cpu as usize,
-                        Some(_) => inst.remaining_memory as usize,
-                        None => 0,
-                    };
-                    (
-                        !c.2,
-                        resource,
-                        in_az[inst.instance.availability_zone.as_str()],
-                        on[c.0],
-                        std::cmp::Reverse(c.1),
-                    )
-                };
-                key(a).cmp(&key(b))
-            })
-            .map(|(i, _)| i)
-            .expect("candidates is not empty");
-        let (idx, id, _) = candidates.remove(pick);
-        if counted.contains(&id) {
-            on[idx] -= 1;
-            *in_az
-                .get_mut(sim.state.instances[idx].instance.availability_zone.as_str())
-                .expect("every instance's AZ is counted") -= 1;
-        }
-        chosen.push(id);
-    }
-    chosen
+    let Tally { on, counted } = tally(sim);
+    stop_order(
+        &sim.state,
+        &strategy,
+        candidates(sim, version),
+        on,
+        |id| counted.contains(&id),
+        n,
+    )
 }
 
 /// The tasks of `version` that can be stopped, as (instance index, task id,
@@ -82,20 +47,18 @@ fn candidates(sim: &Sim, version: Version) -> Vec<(usize, u32, bool)> {
     candidates
 }
 
-/// The service's tasks that still count per instance and per AZ (not
-/// draining, not yet chosen), kept up to date as tasks are chosen rather
-/// than recounted for every comparison (issue 8: a 1,000-task service took
-/// 27 s to roll when they were).
-struct Tally<'a> {
+/// The service's tasks that still count per instance (not draining), kept
+/// up to date by `stop_order` as tasks are chosen rather than recounted for
+/// every comparison (issue 8: a 1,000-task service took 27 s to roll when
+/// they were).
+struct Tally {
     /// Per instance index.
     on: Vec<usize>,
-    /// Per availability zone.
-    in_az: BTreeMap<&'a str, usize>,
     /// The task ids counted.
     counted: BTreeSet<u32>,
 }
 
-fn tally<'a>(sim: &'a Sim) -> Tally<'a> {
+fn tally(sim: &Sim) -> Tally {
     let owner = Owner::Service(sim.service.as_str().into());
     let counts = |t: &crate::placement::PlacedTask| {
         t.owner == owner
@@ -110,15 +73,11 @@ fn tally<'a>(sim: &'a Sim) -> Tally<'a> {
         .iter()
         .map(|inst| inst.tasks.iter().filter(|t| counts(t)).count())
         .collect();
-    let mut in_az: BTreeMap<&str, usize> = BTreeMap::new();
-    for (idx, inst) in sim.state.instances.iter().enumerate() {
-        *in_az.entry(&inst.instance.availability_zone).or_default() += on[idx];
-    }
     let counted: BTreeSet<u32> = sim
         .state
         .instances
         .iter()
         .flat_map(|inst| inst.tasks.iter().filter(|t| counts(t)).map(|t| t.id))
         .collect();
-    Tally { on, in_az, counted }
+    Tally { on, counted }
 }

@@ -1,0 +1,199 @@
+//! Placing a plan from the tasks running now (`berth place --from-current`,
+//! issue 21). As ECS does when a service changes: running tasks stay on
+//! their instances (ECS never moves one to make room), an owner with more
+//! running than it wants stops the surplus in §4.2 scale-in order, and only
+//! the tasks still missing are started, by the same rules as [`place`].
+//!
+//! [`place`]: super::place
+
+use super::scale_in::stop_order;
+use super::{place_count, ClusterState, Owner, Placement, TaskRequest};
+use crate::model::{PlacementStrategy, Plan};
+
+/// One task running now: whose it is and its container instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Running {
+    /// The service or standalone task definition it belongs to.
+    pub owner: Owner,
+    /// The container instance it runs on, e.g. `app-2`.
+    pub instance: String,
+}
+
+/// A running task that does not stay, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotKept {
+    /// The task.
+    pub task: Running,
+    /// Why: stopped by scale-in, or it cannot run there under the plan.
+    pub why: String,
+}
+
+/// The placement from the running tasks, and what happened to them.
+#[derive(Debug, Clone)]
+pub struct FromRunning {
+    /// Every task: those kept where they ran, then those started.
+    pub placement: Placement,
+    /// How many running tasks stay where they run.
+    pub kept: u32,
+    /// The running tasks that stop or cannot stay.
+    pub not_kept: Vec<NotKept>,
+}
+
+/// One owner of tasks in the plan: its request, how many tasks it wants,
+/// its strategies (for scale-in) and its pins.
+struct Wanted<'a> {
+    request: TaskRequest,
+    /// What a running task must meet to stay: a service's request; for a
+    /// standalone task, its task definition's alone. RunTask's own
+    /// constraints applied when it started, and an entry listed twice
+    /// cannot tell whose task is whose.
+    keep: TaskRequest,
+    count: u32,
+    strategy: &'a [PlacementStrategy],
+    pins: Vec<&'a str>,
+}
+
+fn wanted(plan: &Plan) -> Vec<Wanted<'_>> {
+    let services = plan.services.iter().filter_map(|svc| {
+        let request = TaskRequest::for_service(plan, svc)?;
+        Some(Wanted {
+            keep: request.clone(),
+            request,
+            count: svc.desired_count,
+            strategy: &svc.placement_strategy,
+            pins: plan
+                .pins
+                .iter()
+                .filter(|p| p.service == svc.service_name)
+                .map(|p| p.instance.as_str())
+                .collect(),
+        })
+    });
+    let standalone = plan.tasks.iter().filter_map(|run| {
+        let td = plan.task_definition(&run.task_definition)?;
+        let owner = Owner::Standalone(run.task_definition.as_str().into());
+        Some(Wanted {
+            keep: TaskRequest::new(owner.clone(), td, &[], &[]),
+            request: TaskRequest::new(
+                owner,
+                td,
+                &run.placement_constraints,
+                &run.placement_strategy,
+            ),
+            count: run.count,
+            strategy: &run.placement_strategy,
+            pins: Vec::new(),
+        })
+    });
+    services.chain(standalone).collect()
+}
+
+/// Places `plan` starting from `running`. Every running task is put back
+/// where it runs before any task starts; then each owner's missing tasks
+/// start in plan order, its unmet pins first.
+pub fn place_from_running(plan: &Plan, running: &[Running]) -> FromRunning {
+    let mut state = ClusterState::new(plan);
+    let mut unplaced = Vec::new();
+    let mut not_kept = Vec::new();
+    let mut taken = vec![false; running.len()];
+    let owners = wanted(plan);
+    let mut kept: Vec<Vec<usize>> = Vec::new();
+    for w in &owners {
+        let mut mine: Vec<(usize, u32)> = Vec::new();
+        for (k, r) in running.iter().enumerate() {
+            if taken[k] || r.owner != w.request.owner {
+                continue;
+            }
+            // A standalone task definition listed twice takes its count
+            // for each entry; a service takes all, and scales in below.
+            if matches!(r.owner, Owner::Standalone(_)) && mine.len() as u32 >= w.count {
+                break;
+            }
+            taken[k] = true;
+            let placed = state
+                .index_of(&r.instance)
+                .ok_or_else(|| "the plan has no such container instance".to_string());
+            match placed.and_then(|idx| {
+                state
+                    .place_on(idx, &w.keep, false)
+                    .map(|id| (idx, id))
+                    .map_err(|f| f.message)
+            }) {
+                Ok(task) => mine.push(task),
+                Err(why) => not_kept.push(NotKept {
+                    task: r.clone(),
+                    why,
+                }),
+            }
+        }
+        let surplus = (mine.len() as u32).saturating_sub(w.count);
+        if surplus > 0 {
+            let mut on = vec![0; state.instances.len()];
+            for (idx, _) in &mine {
+                on[*idx] += 1;
+            }
+            let candidates = mine.iter().map(|&(idx, id)| (idx, id, true)).collect();
+            for id in stop_order(&state, w.strategy, candidates, on, |_| true, surplus) {
+                if let Some((idx, _)) = state.stop(id) {
+                    mine.retain(|t| t.1 != id);
+                    not_kept.push(NotKept {
+                        task: Running {
+                            owner: w.request.owner.clone(),
+                            instance: state.instances[idx].instance.id.clone(),
+                        },
+                        why: format!("desiredCount is {}: stopped in scale-in order", w.count),
+                    });
+                }
+            }
+        }
+        kept.push(mine.iter().map(|t| t.0).collect());
+    }
+    for (k, r) in running.iter().enumerate() {
+        if !taken[k] {
+            not_kept.push(NotKept {
+                task: r.clone(),
+                why: "the plan does not run it".into(),
+            });
+        }
+    }
+    for (w, on) in owners.iter().zip(&kept) {
+        let mut missing = w.count.saturating_sub(on.len() as u32);
+        // Pins the running tasks already meet need no new task.
+        let mut met: Vec<&str> = on
+            .iter()
+            .map(|&idx| state.instances[idx].instance.id.as_str())
+            .collect();
+        let unmet: Vec<String> = w
+            .pins
+            .iter()
+            .filter(|p| match met.iter().position(|m| m == *p) {
+                Some(i) => {
+                    met.remove(i);
+                    false
+                }
+                None => true,
+            })
+            .map(|p| p.to_string())
+            .collect();
+        for pin in unmet.iter().take(missing as usize) {
+            missing -= 1;
+            let result = match state.index_of(pin) {
+                Some(idx) => state.place_on(idx, &w.request, true).map(|_| ()),
+                None => Err(super::Failure::new(
+                    &w.request.owner,
+                    super::Reason::NoInstances,
+                    None,
+                )),
+            };
+            if let Err(f) = result {
+                super::record(&mut unplaced, &w.request.owner, f, Some(pin));
+            }
+        }
+        place_count(&mut state, &mut unplaced, &w.request, missing);
+    }
+    FromRunning {
+        kept: kept.iter().map(|k| k.len() as u32).sum(),
+        placement: Placement { state, unplaced },
+        not_kept,
+    }
+}
