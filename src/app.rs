@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use crate::board::Board;
 use crate::compare::ComparePanel;
 
-use crate::panels::{ClusterPanel, ExportPanel, ImportBox, Insights, Palette, TotalsBar, Tray};
+use crate::panels::{
+    ClusterPanel, ExportPanel, ImportBox, Insights, Palette, Rebalance, TotalsBar, Tray,
+};
 use crate::stepper::{Settings, Simulation, Stepper};
 use crate::store::Store;
 use crate::walk::Walkthroughs;
@@ -112,6 +114,7 @@ pub fn App() -> impl IntoView {
                             }
                         })
                 }}
+                <Rebalance />
                 <Board />
                 <Tray />
                 <Insights />

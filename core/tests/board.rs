@@ -56,6 +56,10 @@ fn dropping_on_a_group_adds_a_task_and_grows_the_bar_by_its_reservation() {
         vec![("quote".to_string(), "app-1".to_string())]
     );
     assert!(next.pins.is_empty());
+    // The totals count the tasks running (the board draws only the cards in
+    // view, so this is how a user of a large board sees the task arrive).
+    assert_eq!(board(&plan).totals.tasks_placed, 0);
+    assert_eq!(board(&next).totals.tasks_placed, 1);
     assert!(next
         .service("quote")
         .unwrap()
@@ -434,6 +438,54 @@ fn dropping_on_an_instance_moves_no_other_task() {
     )
     .unwrap();
     assert_eq!(common::where_tasks_run(&next, false), expected);
+}
+
+/// Issue 21: "Re-balance" places every task afresh, and lists what it would
+/// change first. Dropping quote on app-2 holds the two quote tasks where
+/// they ran; re-balancing lets go of those holds, keeps the user's own pin,
+/// and the scheduler's spread then moves one quote from app-2 to app-1.
+#[test]
+fn rebalance_lists_the_moves_it_makes_and_keeps_the_users_pin() {
+    let drop_quote = Edit::DropOnInstance {
+        service: "quote".into(),
+        instance: "app-2".into(),
+    };
+    let dropped = apply(&example(), &drop_quote).unwrap();
+    let preview = rebalance_preview(&mut Placer::default(), &dropped);
+    assert_eq!(preview.held, 2);
+    assert_eq!(
+        preview.moves,
+        vec![TaskMove {
+            service: "quote".into(),
+            from: Some("app-2".into()),
+            to: Some("app-1".into()),
+        }]
+    );
+    let next = apply(&dropped, &Edit::Rebalance).unwrap();
+    assert_eq!(
+        next.pins,
+        vec![Pin {
+            service: "quote".into(),
+            instance: "app-2".into(),
+            held: false,
+        }]
+    );
+    // The list is exactly the difference between the two boards.
+    let mut expected = common::where_tasks_run(&dropped, false);
+    for m in &preview.moves {
+        let from = (m.service.clone(), m.from.clone().unwrap());
+        let at = expected.iter().position(|t| *t == from).unwrap();
+        expected[at].1 = m.to.clone().unwrap();
+    }
+    expected.sort();
+    assert_eq!(common::where_tasks_run(&next, false), expected);
+    // Once re-balanced, or where nothing is held, there is nothing to move.
+    assert!(rebalance_preview(&mut Placer::default(), &next)
+        .moves
+        .is_empty());
+    assert!(rebalance_preview(&mut Placer::default(), &example())
+        .moves
+        .is_empty());
 }
 
 /// Issue 21, defect 3: a drop on a group starts the task on an instance of

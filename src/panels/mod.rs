@@ -3,14 +3,16 @@
 //! (JVM, load-balancer targets, charts), export and import.
 //!
 //! One file per panel: `totals`, `cluster` (with the picker), `palette`,
-//! `service_form`, `tray`, `insights`, `export` and `import` (the two that
-//! run in the lazily loaded exchange module).
+//! `service_form`, `rebalance` (above the board), `tray`, `insights`,
+//! `export` and `import` (the two that run in the lazily loaded exchange
+//! module).
 
 mod cluster;
 mod export;
 mod import;
 mod insights;
 mod palette;
+mod rebalance;
 mod service_form;
 mod totals;
 mod tray;
@@ -20,5 +22,6 @@ pub use export::ExportPanel;
 pub use import::ImportBox;
 pub use insights::Insights;
 pub use palette::Palette;
+pub use rebalance::Rebalance;
 pub use totals::TotalsBar;
 pub use tray::Tray;

@@ -9,7 +9,7 @@
 
 use std::hint::black_box;
 
-use berth_core::app::edit::{apply, apply_with, service_form, Edit};
+use berth_core::app::edit::{apply, apply_with, rebalance_preview, service_form, Edit};
 use berth_core::app::exchange::{ExportReply, ImportReply};
 use berth_core::app::view::{board, board_at_step, board_with, catalogue_rows, families};
 use berth_core::placement::Placer;
@@ -53,7 +53,11 @@ pub fn edit(text: &str, service: &str, count: u32) -> Result<String, String> {
     let mut placer = Placer::default();
     let next = apply_with(&mut placer, &p, &e).map_err(|e| e.message)?;
     let again = apply(&next, &e).map(|n| n.services.len()).unwrap_or(0);
-    Ok(format!("{form} {again} {}", board(&next).groups.len()))
+    let moves = rebalance_preview(&mut placer, &next).moves.len();
+    Ok(format!(
+        "{form} {again} {moves} {}",
+        board(&next).groups.len()
+    ))
 }
 
 /// The picker's rows and families.

@@ -206,7 +206,7 @@ fn hold(next: &mut Plan, service: &str, at: Vec<String>) {
 }
 
 /// Where each service's tasks run: the instance of each, sorted.
-fn where_services_run(placement: &Placement) -> BTreeMap<String, Vec<String>> {
+pub(super) fn where_services_run(placement: &Placement) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for inst in placement.instances() {
         for t in &inst.tasks {

@@ -4,11 +4,13 @@
 //!
 //! Each kind of edit is one function: instance groups in `cluster`, tasks
 //! dropped, moved or taken off the board in `drop`, the service form and
-//! whole services in `service`. Every edit ends with the caps check, so no
-//! edit can grow a plan past what a loaded plan may be.
+//! whole services in `service`, placing everything afresh in `rebalance`.
+//! Every edit ends with the caps check, so no edit can grow a plan past what
+//! a loaded plan may be.
 
 mod cluster;
 mod drop;
+mod rebalance;
 mod service;
 
 use serde::{Deserialize, Serialize};
@@ -18,6 +20,7 @@ use crate::model::{InstanceGroup, Plan, Service};
 use crate::placement::{Failure, Placement, Placer, Reason};
 
 pub use crate::input::caps::MAX_INSTANCES;
+pub use rebalance::{rebalance_preview, RebalancePreview, TaskMove};
 pub use service::{service_form, ServiceForm};
 
 /// One change a person makes on the board, the palette or a form.
@@ -98,6 +101,9 @@ pub enum Edit {
         /// The service to delete.
         service: String,
     },
+    /// Every task placed afresh: the tasks held where they ran are let go
+    /// (the user's own pins stay). See [`rebalance_preview`].
+    Rebalance,
     /// An explicit CloudFormation parameter value (None removes it, so the
     /// binding or Default applies again).
     SetParameterValue {
@@ -199,6 +205,7 @@ pub fn apply_with(placer: &mut Placer, plan: &Plan, edit: &Edit) -> Result<Plan,
         }
         Edit::DuplicateService { service } => service::duplicate(plan, next_ref, service)?,
         Edit::DeleteService { service } => service::delete(plan, next_ref, service)?,
+        Edit::Rebalance => rebalance::rebalance(next_ref),
     }
     // Services keep their colours through every edit (a renamed one too).
     let renamed = match edit {
