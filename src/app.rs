@@ -69,6 +69,7 @@ pub fn App() -> impl IntoView {
         })
     });
     provide_context(view_model);
+    crate::dnd::provide_kbd_target(store, view_model);
     // The width charts are drawn at (owned here: panels of both columns draw
     // charts). It follows the window, and changes only between 360 and 780 px.
     let viewport = RwSignal::new(viewport_width());

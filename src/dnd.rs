@@ -111,20 +111,28 @@ pub fn targets(b: &Board, with_off_board: bool) -> Vec<Target> {
     t
 }
 
-/// A closure telling whether `me` is the keyboard drag's current target. It
-/// reads the board only while something is picked up, so ordinary changes
-/// do not wake every card.
-pub fn kbd_target(vm: Memo<Board>, me: Target) -> impl Fn() -> bool + Send + Sync + 'static {
-    let store = use_store();
-    move || {
-        store.picked.with(|picked| match picked {
-            Some(p) => {
-                let index = store.target.get();
-                vm.with(|b| targets(b, matches!(p, Payload::Task { .. })).get(index) == Some(&me))
-            }
-            None => false,
-        })
-    }
+/// The keyboard drag's current target, if something is picked up. One memo
+/// for the board (owned by the App), so an arrow key lists the targets once,
+/// not once per card.
+#[derive(Clone, Copy)]
+pub struct KbdTarget(pub Memo<Option<Target>>);
+
+/// Makes the board's [`KbdTarget`] from what the store has picked up.
+pub fn provide_kbd_target(store: Store, vm: Memo<Board>) {
+    provide_context(KbdTarget(Memo::new(move |_| {
+        let task = store
+            .picked
+            .with(|p| p.as_ref().map(|p| matches!(p, Payload::Task { .. })))?;
+        let index = store.target.get();
+        vm.with(|b| targets(b, task).get(index).cloned())
+    })));
+}
+
+/// A closure telling whether `me` is the keyboard drag's current target.
+pub fn kbd_target(me: Target) -> impl Fn() -> bool + Send + Sync + Copy + 'static {
+    let KbdTarget(current) = expect_context::<KbdTarget>();
+    let me = StoredValue::new(me);
+    move || current.with(|t| me.with_value(|me| t.as_ref() == Some(me)))
 }
 
 /// Picks up `payload` from the keyboard (Enter or Space on a card or chip).

@@ -112,6 +112,30 @@ test('dropping quote on app-2 starts a task there and moves no other', async () 
   assert.deepEqual(await whereTasksRun(), [...before, 'app-2 quote'].sort());
 });
 
+test('"Re-balance" lists the moves first, applies them only when asked, and undo brings the board back', async () => {
+  await board.dragServiceTo('quote', board.instance('app-2'));
+  await page.waitForFunction(() => document.querySelectorAll('[data-instance="app-2"] [data-testid="task-chip"]').length === 2);
+  const held = await whereTasksRun();
+  assert.deepEqual(held.filter((t) => t.endsWith('quote')), ['app-1 quote', 'app-2 quote', 'app-2 quote']);
+
+  await page.locator('[data-testid="rebalance-show"]').click();
+  assert.deepEqual(await page.locator('[data-testid="rebalance-moves"] li').allInnerTexts(), ['quote: app-2 → app-1']);
+  assert.deepEqual(await whereTasksRun(), held, 'the preview changes nothing');
+  await page.locator('[data-testid="rebalance-apply"]').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-instance="app-2"] [data-testid="task-chip"]').length === 1);
+  const rebalanced = await whereTasksRun();
+  assert.deepEqual(rebalanced.filter((t) => t.endsWith('quote')), ['app-1 quote', 'app-1 quote', 'app-2 quote']);
+  assert.equal(await page.locator('[data-testid="rebalance-preview"]').count(), 0);
+  assert.match(await board.chips('app-2').filter({ hasText: 'quote' }).innerText(), /📌/, 'the user\'s own pin stays');
+
+  await page.locator('[data-testid="rebalance-show"]').click();
+  await page.locator('[data-testid="rebalance-none"]').waitFor();
+  await page.locator('[data-testid="undo"]').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-instance="app-2"] [data-testid="task-chip"]').length === 2);
+  assert.deepEqual(await whereTasksRun(), held);
+  assert.equal(await page.locator('[data-testid="rebalance-preview"]').count(), 0, 'a change of plan closes the preview');
+});
+
 test('dropping dashboard on a new m5.large group starts it there, not on a t2.micro', async () => {
   await page.locator('[data-testid="add-group"]').click();
   await page.locator('[data-testid="picker-search"]').fill('m5.large');

@@ -1,9 +1,9 @@
 //! The board's edits and view model: what a drag does, and what is drawn.
 
-use berth_core::app::edit::{apply, service_form, Edit, ServiceForm};
+use berth_core::app::edit::{apply, rebalance_preview, service_form, Edit, ServiceForm, TaskMove};
 use berth_core::app::view::{board, catalogue_rows, PortKind};
-use berth_core::model::NetworkMode;
-use berth_core::placement::Reason;
+use berth_core::model::{NetworkMode, Pin};
+use berth_core::placement::{Placer, Reason};
 use berth_core::{load_plan, Plan};
 
 mod common;

@@ -2,8 +2,10 @@
 //! each task's reservation, what is free) with each task's hard limit
 //! beneath, its CPU bar, its tasks and its port map.
 
-use berth_core::app::view::{Board as BoardView, InstanceView, MemorySegment};
+use berth_core::app::view::{InstanceView, MemorySegment};
+use leptos::html::Article;
 use leptos::prelude::*;
+use web_sys::{ScrollIntoViewOptions, ScrollLogicalPosition};
 
 use super::chips::TaskChips;
 use super::ports::PortMap;
@@ -14,10 +16,20 @@ use crate::store::{use_store, Target};
 #[component]
 pub fn InstanceCard(inst: InstanceView) -> impl IntoView {
     let store = use_store();
-    let vm = expect_context::<Memo<BoardView>>();
     let id = inst.id.clone();
     let zone = DropZone::new(Target::Instance(id.clone()), true);
-    let kbd = kbd_target(vm, Target::Instance(inst.id.clone()));
+    let kbd = kbd_target(Target::Instance(inst.id.clone()));
+    let card_ref = NodeRef::<Article>::new();
+    // The keyboard drag chose this card: bring all of it into view.
+    Effect::new(move |_| {
+        if kbd() {
+            if let Some(el) = card_ref.get_untracked() {
+                let options = ScrollIntoViewOptions::new();
+                options.set_block(ScrollLogicalPosition::Nearest);
+                el.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+        }
+    });
     let notice = {
         let id = id.clone();
         move || {
@@ -37,10 +49,11 @@ pub fn InstanceCard(inst: InstanceView) -> impl IntoView {
     view! {
         <article
             class="instance"
-            {..zone.attrs()}
+            node_ref=card_ref
             class:kbd-target=kbd
             data-testid="instance"
             data-instance=id.clone()
+            {..zone.attrs()}
         >
             <header class="instance-head">
                 <strong>{id.clone()}</strong>

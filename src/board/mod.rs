@@ -4,19 +4,22 @@
 //!
 //! Groups are keyed by their header and instances by the core's
 //! `content_hash`, so a change redraws only the cards whose picture changed
-//! (issue 8: one drag on 500 instances must not rebuild 500 cards).
+//! (issue 8: one drag on 500 instances must not rebuild 500 cards); only the
+//! cards near the viewport are drawn at all (`window`, issue 21).
 
 mod chips;
 mod instance;
 mod ports;
+mod window;
 
 use berth_core::app::view::{Board as BoardView, GroupHeader};
+use leptos::html::Div;
 use leptos::prelude::*;
 
 use crate::dnd::{kbd_target, DropZone};
 use crate::format::mib;
 use crate::store::Target;
-use instance::InstanceCard;
+use window::{columns_of, Chunk, Cut};
 
 #[component]
 pub fn Board() -> impl IntoView {
@@ -36,44 +39,56 @@ pub fn Board() -> impl IntoView {
     }
 }
 
-/// (instance id, content hash) of the group's instances: a card is rebuilt
-/// only when its pair changes.
-fn card_keys(vm: Memo<BoardView>, group: &str) -> Vec<(String, u64)> {
-    vm.with(|b| {
-        b.groups
-            .iter()
-            .find(|g| g.name == group)
-            .map(|g| {
-                g.instances
-                    .iter()
-                    .map(|i| (i.id.clone(), i.content_hash()))
-                    .collect()
-            })
-            .unwrap_or_default()
-    })
-}
-
 #[component]
 fn GroupSection(head: GroupHeader) -> impl IntoView {
     let vm = expect_context::<Memo<BoardView>>();
     let name = head.name.clone();
     let zone = DropZone::new(Target::Group(name.clone()), false);
-    let kbd = kbd_target(vm, Target::Group(name.clone()));
+    let kbd = kbd_target(Target::Group(name.clone()));
     let cards = {
         let name = name.clone();
-        move || card_keys(vm, &name)
-    };
-    let card = {
-        let name = name.clone();
-        move |(id, _): (String, u64)| {
-            let inst = vm.with_untracked(|b| {
+        Memo::new(move |_| {
+            vm.with(|b| {
                 b.groups
                     .iter()
                     .find(|g| g.name == name)
-                    .and_then(|g| g.instances.iter().find(|i| i.id == id))
-                    .cloned()
-            });
-            inst.map(|i| view! { <InstanceCard inst=i /> })
+                    .map_or(0, |g| g.instances.len())
+            })
+        })
+    };
+    // The columns the stylesheet gives the grid now (owned here: every chunk
+    // of the group is cut to whole rows of them). Measured once drawn and
+    // again when the window is resized.
+    let grid = NodeRef::<Div>::new();
+    let cut = RwSignal::new(None::<Cut>);
+    let measure = move || {
+        if let Some(el) = grid.get_untracked() {
+            let next = Some(Cut::new(columns_of(&el)));
+            if cut.get_untracked() != next {
+                cut.set(next);
+            }
+        }
+    };
+    Effect::new(move |_| {
+        if grid.get().is_some() {
+            measure();
+        }
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
+    let chunks = move || {
+        cut.get()
+            .map(|c| {
+                (0..c.chunks(cards.get()))
+                    .map(|i| (i, c))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let chunk = {
+        let name = name.clone();
+        move |(index, cut): (usize, Cut)| {
+            view! { <Chunk group=name.clone() index=index cut=cut cards=cards /> }
         }
     };
     let estimated = if head.memory_estimated {
@@ -102,7 +117,8 @@ fn GroupSection(head: GroupHeader) -> impl IntoView {
                 <span class="drop-hint">"Drop a service here to add a task"</span>
             </header>
             <div class="instances">
-                <For each=cards key=|pair| pair.clone() children=card />
+                <div class="grid-probe" node_ref=grid aria-hidden="true"></div>
+                <For each=chunks key=|pair| *pair children=chunk />
             </div>
         </section>
     }

@@ -39,6 +39,10 @@ pub fn TotalsBar() -> impl IntoView {
                         <dd>{mib(t.memory_free)}</dd>
                     </div>
                     <div>
+                        <dt>"tasks"</dt>
+                        <dd data-testid="tasks-placed">{t.tasks_placed}</dd>
+                    </div>
+                    <div>
                         <dt>"unplaced"</dt>
                         <dd class:bad=any_unplaced>{t.unplaced_tasks}</dd>
                     </div>

@@ -1,7 +1,8 @@
-// Prints the browser figures of issue 8 as JSON (used by `make bench`):
-// drag → re-plan → re-render on 500 instances / 2,000 tasks, and first load.
+// Prints the browser figures of issues 8 and 21 as JSON (used by `make bench`):
+// drag → re-plan → re-render on 500 instances / 2,000 tasks, first load, and
+// the board at 5,000 instances / 20,000 tasks: first draw, drag and scroll.
 import { serveDist, launchBrowser } from '../support/harness.js';
-import { largePlan, openWithPlan, timeDrags, median, timeFirstLoad } from '../support/perf.js';
+import { largePlan, openWithPlan, timeDrags, median, timeFirstLoad, timeScroll, percentile } from '../support/perf.js';
 
 const server = await serveDist();
 const browser = await launchBrowser();
@@ -11,7 +12,24 @@ try {
   const { context, page } = await openWithPlan(browser, server.url, largePlan());
   const drags = await timeDrags(page, 20);
   await context.close();
-  console.log(JSON.stringify({ dragMedianMs: median(drags), drags, firstLoadMedianMs: median(loads), loads }));
+  const draws = [];
+  let hugeDrags = [];
+  let frames = [];
+  for (let i = 0; i < 3; i++) {
+    const huge = await openWithPlan(browser, server.url, largePlan(1000, 1000));
+    draws.push(huge.firstDrawMs);
+    if (i === 2) {
+      hugeDrags = await timeDrags(huge.page, 10);
+      frames = await timeScroll(huge.page);
+    }
+    await huge.context.close();
+  }
+  console.log(JSON.stringify({
+    dragMedianMs: median(drags), drags, firstLoadMedianMs: median(loads), loads,
+    hugeFirstDrawMedianMs: median(draws), draws,
+    hugeDragMedianMs: median(hugeDrags), hugeDrags,
+    scrollFrameP95Ms: percentile(frames, 0.95), scrollFrameMedianMs: median(frames),
+  }));
 } finally {
   await browser.close();
   server.stop();

@@ -1,11 +1,15 @@
 // Browser measurements for issue 8, shared by the e2e budget test and
 // `make bench`: a large plan, drag → re-plan → re-render timing, first load.
 
-/** 500 m5.xlarge instances in 5 groups and 2,000 tasks of 20 services. */
-export function largePlan() {
+/**
+ * 5 groups of `perGroup` m5.xlarge instances and 20 services of `perService`
+ * tasks: 500 instances and 2,000 tasks by default (issue 8), 5,000 and
+ * 20,000 for the board at scale (issue 21).
+ */
+export function largePlan(perGroup = 100, perService = 100) {
   const zones = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
   const groups = Array.from({ length: 5 }, (_, g) => ({
-    name: `g${g}`, instanceType: 'm5.xlarge', count: 100, availabilityZones: zones,
+    name: `g${g}`, instanceType: 'm5.xlarge', count: perGroup, availabilityZones: zones,
   }));
   const taskDefinitions = [];
   const services = [];
@@ -13,13 +17,16 @@ export function largePlan() {
     const ports = s % 4 === 0 ? [{ containerPort: 8080, hostPort: 0 }] : [];
     taskDefinitions.push({ family: `svc${s}`, containerDefinitions: [
       { name: 'app', image: `example/svc${s}:1`, cpu: 64, memoryReservation: 256, memory: 512, portMappings: ports }] });
-    services.push({ serviceName: `svc${s}`, taskDefinition: `svc${s}`, desiredCount: 100 });
+    services.push({ serviceName: `svc${s}`, taskDefinition: `svc${s}`, desiredCount: perService });
   }
   return { berthVersion: 1, name: 'large', cluster: { clusterName: 'large', instanceGroups: groups },
     taskDefinitions, services };
 }
 
-/** Opens the page with `plan` as the saved plan. */
+/**
+ * Opens the page with `plan` as the saved plan and waits for its first card;
+ * `firstDrawMs` is navigation start → that card, from performance.now().
+ */
 export async function openWithPlan(browser, url, plan) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.addInitScript((text) => {
@@ -31,7 +38,8 @@ export async function openWithPlan(browser, url, plan) {
   const page = await context.newPage();
   await page.goto(url);
   await page.locator('[data-testid="instance"]').first().waitFor({ timeout: 60000 });
-  return { context, page };
+  const firstDrawMs = await page.evaluate(() => performance.now());
+  return { context, page, firstDrawMs };
 }
 
 /**
@@ -42,7 +50,8 @@ export async function openWithPlan(browser, url, plan) {
 export async function timeDrags(page, runs, groupName = 'g0') {
   return page.evaluate(async ({ runs, groupName }) => {
     const settle = () => new Promise((r) => { const c = new MessageChannel(); c.port1.onmessage = () => r(); c.port2.postMessage(0); });
-    const chips = () => document.querySelectorAll('[data-testid="task-chip"]').length;
+    // The totals count every task: the board draws only the cards in view.
+    const chips = () => Number(document.querySelector('[data-testid="tasks-placed"]').textContent);
     const times = [];
     for (let i = 0; i < runs; i++) {
       const group = document.querySelector(`[data-testid="group"][data-group="${groupName}"]`);
@@ -76,3 +85,31 @@ export async function timeFirstLoad(browser, url) {
   await context.close();
   return ms;
 }
+
+/**
+ * Scrolls the page by `step` px a frame, `frames` times, and returns each
+ * frame's duration in ms (requestAnimationFrame to requestAnimationFrame):
+ * what the user feels as smooth or not while chunks draw (issue 21).
+ */
+export async function timeScroll(page, frames = 200, step = 300) {
+  return page.evaluate(async ({ frames, step }) => {
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    await frame();
+    const times = [];
+    let last = performance.now();
+    for (let i = 0; i < frames; i++) {
+      window.scrollBy(0, step);
+      await frame();
+      const now = performance.now();
+      times.push(now - last);
+      last = now;
+    }
+    return times;
+  }, { frames, step });
+}
+
+/** The `p`th percentile (0–1) of `xs`. */
+export const percentile = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+};

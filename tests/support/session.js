@@ -27,8 +27,24 @@ export function boardSession(use, setup) {
     if (setup) await setup(session);
     use(session);
   });
-  afterEach(async () => {
+  afterEach(async (t) => {
     assert.deepEqual(seen.problems, [], 'console has no errors or warnings');
+    if (process.env.BERTH_SHOTS) await screenshots(page, process.env.BERTH_SHOTS, t.name);
     await page.close();
   });
+}
+
+/**
+ * With BERTH_SHOTS=DIR set, each test's last screen is kept as a desktop
+ * and a phone screenshot (DIR/<test>-desktop.png, -phone.png): what a
+ * reviewer looks at to see a behaviour, not what a test asserts.
+ */
+async function screenshots(page, dir, name) {
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(dir, { recursive: true });
+  const file = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
+  await page.screenshot({ path: `${dir}/${file}-desktop.png` });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.screenshot({ path: `${dir}/${file}-phone.png` });
 }

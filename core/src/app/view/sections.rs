@@ -34,6 +34,9 @@ pub struct Totals {
     pub memory_free: u64,
     /// On-demand cost of every instance for a month (730 hours), in USD.
     pub monthly_cost: f64,
+    /// Tasks running on the board's instances. The board draws only the
+    /// cards in view (issue 21), so this is the count to read, not its chips.
+    pub tasks_placed: u32,
     /// Tasks that could not be placed.
     pub unplaced_tasks: u32,
 }
@@ -426,6 +429,7 @@ pub(super) fn totals(groups: &[GroupView], placement: &Placement) -> Totals {
             .sum(),
         memory_free: inst.iter().map(|i| i.free_memory as u64).sum(),
         monthly_cost: groups.iter().filter_map(|g| g.monthly_cost).sum(),
+        tasks_placed: inst.iter().map(|i| i.tasks.len() as u32).sum(),
         unplaced_tasks: placement.unplaced.iter().map(|u| u.count).sum(),
     }
 }
