@@ -1,14 +1,16 @@
 //! Numbers beside ECS's reason (issue 21): for a task refused for CPU or
 //! memory, what it needs, the most any instance has free now, the most any
-//! instance registers at all, and which change would make it fit. ECS's own
+//! instance registers at all, and which change would make it fit; for host
+//! ports and ENIs, how many instances have none left and what would help. ECS's own
 //! event names only the closest instance; a user deciding what to change
 //! needs to know whether any instance of the type could ever hold the task.
 
 use super::reason::{Reason, Unplaced};
 use super::request::Owner;
+use super::MAX_RESERVED_PORTS;
 use super::{InstanceState, Placement};
-use crate::model::requirements::requirements;
-use crate::model::Plan;
+use crate::model::requirements::{requirements, Requirements};
+use crate::model::{Plan, Protocol};
 
 /// One resource as the sentence names it.
 struct Resource {
@@ -18,8 +20,8 @@ struct Resource {
     offers: Vec<(u32, u32, String, String)>,
 }
 
-/// The numbers for `unplaced`, in one sentence; none for reasons other than
-/// CPU and memory, or when the owner's task definition is unknown.
+/// The numbers for `unplaced`, in one sentence; none for constraints (the
+/// event says all there is) or when the owner's task definition is unknown.
 pub fn shortfall(plan: &Plan, placement: &Placement, unplaced: &Unplaced) -> Option<String> {
     let td = match &unplaced.owner {
         Owner::Service(s) => plan.task_definition(&plan.service(s)?.task_definition)?,
@@ -46,6 +48,15 @@ pub fn shortfall(plan: &Plan, placement: &Placement, unplaced: &Unplaced) -> Opt
             |i| i.remaining_cpu,
             |i| i.instance.registered_cpu,
         ),
+        Reason::Ports | Reason::PortsUdp => {
+            let protocol = if unplaced.failure.reason == Reason::Ports {
+                Protocol::Tcp
+            } else {
+                Protocol::Udp
+            };
+            return Some(ports_sentence(&need, protocol, instances.collect()));
+        }
+        Reason::Eni => return Some(eni_sentence(instances.collect())),
         _ => return None,
     };
     let offers = instances
@@ -61,6 +72,58 @@ pub fn shortfall(plan: &Plan, placement: &Placement, unplaced: &Unplaced) -> Opt
         .collect();
     let resource = Resource { unit, need, offers };
     Some(sentence(&resource))
+}
+
+/// A static host port runs one task per instance (§3.2): how many of the
+/// instances have the port taken.
+fn ports_sentence(
+    need: &Requirements,
+    protocol: Protocol,
+    instances: Vec<&InstanceState>,
+) -> String {
+    let name = match protocol {
+        Protocol::Tcp => "tcp",
+        Protocol::Udp => "udp",
+    };
+    let ports: Vec<u16> = need.static_ports(protocol).collect();
+    let taken = instances
+        .iter()
+        .filter(|i| ports.iter().any(|p| i.port_in_use(protocol, *p)))
+        .count();
+    let list = ports
+        .iter()
+        .map(|p| format!("{p}/{name}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if ports.is_empty() || taken == 0 {
+        return format!(
+            "Needs {} dynamic host ports; every instance has already reserved as many host ports as ECS allows ({MAX_RESERVED_PORTS}). Add an instance, or run fewer tasks.",
+            need.dynamic_count(protocol)
+        );
+    }
+    format!(
+        "Needs host port {list}; it is in use on {taken} of {} instances, and a static host port runs one task per instance. Use a dynamic host port (hostPort 0) behind a load balancer, add an instance, or run fewer tasks.",
+        instances.len()
+    )
+}
+
+/// awsvpc tasks take an ENI each (§3.6): how many each instance can attach.
+fn eni_sentence(instances: Vec<&InstanceState>) -> String {
+    let most = instances
+        .iter()
+        .max_by_key(|i| i.instance.eni_capacity)
+        .map(|i| (i.instance.eni_capacity, i.instance.instance_type.as_str()));
+    let full = instances
+        .iter()
+        .filter(|i| i.enis_used >= i.instance.eni_capacity)
+        .count();
+    match most {
+        Some((cap, itype)) => format!(
+            "Needs an ENI of its own (awsvpc); {full} of {} instances have none left (at most {cap} awsvpc tasks on a {itype}). Choose an instance type with more ENIs, turn on awsvpcTrunking, add an instance, or run fewer tasks.",
+            instances.len()
+        ),
+        None => "Needs an ENI of its own (awsvpc); the cluster has no instance. Add an instance group.".into(),
+    }
 }
 
 fn sentence(r: &Resource) -> String {
@@ -129,6 +192,51 @@ mod tests {
         assert!(
             text.ends_with("Add an instance, run fewer tasks, or reserve less."),
             "{text}"
+        );
+    }
+
+    /// The seed's static port case: quote on host port 8000, three tasks on
+    /// two instances; the third finds the port taken on both.
+    #[test]
+    fn a_static_port_taken_everywhere_says_on_how_many_and_what_helps() {
+        let p = load_plan(
+            r#"{"berthVersion":1,"cluster":{"instanceGroups":[{"name":"app","instanceType":"t2.micro","count":2}]},
+              "taskDefinitions":[{"family":"quote","containerDefinitions":[{"name":"q","memoryReservation":100,
+                "portMappings":[{"containerPort":8000,"hostPort":8000}]}]}],
+              "services":[{"serviceName":"quote","taskDefinition":"quote","desiredCount":3}]}"#,
+        )
+        .unwrap();
+        let placed = place(&p);
+        assert_eq!(placed.unplaced[0].failure.reason, Reason::Ports);
+        let text = shortfall(&p, &placed, &placed.unplaced[0]).unwrap();
+        assert_eq!(
+            text,
+            "Needs host port 8000/tcp; it is in use on 2 of 2 instances, and a static host port runs one task per \
+             instance. Use a dynamic host port (hostPort 0) behind a load balancer, add an instance, or run fewer tasks."
+        );
+    }
+
+    /// awsvpc tasks on t2.micros until no ENI is left: the sentence counts
+    /// the full instances and names what each can attach.
+    #[test]
+    fn no_eni_left_says_how_many_an_instance_attaches() {
+        let p = load_plan(
+            r#"{"berthVersion":1,"cluster":{"instanceGroups":[{"name":"app","instanceType":"t2.micro","count":2}]},
+              "taskDefinitions":[{"family":"v","networkMode":"awsvpc","containerDefinitions":[{"name":"v","memoryReservation":10}]}],
+              "services":[{"serviceName":"v","taskDefinition":"v","desiredCount":40}]}"#,
+        )
+        .unwrap();
+        let placed = place(&p);
+        assert_eq!(placed.unplaced[0].failure.reason, Reason::Eni);
+        let per_instance = placed.instances()[0].tasks.len();
+        let text = shortfall(&p, &placed, &placed.unplaced[0]).unwrap();
+        assert_eq!(
+            text,
+            format!(
+                "Needs an ENI of its own (awsvpc); 2 of 2 instances have none left (at most {per_instance} awsvpc tasks \
+                 on a t2.micro). Choose an instance type with more ENIs, turn on awsvpcTrunking, add an instance, or \
+                 run fewer tasks."
+            )
         );
     }
 }
