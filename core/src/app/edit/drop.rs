@@ -4,6 +4,7 @@
 //! the instance of that group the strategies pick), moves no other task,
 //! and never leaves another task unplaced.
 
+use super::hold::{hold, keep_in_place, moved, where_services_run};
 use super::{keep_pins_within, no_new_unplaced, refuse, service_mut, EditError};
 use std::collections::BTreeMap;
 
@@ -126,8 +127,15 @@ pub(super) fn move_task(
     no_new_unplaced(&before, &after)
 }
 
-/// One task of the service fewer, and its pin to the instance with it.
-pub(super) fn remove_task(next: &mut Plan, service: &str, instance: &str) -> Result<(), EditError> {
+/// One task of the service fewer: the one the user took off `instance`
+/// (not the one scale-in would pick), its pin with it; no other task moves.
+pub(super) fn remove_task(
+    placer: &mut Placer,
+    plan: &Plan,
+    next: &mut Plan,
+    service: &str,
+    instance: &str,
+) -> Result<(), EditError> {
     let svc = service_mut(next, service)?;
     svc.desired_count = svc.desired_count.saturating_sub(1);
     if let Some(i) = next
@@ -139,6 +147,9 @@ pub(super) fn remove_task(next: &mut Plan, service: &str, instance: &str) -> Res
     }
     let desired = next.service(service).map_or(0, |s| s.desired_count);
     keep_pins_within(next, service, desired);
+    let expected = expected(&placer.place(plan), (service, Some(instance), None));
+    // A task that cannot be held is placed by the scheduler; the removal stands.
+    let _ = keep_in_place(placer, next, &expected, service);
     Ok(())
 }
 
@@ -173,56 +184,6 @@ fn start_in_place(
     keep_in_place(placer, next, &expected, service)
 }
 
-/// Pins `service`'s tasks to the instances `at`: the user's own pins stay
-/// theirs, the rest are held (Berth's, not drawn). They go before the
-/// edit's own pin: the tasks already running keep their places first, as in
-/// ECS, where nothing moves to make room.
-fn hold(next: &mut Plan, service: &str, at: Vec<String>) {
-    let mut own: Vec<String> = next
-        .pins
-        .iter()
-        .filter(|p| p.service == service && !p.held)
-        .map(|p| p.instance.clone())
-        .collect();
-    next.pins.retain(|p| p.service != service);
-    let kept: Vec<Pin> = at
-        .into_iter()
-        .map(|i| {
-            let held = match own.iter().position(|o| *o == i) {
-                Some(k) => {
-                    own.remove(k);
-                    false
-                }
-                None => true,
-            };
-            Pin {
-                service: service.to_string(),
-                instance: i,
-                held,
-            }
-        })
-        .collect();
-    next.pins.splice(0..0, kept);
-}
-
-/// Where each service's tasks run: the instance of each, sorted.
-pub(super) fn where_services_run(placement: &Placement) -> BTreeMap<String, Vec<String>> {
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for inst in placement.instances() {
-        for t in &inst.tasks {
-            if let Owner::Service(s) = &t.owner {
-                out.entry(s.to_string())
-                    .or_default()
-                    .push(inst.instance.id.clone());
-            }
-        }
-    }
-    for v in out.values_mut() {
-        v.sort();
-    }
-    out
-}
-
 /// Where each service's tasks should run after an edit: where they ran
 /// `before`, with the edit's own change (`service`, the instance a task
 /// left, the one it joined) applied.
@@ -240,43 +201,4 @@ fn expected(
         mine.sort();
     }
     expected
-}
-
-/// The services whose tasks `next`, placed afresh, would put elsewhere than
-/// `expected`, with where they should run.
-fn moved(
-    placer: &mut Placer,
-    next: &Plan,
-    expected: &BTreeMap<String, Vec<String>>,
-) -> Vec<(String, Vec<String>)> {
-    let now = where_services_run(&placer.place(next));
-    expected
-        .iter()
-        .filter(|(s, at)| now.get(*s).unwrap_or(&Vec::new()) != *at)
-        .map(|(s, at)| (s.clone(), at.clone()))
-        .collect()
-}
-
-/// An edit moves nothing it does not touch (issue 21): as ECS starts a task
-/// beside the running ones, every service whose tasks the re-placed plan
-/// would put elsewhere is pinned to where its tasks ran.
-fn keep_in_place(
-    placer: &mut Placer,
-    next: &mut Plan,
-    expected: &BTreeMap<String, Vec<String>>,
-    service: &str,
-) -> Result<(), EditError> {
-    // Each round pins at least one more service, so this ends.
-    for _ in 0..=next.services.len() {
-        let moved = moved(placer, next, expected);
-        if moved.is_empty() {
-            return Ok(());
-        }
-        for (s, at) in moved {
-            hold(next, &s, at);
-        }
-    }
-    Err(refuse(format!(
-        "{service} cannot start there without moving other tasks, and ECS never moves a running task to make room"
-    )))
 }

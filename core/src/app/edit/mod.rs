@@ -4,12 +4,14 @@
 //!
 //! Each kind of edit is one function: instance groups in `cluster`, tasks
 //! dropped, moved or taken off the board in `drop`, the service form and
-//! whole services in `service`, placing everything afresh in `rebalance`.
+//! whole services in `service`, placing everything afresh in `rebalance`;
+//! every edit keeps the tasks it does not touch where they run (`hold`).
 //! Every edit ends with the caps check, so no edit can grow a plan past what
 //! a loaded plan may be.
 
 mod cluster;
 mod drop;
+mod hold;
 mod rebalance;
 mod service;
 
@@ -196,7 +198,9 @@ pub fn apply_with(placer: &mut Placer, plan: &Plan, edit: &Edit) -> Result<Plan,
         Edit::MoveTask { service, from, to } => {
             drop::move_task(placer, plan, next_ref, service, from, to)?
         }
-        Edit::RemoveTask { service, instance } => drop::remove_task(next_ref, service, instance)?,
+        Edit::RemoveTask { service, instance } => {
+            drop::remove_task(placer, plan, next_ref, service, instance)?
+        }
         Edit::SetParameterValue { name, value } => {
             set_parameter_value(plan, next_ref, name, value.as_deref())?
         }
@@ -206,6 +210,19 @@ pub fn apply_with(placer: &mut Placer, plan: &Plan, edit: &Edit) -> Result<Plan,
         Edit::DuplicateService { service } => service::duplicate(plan, next_ref, service)?,
         Edit::DeleteService { service } => service::delete(plan, next_ref, service)?,
         Edit::Rebalance => rebalance::rebalance(next_ref),
+    }
+    // Drops, moves and removals hold what they do not touch themselves; a
+    // re-balance is the one edit that places afresh (issue 21).
+    let places_itself = matches!(
+        edit,
+        Edit::DropOnGroup { .. }
+            | Edit::DropOnInstance { .. }
+            | Edit::MoveTask { .. }
+            | Edit::RemoveTask { .. }
+            | Edit::Rebalance
+    );
+    if !places_itself {
+        hold::keep_running(placer, plan, &mut next);
     }
     // Services keep their colours through every edit (a renamed one too).
     let renamed = match edit {

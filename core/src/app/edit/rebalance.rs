@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::drop::where_services_run;
+use super::hold::where_services_run;
 use crate::model::Plan;
 use crate::placement::{place, Placer};
 
