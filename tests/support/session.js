@@ -43,8 +43,8 @@ async function screenshots(page, dir, name) {
   const { mkdirSync } = await import('node:fs');
   mkdirSync(dir, { recursive: true });
   const file = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
-  await page.screenshot({ path: `${dir}/${file}-desktop.png` });
+  await page.screenshot({ path: `${dir}/${file}-desktop.png`, fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  await page.screenshot({ path: `${dir}/${file}-phone.png` });
+  await page.screenshot({ path: `${dir}/${file}-phone.png`, fullPage: true });
 }
