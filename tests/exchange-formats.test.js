@@ -38,6 +38,20 @@ test('each export tab writes its own format, with the plan\'s two instances as A
   assert.ok(Object.values(json.Resources).some((r) => r.Type === 'AWS::ECS::Service'));
 });
 
+test('a NoEcho password the plan has no value for is written in no format, and each says how to give it', async () => {
+  await page.locator('[data-testid="export-text"]').waitFor();
+  const note = page.locator('[data-testid="at-deploy"]');
+  const written = [/"ParameterKey": "DatabasePassword"/, /DatabasePassword=/, /DatabasePassword=/, /"DatabasePassword"/, /^config_database_password:/m];
+  for (let i = 0; i < written.length; i++) {
+    const text = await tab(i);
+    assert.doesNotMatch(text, written[i], `format ${i}`);
+    assert.match(await note.innerText(), /^Not written: DatabasePassword \(NoEcho, no value in the plan\)/, `format ${i}`);
+  }
+  await tab(5);
+  assert.equal(await note.count(), 0, 'a template holds no values');
+  assert.equal(await page.locator('[data-testid="param-DatabasePassword"]').getAttribute('type'), 'password');
+});
+
 test('the seed\'s microtrader template imports as its four services, and undo brings the example back', async () => {
   await page.locator('[data-testid="import-file"]').setInputFiles(STACK);
   await page.waitForFunction(() => document.querySelector('[data-testid="service-card"]')?.dataset.service === 'DashboardService');

@@ -35,7 +35,14 @@ fn values_win_over_bindings_which_win_over_defaults() {
         (get("VpcName").value.unwrap(), get("VpcName").source),
         ("Development".into(), Source::Default)
     );
-    assert_eq!(get("DatabasePassword").source, Source::Placeholder);
+    assert_eq!(
+        (
+            get("DatabasePassword").value,
+            get("DatabasePassword").source
+        ),
+        (None, Source::AtDeploy),
+        "NoEcho without a value: given at deploy time, never made up"
+    );
     let mut p = plan.clone();
     p.cloud_formation
         .as_mut()
@@ -312,4 +319,62 @@ fn hostile_and_wrong_inputs_are_refused_clearly() {
         .unwrap_err()
         .message
         .contains("not a Berth plan"));
+}
+
+/// Issue 23: a NoEcho parameter without a value is never written with a
+/// made-up value, in any format; each says beside the output how to give it
+/// at deploy time. With a value in the plan, it is written like any other.
+#[test]
+fn no_format_writes_a_value_for_a_noecho_parameter_it_does_not_have() {
+    use berth_core::cfn::export::at_deploy_note;
+    let plan = example();
+    let resolved = resolve(&plan).0;
+    let formats = [
+        (
+            Format::CfnParameters,
+            "\"ParameterKey\": \"DatabasePassword\"",
+        ),
+        (Format::DeployOverrides, "DatabasePassword="),
+        (Format::DeployOverridesInline, "DatabasePassword="),
+        (Format::CodePipeline, "\"DatabasePassword\""),
+        (Format::Ansible, "\nconfig_database_password:"),
+    ];
+    for (format, written) in formats {
+        let text = export(&plan, format).unwrap();
+        assert!(
+            !text.contains(written),
+            "{format:?} writes DatabasePassword:\n{text}"
+        );
+        assert!(
+            !text.contains("NoEcho:"),
+            "{format:?} writes a placeholder:\n{text}"
+        );
+        let note = at_deploy_note(&resolved, format).unwrap();
+        assert!(
+            note.starts_with("Not written: DatabasePassword (NoEcho"),
+            "{note}"
+        );
+    }
+    assert!(export(&plan, Format::Ansible)
+        .unwrap()
+        .contains("# config_database_password: given at deploy time (NoEcho)"));
+    assert_eq!(at_deploy_note(&resolved, Format::TemplateYaml), None);
+
+    let mut given = plan.clone();
+    given
+        .cloud_formation
+        .as_mut()
+        .unwrap()
+        .values
+        .insert("DatabasePassword".into(), "s3cret-from-vault".into());
+    let (resolved, errors) = resolve(&given);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(at_deploy_note(&resolved, Format::CfnParameters), None);
+    for (format, written) in formats {
+        let text = export(&given, format).unwrap();
+        assert!(
+            text.contains(written),
+            "{format:?} leaves out a value the plan has:\n{text}"
+        );
+    }
 }

@@ -149,6 +149,20 @@ pub fn ExportPanel() -> impl IntoView {
                     }}
                 </tbody>
             </table>
+            {move || {
+                reply
+                    .with(|r| match r {
+                        Some(Ok(r)) => r.at_deploy.clone(),
+                        _ => None,
+                    })
+                    .map(|note| {
+                        view! {
+                            <p class="at-deploy" role="note" data-testid="at-deploy">
+                                {note}
+                            </p>
+                        }
+                    })
+            }}
             {move || match reply.get().map(|r| r.map(|r| r.output)) {
                 None => {
                     view! {
@@ -188,7 +202,7 @@ fn parameter_row(store: Store, r: Resolved) -> impl IntoView {
         Source::Value => "value",
         Source::Binding => "plan",
         Source::Default => "default",
-        Source::Placeholder => "NoEcho placeholder",
+        Source::AtDeploy => "at deploy time (NoEcho)",
         Source::Missing => "missing",
     };
     let value = if r.source == Source::Binding {
@@ -208,12 +222,19 @@ fn parameter_row(store: Store, r: Resolved) -> impl IntoView {
         } else {
             None
         };
+        // A NoEcho value is a secret: typed unseen, as the console takes it.
+        let kind = if r.no_echo { "password" } else { "text" };
+        let hint = match r.source {
+            Source::AtDeploy => "given at deploy time".to_string(),
+            _ => r.value.clone().unwrap_or_default(),
+        };
         view! {
             <input
                 id=format!("param-{name}")
                 data-testid=format!("param-{name}")
+                type=kind
                 prop:value=own.unwrap_or_default()
-                placeholder=r.value.clone().unwrap_or_default()
+                placeholder=hint
                 on:change=set
             />
         }

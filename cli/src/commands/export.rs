@@ -1,7 +1,9 @@
 //! `berth export PLAN.json --format F`: CloudFormation parameters, deploy
-//! overrides, CodePipeline configuration, Ansible vars or the template.
+//! overrides, CodePipeline configuration, Ansible vars or the template; on
+//! stderr, the NoEcho parameters left to deploy time and how to give them.
 
-use berth_core::cfn::export::{export, Format, FORMATS};
+use berth_core::cfn::export::{at_deploy_note, export, Format, FORMATS};
+use berth_core::cfn::resolve;
 
 use crate::args::{Args, CommandError};
 use crate::output::out;
@@ -20,6 +22,10 @@ pub fn run(a: &Args) -> Result<u8, CommandError> {
     match export(&plan, format) {
         Ok(text) => {
             out(&text);
+            // Beside the output, not in it: stdout stays what the tool reads.
+            if let Some(note) = at_deploy_note(&resolve(&plan).0, format) {
+                eprintln!("berth: {note}");
+            }
             Ok(0)
         }
         Err(errors) => {

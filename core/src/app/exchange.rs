@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::cfn::export::{export, Format};
+use crate::cfn::export::{at_deploy_note, export, Format};
 use crate::cfn::{resolve, ParameterError, Resolved};
 use crate::input::import::{import, into_plan};
 use crate::input::share;
@@ -22,6 +22,9 @@ pub struct ExportReply {
     pub parameters: Vec<Resolved>,
     /// The export text, or CloudFormation's reasons for refusing it.
     pub output: Result<String, Vec<ParameterError>>,
+    /// What the export leaves to deploy time (NoEcho parameters without a
+    /// value), and how to give it; shown beside the output.
+    pub at_deploy: Option<String>,
 }
 
 /// A plan with an import applied, as plan JSON, and what the user should know.
@@ -44,9 +47,11 @@ pub fn export_reply(plan_json: &str, format: &str) -> Result<ExportReply, LoadEr
                 message: format!("\"{format}\" is not an export format"),
             }
         })?;
+    let parameters = resolve(&plan).0;
     Ok(ExportReply {
-        parameters: resolve(&plan).0,
+        at_deploy: at_deploy_note(&parameters, format),
         output: export(&plan, format),
+        parameters,
     })
 }
 

@@ -110,6 +110,43 @@ fn values(resolved: &[Resolved]) -> impl Iterator<Item = (&str, &str)> {
         .filter_map(|r| r.value.as_deref().map(|v| (r.name.as_str(), v)))
 }
 
+/// What to give at deploy time, beside an export: the NoEcho parameters the
+/// plan has no value for are never written with a made-up value (pasted
+/// as-is, it would be sent as the secret), so the export leaves them out
+/// and this says how each format's tool takes them. None when there are
+/// none, and for the template, which holds no values.
+pub fn at_deploy_note(resolved: &[Resolved], format: Format) -> Option<String> {
+    let names: Vec<&str> = resolved
+        .iter()
+        .filter(|r| r.source == Source::AtDeploy)
+        .map(|r| r.name.as_str())
+        .collect();
+    let first = *names.first()?;
+    let list = names.join(", ");
+    let lead =
+        format!("Not written: {list} (NoEcho, no value in the plan), to be given at deploy time.");
+    let how = match format {
+        Format::CfnParameters => format!(
+            "Add {{\"ParameterKey\": \"{first}\", \"ParameterValue\": \"…\"}} before create-stack; \
+             on update-stack, {{\"ParameterKey\": \"{first}\", \"UsePreviousValue\": true}} keeps the stack's value."
+        ),
+        Format::DeployOverrides | Format::DeployOverridesInline => format!(
+            "Add {first}=… to --parameter-overrides when the stack is created; on an update, \
+             aws cloudformation deploy keeps the stack's value of a parameter not given."
+        ),
+        Format::CodePipeline => format!(
+            "A template configuration is stored with the pipeline's artifacts: give {first} in the \
+             CloudFormation action's ParameterOverrides (for example from Secrets Manager)."
+        ),
+        Format::Ansible => format!(
+            "Set config_{} in a vars file encrypted with ansible-vault.",
+            snake_case(first)
+        ),
+        Format::TemplateYaml | Format::TemplateJson => return None,
+    };
+    Some(format!("{lead} {how}"))
+}
+
 /// Exports the plan in a format, or CloudFormation's errors if any parameter
 /// is missing or breaks a constraint.
 pub fn export(plan: &Plan, format: Format) -> Result<String, Vec<ParameterError>> {
@@ -154,8 +191,11 @@ pub fn export(plan: &Plan, format: Format) -> Result<String, Vec<ParameterError>
             );
             let cfn = plan.cloud_formation.as_ref();
             for r in &resolved {
-                let Some(v) = &r.value else { continue };
                 let key = format!("config_{}", snake_case(&r.name));
+                let Some(v) = &r.value else {
+                    out.push_str(&format!("# {key}: given at deploy time (NoEcho)\n"));
+                    continue;
+                };
                 let is_number = cfn
                     .and_then(|c| c.parameters.get(&r.name))
                     .is_some_and(|p| p.kind == "Number")

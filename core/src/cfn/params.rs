@@ -15,8 +15,9 @@ pub enum Source {
     Binding,
     /// The template's Default.
     Default,
-    /// A NoEcho parameter with no value: a marked placeholder, never a secret.
-    Placeholder,
+    /// A NoEcho parameter the plan has no value for: given at deploy time,
+    /// never written with a made-up value (issue 23).
+    AtDeploy,
     /// No value, no binding, no Default: CloudFormation would refuse the stack.
     Missing,
 }
@@ -76,11 +77,6 @@ pub fn parameters(plan: &Plan) -> IndexMap<String, Parameter> {
     ps
 }
 
-/// The placeholder a NoEcho parameter gets when the plan has no value for it.
-pub fn placeholder(name: &str) -> String {
-    format!("<<NoEcho: set {name} at deploy time>>")
-}
-
 /// Resolves every parameter: explicit value, else binding, else Default.
 /// Returns the values (in declaration order) and every error, CloudFormation's
 /// "must have values" message first.
@@ -101,7 +97,7 @@ pub fn resolve(plan: &Plan) -> (Vec<Resolved>, Vec<ParameterError>) {
     }
     let missing: Vec<&str> = out
         .iter()
-        .filter(|r| r.value.is_none())
+        .filter(|r| r.value.is_none() && r.source != Source::AtDeploy)
         .map(|r| r.name.as_str())
         .collect();
     let mut ordered = Vec::new();
@@ -208,7 +204,7 @@ fn fmt_num(n: f64) -> String {
 
 /// Where a parameter's value comes from: an explicit value, else its
 /// binding to a plan field (an error when the field cannot be read), else its
-/// Default, else a NoEcho placeholder, else none.
+/// Default, else (NoEcho) a value given at deploy time, else none.
 fn value_of(
     plan: &Plan,
     cfn: &CloudFormation,
@@ -237,7 +233,7 @@ fn value_of(
     } else if let Some(d) = &p.default {
         (Some(d.clone()), Source::Default)
     } else if p.no_echo {
-        (Some(placeholder(name)), Source::Placeholder)
+        (None, Source::AtDeploy)
     } else {
         (None, Source::Missing)
     }
@@ -255,9 +251,6 @@ fn constraint_errors(
         let (Some(v), Some(p)) = (&r.value, parameters.get(&r.name)) else {
             continue;
         };
-        if r.source == Source::Placeholder {
-            continue;
-        }
         if let Some(message) = constraint_error(&r.name, p, v) {
             let path = match r.source {
                 Source::Binding => cfn
