@@ -52,6 +52,26 @@ test('a NoEcho password the plan has no value for is written in no format, and e
   assert.equal(await page.locator('[data-testid="param-DatabasePassword"]').getAttribute('type'), 'password');
 });
 
+test('an AllowedValues error offers a fix that widens the template, applied in one click and undoable', async () => {
+  await page.locator('[data-testid="export-text"]').waitFor();
+  await board.changeGroupType('app', 'm5.large');
+  const errors = page.locator('[data-testid="export-errors"]');
+  await errors.waitFor();
+  assert.match(await errors.innerText(), /Parameter 'ApplicationInstanceType' must be one of AllowedValues/);
+  const fixes = await errors.locator('[data-testid="export-fix"]').allInnerTexts();
+  assert.deepEqual(fixes, ['allow m5.large in ApplicationInstanceType\'s AllowedValues',
+    'use t2.micro for group app', 'use t2.small for group app', 'use t2.medium for group app']);
+  await errors.locator('[data-testid="export-fix"]').first().click();
+  await page.locator('[data-testid="export-text"]').waitFor();
+  const params = JSON.parse(await page.locator('[data-testid="export-text"]').innerText());
+  assert.equal(params.find((p) => p.ParameterKey === 'ApplicationInstanceType').ParameterValue, 'm5.large');
+  const template = await tab(5);
+  const parameter = template.slice(template.indexOf('\n  ApplicationInstanceType:\n    Type'), template.indexOf('\n  ApplicationImageId:'));
+  assert.match(parameter, /AllowedValues:\n(\s+- .+\n)*\s+- m5\.large$/);
+  await page.locator('[data-testid="undo"]').click();
+  await errors.waitFor();
+});
+
 test('the seed\'s microtrader template imports as its four services, and undo brings the example back', async () => {
   await page.locator('[data-testid="import-file"]').setInputFiles(STACK);
   await page.waitForFunction(() => document.querySelector('[data-testid="service-card"]')?.dataset.service === 'DashboardService');

@@ -378,3 +378,51 @@ fn no_format_writes_a_value_for_a_noecho_parameter_it_does_not_have() {
         );
     }
 }
+
+/// Issue 23: an export refused for AllowedValues offers the edits that fix
+/// it, and each one does: widen AllowedValues (the exported template then
+/// allows the type), or put the group back on an allowed type.
+#[test]
+fn an_allowed_values_error_offers_fixes_that_fix_it() {
+    use berth_core::app::edit::{apply, Edit};
+    use berth_core::app::fixes::fixes;
+    let mut plan = example();
+    plan.cluster.instance_groups[0].instance_type = "m5.large".into();
+    let (resolved, errors) = resolve(&plan);
+    let offered = fixes(&plan, &resolved, &errors);
+    let labels: Vec<&str> = offered.iter().map(|f| f.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "allow m5.large in ApplicationInstanceType's AllowedValues",
+            "use t2.micro for group app",
+            "use t2.small for group app",
+            "use t2.medium for group app",
+        ]
+    );
+    for fix in &offered {
+        let next = apply(&plan, &fix.edit).unwrap();
+        assert!(
+            resolve(&next).1.is_empty(),
+            "{} leaves {:?}",
+            fix.label,
+            resolve(&next).1
+        );
+        assert!(
+            export(&next, Format::CfnParameters).is_ok(),
+            "{}",
+            fix.label
+        );
+    }
+    let widened = apply(&plan, &offered[0].edit).unwrap();
+    let template = write_template(&widened);
+    let allowed = &template["Parameters"]["ApplicationInstanceType"]["AllowedValues"];
+    assert!(
+        allowed.as_array().unwrap().contains(&json!("m5.large")),
+        "{allowed}"
+    );
+    // Nothing to fix, nothing offered.
+    let (resolved, errors) = resolve(&example());
+    assert!(fixes(&example(), &resolved, &errors).is_empty());
+    assert!(matches!(offered[1].edit, Edit::SetGroupType { .. }));
+}

@@ -5,6 +5,7 @@
 //! and if it cannot load the panel offers to try again.
 
 use berth_core::app::edit::Edit;
+use berth_core::app::fixes::Fix;
 use berth_core::cfn::export::Format;
 use berth_core::cfn::{ParameterError, Resolved, Source};
 use leptos::prelude::*;
@@ -163,7 +164,7 @@ pub fn ExportPanel() -> impl IntoView {
                         }
                     })
             }}
-            {move || match reply.get().map(|r| r.map(|r| r.output)) {
+            {move || match reply.get().map(|r| r.map(|r| (r.output, r.fixes))) {
                 None => {
                     view! {
                         <p class="muted" data-testid="exchange-loading">
@@ -173,11 +174,11 @@ pub fn ExportPanel() -> impl IntoView {
                         .into_any()
                 }
                 Some(Err(message)) => unavailable(store, message).into_any(),
-                Some(Ok(Ok(text))) => {
+                Some(Ok((Ok(text), _))) => {
                     let name = FORMATS[format.get()].1.file_name(&stack());
                     export_text(text, name, copied).into_any()
                 }
-                Some(Ok(Err(errors))) => export_errors(errors).into_any(),
+                Some(Ok((Err(errors), fixes))) => export_errors(store, errors, fixes).into_any(),
             }}
         </section>
     }
@@ -282,7 +283,9 @@ fn export_text(text: String, file_name: String, copied: RwSignal<bool>) -> impl 
 
 /// CloudFormation's errors for the parameters, each with a button that
 /// focuses the field that fixes it.
-fn export_errors(errors: Vec<ParameterError>) -> impl IntoView {
+/// CloudFormation's errors, each with a way to its field and the edits that
+/// fix it (from the core), applied with one click and undoable.
+fn export_errors(store: Store, errors: Vec<ParameterError>, fixes: Vec<Fix>) -> impl IntoView {
     let items = errors
         .into_iter()
         .map(|e| {
@@ -290,12 +293,31 @@ fn export_errors(errors: Vec<ParameterError>) -> impl IntoView {
                 "param-{}",
                 e.parameter.split(", ").next().unwrap_or_default()
             );
+            let buttons = fixes
+                .iter()
+                .filter(|f| f.parameter == e.parameter)
+                .map(|f| {
+                    let edit = f.edit.clone();
+                    view! {
+                        <button
+                            class="small"
+                            data-testid="export-fix"
+                            on:click=move |_| {
+                                let _ = store.dispatch(edit.clone());
+                            }
+                        >
+                            {f.label.clone()}
+                        </button>
+                    }
+                })
+                .collect_view();
             view! {
                 <li>
                     <span>{e.message.clone()}</span>
                     <button class="link" on:click=move |_| focus_by_id(&target)>
-                        {format!("fix {}", e.path)}
+                        {format!("go to {}", e.path)}
                     </button>
+                    <span class="fixes">{buttons}</span>
                 </li>
             }
         })

@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::fixes::{fixes, Fix};
 use crate::cfn::export::{at_deploy_note, export, Format};
 use crate::cfn::{resolve, ParameterError, Resolved};
 use crate::input::import::{import, into_plan};
@@ -25,6 +26,8 @@ pub struct ExportReply {
     /// What the export leaves to deploy time (NoEcho parameters without a
     /// value), and how to give it; shown beside the output.
     pub at_deploy: Option<String>,
+    /// The edits that resolve the output's errors (none when it has none).
+    pub fixes: Vec<Fix>,
 }
 
 /// A plan with an import applied, as plan JSON, and what the user should know.
@@ -48,9 +51,14 @@ pub fn export_reply(plan_json: &str, format: &str) -> Result<ExportReply, LoadEr
             }
         })?;
     let parameters = resolve(&plan).0;
+    let output = export(&plan, format);
     Ok(ExportReply {
         at_deploy: at_deploy_note(&parameters, format),
-        output: export(&plan, format),
+        fixes: match &output {
+            Err(errors) => fixes(&plan, &parameters, errors),
+            Ok(_) => Vec::new(),
+        },
+        output,
         parameters,
     })
 }

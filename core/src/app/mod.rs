@@ -7,6 +7,7 @@
 pub mod compare;
 pub mod edit;
 pub mod exchange;
+pub mod fixes;
 pub mod from_current;
 pub mod report;
 pub mod view;

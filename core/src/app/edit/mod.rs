@@ -103,6 +103,14 @@ pub enum Edit {
         /// The service to delete.
         service: String,
     },
+    /// One more value in a template parameter's AllowedValues (the fix for
+    /// "must be one of AllowedValues" that widens the template).
+    AllowParameterValue {
+        /// The template parameter's name.
+        name: String,
+        /// The value to allow.
+        value: String,
+    },
     /// Every task placed afresh: the tasks held where they ran are let go
     /// (the user's own pins stay). See [`rebalance_preview`].
     Rebalance,
@@ -210,6 +218,7 @@ pub fn apply_with(placer: &mut Placer, plan: &Plan, edit: &Edit) -> Result<Plan,
         Edit::DuplicateService { service } => service::duplicate(plan, next_ref, service)?,
         Edit::DeleteService { service } => service::delete(plan, next_ref, service)?,
         Edit::Rebalance => rebalance::rebalance(next_ref),
+        Edit::AllowParameterValue { name, value } => allow_value(next_ref, name, value)?,
     }
     // Drops, moves and removals hold what they do not touch themselves; a
     // re-balance is the one edit that places afresh (issue 21).
@@ -220,6 +229,7 @@ pub fn apply_with(placer: &mut Placer, plan: &Plan, edit: &Edit) -> Result<Plan,
             | Edit::MoveTask { .. }
             | Edit::RemoveTask { .. }
             | Edit::Rebalance
+            | Edit::AllowParameterValue { .. }
     );
     if !places_itself {
         hold::keep_running(placer, plan, &mut next);
@@ -258,6 +268,18 @@ fn set_parameter_value(
         None => {
             cfn.values.shift_remove(name);
         }
+    }
+    Ok(())
+}
+
+fn allow_value(next: &mut Plan, name: &str, value: &str) -> Result<(), EditError> {
+    let p = next
+        .cloud_formation
+        .as_mut()
+        .and_then(|c| c.parameters.get_mut(name))
+        .ok_or_else(|| refuse(format!("Parameters: [{name}] do not exist in the template")))?;
+    if !p.allowed_values.iter().any(|a| a == value) {
+        p.allowed_values.push(value.to_string());
     }
     Ok(())
 }
