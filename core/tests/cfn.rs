@@ -401,7 +401,7 @@ fn an_allowed_values_error_offers_fixes_that_fix_it() {
         ]
     );
     for fix in &offered {
-        let next = apply(&plan, &fix.edit).unwrap();
+        let next = apply(&plan, &fix.edit()).unwrap();
         assert!(
             resolve(&next).1.is_empty(),
             "{} leaves {:?}",
@@ -414,7 +414,7 @@ fn an_allowed_values_error_offers_fixes_that_fix_it() {
             fix.label
         );
     }
-    let widened = apply(&plan, &offered[0].edit).unwrap();
+    let widened = apply(&plan, &offered[0].edit()).unwrap();
     let template = write_template(&widened);
     let allowed = &template["Parameters"]["ApplicationInstanceType"]["AllowedValues"];
     assert!(
@@ -424,5 +424,5 @@ fn an_allowed_values_error_offers_fixes_that_fix_it() {
     // Nothing to fix, nothing offered.
     let (resolved, errors) = resolve(&example());
     assert!(fixes(&example(), &resolved, &errors).is_empty());
-    assert!(matches!(offered[1].edit, Edit::SetGroupType { .. }));
+    assert!(matches!(offered[1].edit(), Edit::SetGroupType { .. }));
 }

@@ -297,7 +297,7 @@ fn export_errors(store: Store, errors: Vec<ParameterError>, fixes: Vec<Fix>) -> 
                 .iter()
                 .filter(|f| f.parameter == e.parameter)
                 .map(|f| {
-                    let edit = f.edit.clone();
+                    let edit = f.edit();
                     view! {
                         <button
                             class="small"

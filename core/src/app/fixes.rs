@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use super::edit::Edit;
 use crate::cfn::{ParameterError, Resolved, Source};
-use crate::model::catalogue::catalogue;
 use crate::model::Plan;
 
 /// Allowed values offered as a replacement, at most.
@@ -21,8 +20,42 @@ pub struct Fix {
     pub parameter: String,
     /// What the button says.
     pub label: String,
-    /// The edit it applies.
-    pub edit: Edit,
+    /// The edit it applies, as [`Fix::edit`] makes it.
+    pub change: Change,
+}
+
+/// What a fix changes. Kept apart from [`Edit`] so that the export reply,
+/// which crosses from the lazily loaded exchange module, does not carry the
+/// whole edit vocabulary's serialisation into the first load (issue 20).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Change {
+    /// Allow the value in the parameter's AllowedValues.
+    Allow(String),
+    /// Set the named group's instance type to the value.
+    GroupType(String, String),
+    /// Set the parameter's value.
+    Value(String),
+}
+
+impl Fix {
+    /// The edit the board sends for this fix.
+    pub fn edit(&self) -> Edit {
+        let name = self.parameter.clone();
+        match &self.change {
+            Change::Allow(value) => Edit::AllowParameterValue {
+                name,
+                value: value.clone(),
+            },
+            Change::GroupType(group, instance_type) => Edit::SetGroupType {
+                group: group.clone(),
+                instance_type: instance_type.clone(),
+            },
+            Change::Value(value) => Edit::SetParameterValue {
+                name,
+                value: Some(value.clone()),
+            },
+        }
+    }
 }
 
 /// The fixes for `errors`, in their order.
@@ -51,40 +84,28 @@ fn allowed_values_fixes(plan: &Plan, resolved: &[Resolved], e: &ParameterError) 
     if p.allowed_values.is_empty() || p.allowed_values.iter().any(|a| a == value) {
         return Vec::new();
     }
-    let fix = |label: String, edit: Edit| Fix {
+    let fix = |label: String, change: Change| Fix {
         parameter: name.to_string(),
         label,
-        edit,
+        change,
     };
     let mut out = vec![fix(
         format!("allow {value} in {name}'s AllowedValues"),
-        Edit::AllowParameterValue {
-            name: name.to_string(),
-            value: value.to_string(),
-        },
+        Change::Allow(value.to_string()),
     )];
+    // An instance-type parameter's AllowedValues are instance types; one
+    // Berth's catalogue does not know is refused by the edit, in words.
     let offered = p.allowed_values.iter().take(OFFERED);
     match (r.source, bound_group_type(&e.path)) {
-        (Source::Binding, Some(group)) => {
-            out.extend(offered.filter(|a| catalogue().get(a).is_some()).map(|a| {
-                fix(
-                    format!("use {a} for group {group}"),
-                    Edit::SetGroupType {
-                        group: group.to_string(),
-                        instance_type: a.clone(),
-                    },
-                )
-            }))
-        }
-        (Source::Value, _) => out.extend(offered.map(|a| {
+        (Source::Binding, Some(group)) => out.extend(offered.map(|a| {
             fix(
-                format!("set {name} to {a}"),
-                Edit::SetParameterValue {
-                    name: name.to_string(),
-                    value: Some(a.clone()),
-                },
+                format!("use {a} for group {group}"),
+                Change::GroupType(group.to_string(), a.clone()),
             )
         })),
+        (Source::Value, _) => {
+            out.extend(offered.map(|a| fix(format!("set {name} to {a}"), Change::Value(a.clone()))))
+        }
         _ => {}
     }
     out
