@@ -93,61 +93,13 @@ fn wanted(plan: &Plan) -> Vec<Wanted<'_>> {
 /// start in plan order, its unmet pins first.
 pub fn place_from_running(plan: &Plan, running: &[Running]) -> FromRunning {
     let mut state = ClusterState::new(plan);
-    let mut unplaced = Vec::new();
     let mut not_kept = Vec::new();
     let mut taken = vec![false; running.len()];
     let owners = wanted(plan);
-    let mut kept: Vec<Vec<usize>> = Vec::new();
-    for w in &owners {
-        let mut mine: Vec<(usize, u32)> = Vec::new();
-        for (k, r) in running.iter().enumerate() {
-            if taken[k] || r.owner != w.request.owner {
-                continue;
-            }
-            // A standalone task definition listed twice takes its count
-            // for each entry; a service takes all, and scales in below.
-            if matches!(r.owner, Owner::Standalone(_)) && mine.len() as u32 >= w.count {
-                break;
-            }
-            taken[k] = true;
-            let placed = state
-                .index_of(&r.instance)
-                .ok_or_else(|| "the plan has no such container instance".to_string());
-            match placed.and_then(|idx| {
-                state
-                    .place_on(idx, &w.keep, false)
-                    .map(|id| (idx, id))
-                    .map_err(|f| f.message)
-            }) {
-                Ok(task) => mine.push(task),
-                Err(why) => not_kept.push(NotKept {
-                    task: r.clone(),
-                    why,
-                }),
-            }
-        }
-        let surplus = (mine.len() as u32).saturating_sub(w.count);
-        if surplus > 0 {
-            let mut on = vec![0; state.instances.len()];
-            for (idx, _) in &mine {
-                on[*idx] += 1;
-            }
-            let candidates = mine.iter().map(|&(idx, id)| (idx, id, true)).collect();
-            for id in stop_order(&state, w.strategy, candidates, on, |_| true, surplus) {
-                if let Some((idx, _)) = state.stop(id) {
-                    mine.retain(|t| t.1 != id);
-                    not_kept.push(NotKept {
-                        task: Running {
-                            owner: w.request.owner.clone(),
-                            instance: state.instances[idx].instance.id.clone(),
-                        },
-                        why: format!("desiredCount is {}: stopped in scale-in order", w.count),
-                    });
-                }
-            }
-        }
-        kept.push(mine.iter().map(|t| t.0).collect());
-    }
+    let kept: Vec<Vec<usize>> = owners
+        .iter()
+        .map(|w| keep_running(&mut state, w, running, &mut taken, &mut not_kept))
+        .collect();
     for (k, r) in running.iter().enumerate() {
         if !taken[k] {
             not_kept.push(NotKept {
@@ -156,44 +108,115 @@ pub fn place_from_running(plan: &Plan, running: &[Running]) -> FromRunning {
             });
         }
     }
+    let mut unplaced = Vec::new();
     for (w, on) in owners.iter().zip(&kept) {
-        let mut missing = w.count.saturating_sub(on.len() as u32);
-        // Pins the running tasks already meet need no new task.
-        let mut met: Vec<&str> = on
-            .iter()
-            .map(|&idx| state.instances[idx].instance.id.as_str())
-            .collect();
-        let unmet: Vec<String> = w
-            .pins
-            .iter()
-            .filter(|p| match met.iter().position(|m| m == *p) {
-                Some(i) => {
-                    met.remove(i);
-                    false
-                }
-                None => true,
-            })
-            .map(|p| p.to_string())
-            .collect();
-        for pin in unmet.iter().take(missing as usize) {
-            missing -= 1;
-            let result = match state.index_of(pin) {
-                Some(idx) => state.place_on(idx, &w.request, true).map(|_| ()),
-                None => Err(super::Failure::new(
-                    &w.request.owner,
-                    super::Reason::NoInstances,
-                    None,
-                )),
-            };
-            if let Err(f) = result {
-                super::record(&mut unplaced, &w.request.owner, f, Some(pin));
-            }
-        }
-        place_count(&mut state, &mut unplaced, &w.request, missing);
+        start_missing(&mut state, &mut unplaced, w, on);
     }
     FromRunning {
         kept: kept.iter().map(|k| k.len() as u32).sum(),
         placement: Placement { state, unplaced },
         not_kept,
     }
+}
+
+/// Puts `w`'s running tasks back where they run (those not `taken` by an
+/// earlier owner), and stops its surplus in §4.2 scale-in order. Returns
+/// the instance index of each task kept.
+fn keep_running(
+    state: &mut ClusterState,
+    w: &Wanted,
+    running: &[Running],
+    taken: &mut [bool],
+    not_kept: &mut Vec<NotKept>,
+) -> Vec<usize> {
+    let mut mine: Vec<(usize, u32)> = Vec::new();
+    for (k, r) in running.iter().enumerate() {
+        if taken[k] || r.owner != w.request.owner {
+            continue;
+        }
+        // A standalone task definition listed twice takes its count for
+        // each entry; a service takes all, and scales in below.
+        if matches!(r.owner, Owner::Standalone(_)) && mine.len() as u32 >= w.count {
+            break;
+        }
+        taken[k] = true;
+        let placed = state
+            .index_of(&r.instance)
+            .ok_or_else(|| "the plan has no such container instance".to_string());
+        match placed.and_then(|idx| {
+            state
+                .place_on(idx, &w.keep, false)
+                .map(|id| (idx, id))
+                .map_err(|f| f.message)
+        }) {
+            Ok(task) => mine.push(task),
+            Err(why) => not_kept.push(NotKept {
+                task: r.clone(),
+                why,
+            }),
+        }
+    }
+    let surplus = (mine.len() as u32).saturating_sub(w.count);
+    if surplus > 0 {
+        let mut on = vec![0; state.instances.len()];
+        for (idx, _) in &mine {
+            on[*idx] += 1;
+        }
+        let candidates = mine.iter().map(|&(idx, id)| (idx, id, true)).collect();
+        for id in stop_order(state, w.strategy, candidates, on, |_| true, surplus) {
+            if let Some((idx, _)) = state.stop(id) {
+                mine.retain(|t| t.1 != id);
+                not_kept.push(NotKept {
+                    task: Running {
+                        owner: w.request.owner.clone(),
+                        instance: state.instances[idx].instance.id.clone(),
+                    },
+                    why: format!("desiredCount is {}: stopped in scale-in order", w.count),
+                });
+            }
+        }
+    }
+    mine.iter().map(|t| t.0).collect()
+}
+
+/// Starts `w`'s tasks that are not running (`on`: where its kept tasks
+/// run): first on its pins that no kept task meets, then by the scheduler.
+fn start_missing(
+    state: &mut ClusterState,
+    unplaced: &mut Vec<super::Unplaced>,
+    w: &Wanted,
+    on: &[usize],
+) {
+    let mut missing = w.count.saturating_sub(on.len() as u32);
+    let mut met: Vec<&str> = on
+        .iter()
+        .map(|&idx| state.instances[idx].instance.id.as_str())
+        .collect();
+    let unmet: Vec<String> = w
+        .pins
+        .iter()
+        .filter(|p| match met.iter().position(|m| m == *p) {
+            Some(i) => {
+                met.remove(i);
+                false
+            }
+            None => true,
+        })
+        .map(|p| p.to_string())
+        .collect();
+    for pin in unmet.iter().take(missing as usize) {
+        missing -= 1;
+        let result = match state.index_of(pin) {
+            Some(idx) => state.place_on(idx, &w.request, true).map(|_| ()),
+            None => Err(super::Failure::new(
+                &w.request.owner,
+                super::Reason::NoInstances,
+                None,
+            )),
+        };
+        if let Err(f) = result {
+            super::record(unplaced, &w.request.owner, f, Some(pin));
+        }
+    }
+    place_count(state, unplaced, &w.request, missing);
 }
