@@ -1,7 +1,16 @@
-//! The values of a template: scalars, `Ref` to a parameter (its value given,
-//! else its Default, remembered as a binding) or to a resource, and `Fn::Sub`
-//! over parameters. What Berth cannot resolve is kept, with its path, in
-//! `cloudFormation.unresolved` and said in a warning; never dropped.
+//! The values of a template, as CloudFormation evaluates them (issue 16; the
+//! CloudFormation User Guide, "Intrinsic function reference"): scalars;
+//! `Ref` to a parameter (its value given, else its Default, remembered as a
+//! binding), to a pseudo parameter (documented defaults: region us-east-1,
+//! account 123456789012) or to a resource; `Fn::Sub` (both forms),
+//! `Fn::Join`, `Fn::Select`, `Fn::Split`, `Fn::FindInMap` with `Mappings`,
+//! `Fn::If` with `Conditions` (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`,
+//! `Condition`) and `AWS::NoValue`. Values that exist only in a running
+//! account (`Fn::GetAtt`, `Fn::ImportValue`, a resource's physical id in a
+//! `Fn::Sub`) become visible placeholders such as
+//! `{{GetAtt:Database.Endpoint.Address}}`, never an empty string. What Berth
+//! cannot evaluate is kept, with its path, in `cloudFormation.unresolved` and
+//! said in a warning; never dropped.
 
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
@@ -14,10 +23,42 @@ pub(super) enum Resolved {
     Text(String),
     /// A Ref to another resource of the template.
     Resource(String),
+    /// `AWS::NoValue`: the property is absent.
+    NoValue,
     Unresolved,
 }
 
+/// How deep conditions and intrinsics may nest before Berth stops
+/// evaluating (a condition naming itself would otherwise never end).
+pub(super) const MAX_DEPTH: u32 = 64;
+
+/// Pseudo parameters (User Guide, "Pseudo parameters reference"), with the
+/// defaults Berth documents for a template read outside an account.
+pub(super) fn pseudo_value(name: &str, stack: &str) -> Option<String> {
+    Some(match name {
+        "AWS::Region" => "us-east-1".into(),
+        "AWS::AccountId" => "123456789012".into(),
+        "AWS::Partition" => "aws".into(),
+        "AWS::URLSuffix" => "amazonaws.com".into(),
+        "AWS::StackName" => stack.into(),
+        "AWS::StackId" => {
+            format!("arn:aws:cloudformation:us-east-1:123456789012:stack/{stack}/{{{{StackId}}}}")
+        }
+        _ => return None,
+    })
+}
+
 pub(super) struct Ctx<'a> {
+    /// The template: its Conditions and Mappings.
+    pub(super) template: &'a Map<String, Value>,
+    /// What `AWS::StackName` reads.
+    pub(super) stack_name: String,
+    /// How deep the evaluation is now (see [`MAX_DEPTH`]).
+    pub(super) depth: u32,
+    /// Conditions evaluated so far: each once, however many name it (a
+    /// chain of conditions naming the next twice would otherwise double
+    /// the work at every link).
+    pub(super) conditions: IndexMap<String, Option<bool>>,
     /// Parameter → its value (given, else Default), None when it has neither.
     pub(super) values: IndexMap<String, Option<String>>,
     pub(super) resources: &'a Map<String, Value>,
@@ -30,6 +71,19 @@ impl Ctx<'_> {
     pub(super) fn resolve(&mut self, v: &Value, path: &str, binding: Option<String>) -> Resolved {
         if let Some(s) = crate::model::scalar::scalar_to_string(v) {
             return Resolved::Text(s);
+        }
+        if self.depth >= MAX_DEPTH {
+            return self.keep(v, path, "intrinsics nested too deep to evaluate");
+        }
+        self.depth += 1;
+        let out = self.resolve_inner(v, path, binding);
+        self.depth -= 1;
+        out
+    }
+
+    fn resolve_inner(&mut self, v: &Value, path: &str, binding: Option<String>) -> Resolved {
+        if let Some(r) = self.evaluate(v, path, binding.clone()) {
+            return r;
         }
         if let Some(name) = v.get("Ref").and_then(Value::as_str) {
             if let Some(value) = self.values.get(name).cloned() {
@@ -58,7 +112,13 @@ impl Ctx<'_> {
         }
         if let Some(sub) = v.get("Fn::Sub") {
             if let Some(text) = sub.as_str() {
-                return self.substitute(text, v, path, binding);
+                return self.substitute(text, &Map::new(), v, path, binding);
+            }
+            // The second form: [text, {Var: value}].
+            if let Some([text, vars]) = sub.as_array().map(Vec::as_slice) {
+                if let (Some(text), Some(vars)) = (text.as_str(), vars.as_object()) {
+                    return self.substitute(text, vars, v, path, binding);
+                }
             }
         }
         let name = v
@@ -68,10 +128,13 @@ impl Ctx<'_> {
         self.keep(v, path, &format!("{name} cannot be resolved by Berth"))
     }
 
-    /// `Fn::Sub` with `${Param}` references; "repo:${Tag}" on an image binds the tag.
+    /// `Fn::Sub` with `${Name}` references to `vars`, parameters, pseudo
+    /// parameters and resources (`${!Literal}` writes `${Literal}`);
+    /// "repo:${Tag}" on an image binds the tag.
     pub(super) fn substitute(
         &mut self,
         text: &str,
+        vars: &Map<String, Value>,
         raw: &Value,
         path: &str,
         binding: Option<String>,
@@ -85,20 +148,44 @@ impl Ctx<'_> {
                 break;
             };
             let name = &rest[start + 2..start + end];
+            rest = &rest[start + end + 1..];
+            if let Some(literal) = name.strip_prefix('!') {
+                out.push_str(&format!("${{{literal}}}"));
+                continue;
+            }
+            if let Some(v) = vars.get(name) {
+                match self.resolve(v, path, None) {
+                    Resolved::Text(t) | Resolved::Resource(t) => out.push_str(&t),
+                    Resolved::NoValue => {}
+                    Resolved::Unresolved => return Resolved::Unresolved,
+                }
+                continue;
+            }
             match self.values.get(name).cloned() {
                 Some(Some(v)) => {
                     out.push_str(&v);
                     used.push(name.to_string());
                 }
-                _ => {
+                Some(None) => {
                     return self.keep(
                         raw,
                         path,
-                        &format!("Fn::Sub uses ${{{name}}}, which Berth cannot resolve"),
+                        &format!(
+                            "parameter {name} has neither a value (--param {name}=…) nor a Default"
+                        ),
                     )
                 }
+                None => match self.name_in_sub(name) {
+                    Some(t) => out.push_str(&t),
+                    None => {
+                        return self.keep(
+                            raw,
+                            path,
+                            &format!("Fn::Sub uses ${{{name}}}, which Berth cannot resolve"),
+                        )
+                    }
+                },
             }
-            rest = &rest[start + end + 1..];
         }
         out.push_str(rest);
         if let (Some(b), [name]) = (binding, used.as_slice()) {
@@ -107,6 +194,23 @@ impl Ctx<'_> {
             }
         }
         Resolved::Text(out)
+    }
+
+    /// A `${Name}` in a Fn::Sub that is no parameter: a pseudo parameter, or
+    /// a resource (its physical id, or `Resource.Attribute`), as a placeholder.
+    fn name_in_sub(&self, name: &str) -> Option<String> {
+        if let Some(p) = pseudo_value(name, &self.stack_name) {
+            return Some(p);
+        }
+        let resource = name.split('.').next().unwrap_or(name);
+        if !self.resources.contains_key(resource) {
+            return None;
+        }
+        Some(if name.contains('.') {
+            format!("{{{{GetAtt:{name}}}}}")
+        } else {
+            format!("{{{{Ref:{name}}}}}")
+        })
     }
 
     pub(super) fn keep(&mut self, v: &Value, path: &str, why: &str) -> Resolved {
@@ -125,7 +229,7 @@ impl Ctx<'_> {
         match self.resolve(v?, path, binding) {
             Resolved::Text(s) => Some(s),
             Resolved::Resource(r) => Some(r),
-            Resolved::Unresolved => None,
+            Resolved::NoValue | Resolved::Unresolved => None,
         }
     }
 

@@ -2,6 +2,7 @@
 //! Berth models (Auto Scaling groups as instance groups, task definitions,
 //! services), read through the intrinsics it can resolve.
 
+mod functions;
 mod group;
 mod intrinsics;
 mod service;
@@ -38,6 +39,14 @@ pub(super) fn read_template(
         .cloned()
         .unwrap_or(Value::Null);
     let mut ctx = Ctx {
+        template: t,
+        stack_name: meta
+            .get("stackName")
+            .and_then(Value::as_str)
+            .unwrap_or("stack")
+            .to_string(),
+        depth: 0,
+        conditions: IndexMap::new(),
         values: parameter_values(&parameters, &values_given, &meta),
         resources,
         bindings: IndexMap::new(),
@@ -174,6 +183,9 @@ fn read_resources(
     let mut task_definitions = Vec::new();
     let mut family_of: IndexMap<String, String> = IndexMap::new();
     for (id, r) in resources {
+        if !ctx.exists(id, r) {
+            continue;
+        }
         let kind = r.get("Type").and_then(Value::as_str).unwrap_or("");
         let props = r.get("Properties").cloned().unwrap_or(json!({}));
         let path = format!("$.Resources.{id}.Properties");
@@ -207,7 +219,7 @@ fn read_resources(
     }
     let mut services = Vec::new();
     for (id, r) in resources {
-        if r.get("Type").and_then(Value::as_str) == Some("AWS::ECS::Service") {
+        if r.get("Type").and_then(Value::as_str) == Some("AWS::ECS::Service") && ctx.exists(id, r) {
             let props = r.get("Properties").cloned().unwrap_or(json!({}));
             services.push(import_service(
                 ctx,

@@ -40,7 +40,7 @@ pub(super) fn import_service(
             .next()
             .unwrap_or(&t)
             .to_string(),
-        Resolved::Unresolved => String::new(),
+        Resolved::NoValue | Resolved::Unresolved => String::new(),
     };
     let td = berth_meta(r, "taskDefinition")
         .and_then(Value::as_str)
