@@ -547,3 +547,33 @@ fn conditions_that_cycle_or_fan_out_end() {
         |w| w == "$.Resources.B: Condition Loop cannot be evaluated by Berth; read as created"
     ));
 }
+
+/// Issue 16: the ECS console's task-definition JSON carries `null` for
+/// absent fields; ECS reads null as absent, and so does the import.
+#[test]
+fn null_in_a_task_definition_means_absent() {
+    let json = r#"{"family": "web", "networkMode": null, "placementConstraints": null,
+        "containerDefinitions": [{"name": "web", "image": "nginx", "memory": 256,
+          "memoryReservation": null, "portMappings": null, "environment": null,
+          "command": null}]}"#;
+    let got = import(json, &[]).unwrap();
+    let c = &got.plan.task_definitions[0].container_definitions[0];
+    assert_eq!((c.memory, c.memory_reservation), (Some(256), None));
+    assert!(c.port_mappings.is_empty() && c.environment.is_empty());
+}
+
+/// Unmodelled resources are one line per type, after the warnings about
+/// what Berth did read.
+#[test]
+fn unmodelled_resources_are_summed_per_type() {
+    let yaml = "Resources:\n  A: {Type: AWS::IAM::Role}\n  B: {Type: AWS::IAM::Role}\n  Q: {Type: AWS::SQS::Queue}\n  S:\n    Type: AWS::ECS::Service\n    Properties: {TaskDefinition: !GetAtt X.Y}\n";
+    let got = import(yaml, &[]).unwrap();
+    let n = got.warnings.len();
+    assert_eq!(
+        got.warnings[n - 2..],
+        [
+            "$.Resources: AWS::IAM::Role is not modelled by Berth; 2 ignored: A, B".to_string(),
+            "$.Resources: AWS::SQS::Queue is not modelled by Berth; 1 ignored: Q".to_string(),
+        ]
+    );
+}

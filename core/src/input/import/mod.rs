@@ -119,7 +119,23 @@ fn read(text: &str, params: &[(String, String)]) -> Result<Imported, ImportError
     Err(error("$", "not a Berth plan (berthVersion), an ECS task definition (containerDefinitions) or a CloudFormation template (Resources)"))
 }
 
+/// `v` without the keys whose value is `null`: ECS reads a null field as
+/// absent (the console's JSON has them; issue 16).
+fn without_nulls(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
+        other => other,
+    }
+}
+
 fn task_definition(v: Value, prefix: &str) -> Result<Imported, ImportError> {
+    let v = without_nulls(v);
     let td: TaskDefinition =
         crate::input::json_path::from_value(&v, prefix).map_err(|e| error(e.path, e.message))?;
     let service = Service {

@@ -182,6 +182,7 @@ fn read_resources(
     }
     let mut task_definitions = Vec::new();
     let mut family_of: IndexMap<String, String> = IndexMap::new();
+    let mut unmodelled: IndexMap<String, Vec<String>> = IndexMap::new();
     for (id, r) in resources {
         if !ctx.exists(id, r) {
             continue;
@@ -212,9 +213,10 @@ fn read_resources(
             "AWS::ECS::Service"
             | "AWS::EC2::LaunchTemplate"
             | "AWS::AutoScaling::LaunchConfiguration" => {}
-            other => ctx.warnings.push(format!(
-                "$.Resources.{id}: {other} is not modelled by Berth; ignored"
-            )),
+            other => unmodelled
+                .entry(other.to_string())
+                .or_default()
+                .push(id.clone()),
         }
     }
     let mut services = Vec::new();
@@ -230,6 +232,15 @@ fn read_resources(
                 &family_of,
             )?);
         }
+    }
+    // One line per type, after the warnings that change the plan (a
+    // template's IAM roles and security groups are dozens of lines else).
+    for (kind, ids) in unmodelled {
+        ctx.warnings.push(format!(
+            "$.Resources: {kind} is not modelled by Berth; {} ignored: {}",
+            ids.len(),
+            ids.join(", ")
+        ));
     }
     if cluster.cluster_name.is_empty() {
         cluster.cluster_name = "default".into();
