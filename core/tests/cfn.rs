@@ -577,3 +577,84 @@ fn unmodelled_resources_are_summed_per_type() {
         ]
     );
 }
+
+/// Issue 16: Fargate is planned apart. A Fargate service is reported
+/// (W2008) and never placed on the cluster's instances; an EC2 service on a
+/// Fargate-only task definition is refused in ECS's words (E1026); a
+/// Fargate task size Fargate does not offer is ECS's "Invalid 'cpu'
+/// setting for task." (E1027). The independent checker agrees.
+#[test]
+fn fargate_services_are_reported_apart_and_never_placed() {
+    use berth_core::placement::place;
+    use berth_core::rules::validate;
+    let yaml = r#"
+Resources:
+  Group:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties: {MinSize: 1, MaxSize: 1, DesiredCapacity: 2, LaunchTemplate: {LaunchTemplateId: !Ref LT}}
+  LT:
+    Type: AWS::EC2::LaunchTemplate
+    Properties: {LaunchTemplateData: {InstanceType: m5.large}}
+  Api:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      RequiresCompatibilities: [FARGATE]
+      NetworkMode: awsvpc
+      Cpu: "256"
+      Memory: "512"
+      ContainerDefinitions: [{Name: api, Image: api, Memory: 512}]
+  Odd:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      RequiresCompatibilities: [FARGATE, EC2]
+      Cpu: "256"
+      Memory: "4096"
+      ContainerDefinitions: [{Name: odd, Image: odd, Memory: 256}]
+  OnFargate:
+    Type: AWS::ECS::Service
+    Properties: {TaskDefinition: !Ref Api, LaunchType: FARGATE, DesiredCount: 3}
+  OnEc2:
+    Type: AWS::ECS::Service
+    Properties: {TaskDefinition: !Ref Api, DesiredCount: 1}
+  Both:
+    Type: AWS::ECS::Service
+    Properties: {TaskDefinition: !Ref Odd, DesiredCount: 1}
+"#;
+    let plan = import(yaml, &[]).unwrap().plan;
+    let findings = validate(&plan);
+    let codes: Vec<(&str, &str)> = findings.iter().map(|f| (f.code, f.path.as_str())).collect();
+    assert!(
+        codes.contains(&("W2008", "$.services[0].launchType")),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&("E1026", "$.services[1].taskDefinition")),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&("E1027", "$.taskDefinitions[1].cpu")),
+        "{codes:?}"
+    );
+    assert!(
+        !codes.iter().any(|c| c.1 == "$.taskDefinitions[0].cpu"),
+        "256 / 512 is a Fargate size"
+    );
+    let e1026 = findings.iter().find(|f| f.code == "E1026").unwrap();
+    assert!(e1026
+        .message
+        .starts_with("Task definition does not support launch_type EC2."));
+
+    let placed = place(&plan);
+    let owners: Vec<String> = placed
+        .instances()
+        .iter()
+        .flat_map(|i| i.tasks.iter().map(|t| t.owner.name().to_string()))
+        .collect();
+    assert_eq!(
+        owners,
+        ["Both"],
+        "only the service ECS would run on EC2 is placed"
+    );
+    assert!(placed.unplaced.is_empty());
+    assert!(berth_core::checker::check_placement(&plan, &placed).is_empty());
+}

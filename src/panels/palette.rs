@@ -133,7 +133,12 @@ fn service_card(store: Store, s: ServiceCard) -> impl IntoView {
                 </div>
                 <div>
                     <dt>"tasks"</dt>
-                    <dd class:bad=short>{format!("{} / {}", s.placed, s.desired_count)}</dd>
+                    <dd class:bad=short data-testid="service-tasks">
+                        {match &s.runs_on {
+                            Some(kind) => format!("{} on {kind}, not placed here", s.desired_count),
+                            None => format!("{} / {}", s.placed, s.desired_count),
+                        }}
+                    </dd>
                 </div>
             </dl>
             <div class="card-actions">

@@ -278,7 +278,13 @@ fn task_definition(plan: &Plan, td: &TaskDefinition) -> Value {
     let mut props = Map::new();
     props.insert("Family".into(), json!(td.family));
     props.insert("NetworkMode".into(), json!(td.network_mode.as_str()));
-    props.insert("RequiresCompatibilities".into(), json!(["EC2"]));
+    let compatibilities = td.requires_compatibilities();
+    let compatibilities = if compatibilities.is_empty() {
+        vec!["EC2"]
+    } else {
+        compatibilities
+    };
+    props.insert("RequiresCompatibilities".into(), json!(compatibilities));
     if let Some(c) = td.cpu {
         props.insert("Cpu".into(), json!(c.0.to_string()));
     }
@@ -342,7 +348,7 @@ fn service(plan: &Plan, s: &Service, td: &TaskDefinition) -> Value {
     let mut props = Map::new();
     props.insert("ServiceName".into(), json!(s.service_name));
     props.insert("Cluster".into(), reference(CLUSTER_ID.to_string()));
-    props.insert("LaunchType".into(), json!("EC2"));
+    props.insert("LaunchType".into(), json!(s.launch_type().unwrap_or("EC2")));
     props.insert(
         "TaskDefinition".into(),
         reference(logical_id(&td.family, "TaskDefinition")),

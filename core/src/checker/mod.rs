@@ -239,17 +239,16 @@ fn check_counts(
     for s in plan
         .services
         .iter()
-        .filter(|s| plan.task_definition(&s.task_definition).is_some())
+        .filter(|s| plan.task_definition(&s.task_definition).is_some() && plan.on_instances(s))
     {
         *wanted
             .entry(Owner::Service(s.service_name.as_str().into()))
             .or_default() += s.desired_count;
     }
-    for t in plan
-        .tasks
-        .iter()
-        .filter(|t| plan.task_definition(&t.task_definition).is_some())
-    {
+    for t in plan.tasks.iter().filter(|t| {
+        plan.task_definition(&t.task_definition)
+            .is_some_and(|td| !td.fargate_only())
+    }) {
         *wanted
             .entry(Owner::Standalone(t.task_definition.as_str().into()))
             .or_default() += t.count;

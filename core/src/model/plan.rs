@@ -454,7 +454,44 @@ pub struct Pin {
     pub held: bool,
 }
 
+impl TaskDefinition {
+    /// Its `requiresCompatibilities` (`EC2`, `FARGATE`, `EXTERNAL`), kept
+    /// as read: Berth plans EC2 container instances.
+    pub fn requires_compatibilities(&self) -> Vec<&str> {
+        self.extra
+            .get("requiresCompatibilities")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default()
+    }
+
+    /// Whether it asks for Fargate and not EC2: ECS will not run it on a
+    /// container instance ("Task definition does not support launch_type EC2").
+    pub fn fargate_only(&self) -> bool {
+        let c = self.requires_compatibilities();
+        c.contains(&"FARGATE") && !c.contains(&"EC2")
+    }
+}
+
+impl Service {
+    /// Its `launchType` (`EC2`, `FARGATE`, `EXTERNAL`), if it names one.
+    pub fn launch_type(&self) -> Option<&str> {
+        self.extra.get("launchType").and_then(Value::as_str)
+    }
+}
+
 impl Plan {
+    /// Whether the service's tasks run on the cluster's EC2 container
+    /// instances: its launch type is EC2 (or none, EC2 being ECS's default
+    /// without capacity providers) and its task definition can run on EC2.
+    /// Fargate and external services are planned apart, never placed.
+    pub fn on_instances(&self, service: &Service) -> bool {
+        matches!(service.launch_type(), None | Some("EC2"))
+            && self
+                .task_definition(&service.task_definition)
+                .is_none_or(|td| !td.fargate_only())
+    }
+
     /// Finds the task definition a service or run-task names: `family` takes
     /// the highest revision, `family:revision` that exact one.
     pub fn task_definition(&self, reference: &str) -> Option<&TaskDefinition> {

@@ -175,7 +175,7 @@ fn place_from(plan: &Plan, mut state: ClusterState) -> Placement {
     // Service by service, in the plan's order: a service's pinned tasks on
     // their instances first, then the rest by the scheduler. A pin thus
     // changes nothing for the services placed before its own.
-    for svc in &plan.services {
+    for svc in plan.services.iter().filter(|s| plan.on_instances(s)) {
         let Some(req) = TaskRequest::for_service(plan, svc) else {
             continue;
         };
@@ -189,7 +189,11 @@ fn place_from(plan: &Plan, mut state: ClusterState) -> Placement {
     }
 
     for run in &plan.tasks {
-        let Some(td) = plan.task_definition(&run.task_definition) else {
+        // A Fargate-only task definition never lands on an instance.
+        let Some(td) = plan
+            .task_definition(&run.task_definition)
+            .filter(|td| !td.fargate_only())
+        else {
             continue;
         };
         let req = TaskRequest::new(

@@ -54,23 +54,29 @@ struct Wanted<'a> {
 }
 
 fn wanted(plan: &Plan) -> Vec<Wanted<'_>> {
-    let services = plan.services.iter().filter_map(|svc| {
-        let request = TaskRequest::for_service(plan, svc)?;
-        Some(Wanted {
-            keep: request.clone(),
-            request,
-            count: svc.desired_count,
-            strategy: &svc.placement_strategy,
-            pins: plan
-                .pins
-                .iter()
-                .filter(|p| p.service == svc.service_name)
-                .map(|p| p.instance.as_str())
-                .collect(),
-        })
-    });
+    let services = plan
+        .services
+        .iter()
+        .filter(|s| plan.on_instances(s))
+        .filter_map(|svc| {
+            let request = TaskRequest::for_service(plan, svc)?;
+            Some(Wanted {
+                keep: request.clone(),
+                request,
+                count: svc.desired_count,
+                strategy: &svc.placement_strategy,
+                pins: plan
+                    .pins
+                    .iter()
+                    .filter(|p| p.service == svc.service_name)
+                    .map(|p| p.instance.as_str())
+                    .collect(),
+            })
+        });
     let standalone = plan.tasks.iter().filter_map(|run| {
-        let td = plan.task_definition(&run.task_definition)?;
+        let td = plan
+            .task_definition(&run.task_definition)
+            .filter(|td| !td.fargate_only())?;
         let owner = Owner::Standalone(run.task_definition.as_str().into());
         Some(Wanted {
             keep: TaskRequest::new(owner.clone(), td, &[], &[]),

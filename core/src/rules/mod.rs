@@ -13,6 +13,7 @@
 
 mod cluster;
 mod constraints;
+mod fargate;
 pub mod jvm;
 mod placed;
 mod service;
@@ -106,5 +107,6 @@ pub fn validate(plan: &Plan) -> Vec<Finding> {
         }
     }
     service::service_rules(plan, &mut out);
+    fargate::fargate_rules(plan, &mut out);
     out.0
 }

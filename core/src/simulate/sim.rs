@@ -256,6 +256,15 @@ pub(super) fn service_and_task_definition(
                 ),
             )
         })?;
+    if !plan.on_instances(service) {
+        return Err(err(
+            "service",
+            format!(
+                "service {name} runs on Fargate, not on the cluster's container instances; \
+                 Berth steps through deployments on EC2 instances"
+            ),
+        ));
+    }
     Ok((service.clone(), td.clone()))
 }
 

@@ -24,6 +24,7 @@ pub(super) fn on_group(
     if !plan.cluster.instance_groups.iter().any(|g| g.name == group) {
         return Err(refuse(format!("no instance group named {group}")));
     }
+    on_instances(plan, service)?;
     let placement = placer.place(plan);
     let request = plan
         .service(service)
@@ -54,6 +55,18 @@ pub(super) fn on_group(
     no_new_unplaced(&placement, &placer.place(next))
 }
 
+/// A Fargate (or external) service's tasks are never placed on the
+/// cluster's instances, so they cannot be dropped there.
+fn on_instances(plan: &Plan, service: &str) -> Result<(), EditError> {
+    match plan.service(service) {
+        Some(s) if !plan.on_instances(s) => Err(refuse(format!(
+            "{service} runs on {}, not on the cluster's container instances",
+            s.launch_type().unwrap_or("FARGATE")
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// The instance ECS's scheduler would start one more task of `request` on,
 /// given the tasks running now.
 fn scheduler_picks(placement: &Placement, request: &TaskRequest) -> Option<usize> {
@@ -73,6 +86,7 @@ pub(super) fn on_instance(
     service: &str,
     instance: &str,
 ) -> Result<(), EditError> {
+    on_instances(plan, service)?;
     let placement = placer.place(plan);
     placement
         .try_one_more(plan, service, instance)

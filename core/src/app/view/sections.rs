@@ -128,6 +128,9 @@ pub struct ServiceCard {
     pub placed: u32,
     /// Tasks of the service ECS could not place.
     pub unplaced: u32,
+    /// Where its tasks run when not on the cluster's instances (`FARGATE`,
+    /// `EXTERNAL`): listed apart, never placed (issue 16).
+    pub runs_on: Option<String>,
 }
 
 /// Tasks of one service (or standalone task) that could not be placed.
@@ -287,6 +290,8 @@ pub(super) fn service_cards(plan: &Plan, placement: &Placement) -> Vec<ServiceCa
                 ports,
                 placed,
                 unplaced,
+                runs_on: (!plan.on_instances(s))
+                    .then(|| s.launch_type().unwrap_or("FARGATE").to_string()),
             }
         })
         .collect()

@@ -73,7 +73,12 @@ pub(super) fn import_service(
             &format!("{path}.PlacementConstraints"),
         )?,
         load_balancer,
-        extra: Default::default(),
+        extra: ctx
+            .text(props.get("LaunchType"), &format!("{path}.LaunchType"), None)
+            // EC2 is what Berth plans (and writes); only another is kept.
+            .filter(|kind| kind != "EC2")
+            .map(|kind| [("launchType".to_string(), Value::String(kind))].into())
+            .unwrap_or_default(),
         service_name: name,
     })
 }

@@ -73,9 +73,38 @@ pub(super) fn import_task_definition(
             props.get("PlacementConstraints"),
             &format!("{path}.PlacementConstraints"),
         )?,
-        extra: Default::default(),
+        extra: compatibilities(ctx, props, path),
         family,
     })
+}
+
+/// `RequiresCompatibilities`, kept where the task definition JSON has it
+/// (`requiresCompatibilities`): what tells a Fargate-only one apart.
+fn compatibilities(ctx: &mut Ctx, props: &Value, path: &str) -> crate::model::Extra {
+    let mut extra = crate::model::Extra::new();
+    if let Some(list) = props
+        .get("RequiresCompatibilities")
+        .and_then(Value::as_array)
+    {
+        let kinds: Vec<Value> = list
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| {
+                ctx.text(
+                    Some(v),
+                    &format!("{path}.RequiresCompatibilities[{i}]"),
+                    None,
+                )
+            })
+            .map(Value::String)
+            .collect();
+        // [EC2] is what an absent list means: kept out, so a round trip
+        // through Berth's own template changes nothing.
+        if kinds != [Value::String("EC2".into())] {
+            extra.insert("requiresCompatibilities".into(), Value::Array(kinds));
+        }
+    }
+    extra
 }
 
 pub(super) fn import_constraints(
