@@ -10,7 +10,9 @@
 //! stylesheet lays out, so that a chunk always fills whole rows. Nothing here
 //! knows about ECS: it only decides which of the core's cards reach the DOM.
 
-use berth_core::app::view::Board as BoardView;
+use std::ops::Range;
+
+use berth_core::app::view::{Board as BoardView, InstanceView};
 use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -60,7 +62,7 @@ impl Cut {
     }
 
     /// The cards of chunk `index`, as positions in the group.
-    fn range(self, index: usize, cards: usize) -> std::ops::Range<usize> {
+    fn range(self, index: usize, cards: usize) -> Range<usize> {
         let start = (index * self.per_chunk).min(cards);
         start..((index + 1) * self.per_chunk).min(cards)
     }
@@ -84,25 +86,23 @@ pub fn columns_of(el: &web_sys::Element) -> usize {
         .max(1)
 }
 
+/// The cards of `group` between `range` (none when either is gone).
+fn in_chunk<'a>(b: &'a BoardView, group: &str, range: Range<usize>) -> &'a [InstanceView] {
+    b.groups
+        .iter()
+        .find(|g| g.name == group)
+        .and_then(|g| g.instances.get(range))
+        .unwrap_or_default()
+}
+
 /// The cards of `group` between `range`, keyed by (instance id, content
 /// hash): a card is rebuilt only when its pair changes.
-fn card_keys(
-    vm: Memo<BoardView>,
-    group: &str,
-    range: std::ops::Range<usize>,
-) -> Vec<(String, u64)> {
+fn card_keys(vm: Memo<BoardView>, group: &str, range: Range<usize>) -> Vec<(String, u64)> {
     vm.with(|b| {
-        b.groups
+        in_chunk(b, group, range)
             .iter()
-            .find(|g| g.name == group)
-            .and_then(|g| g.instances.get(range))
-            .map(|cards| {
-                cards
-                    .iter()
-                    .map(|i| (i.id.clone(), i.content_hash()))
-                    .collect()
-            })
-            .unwrap_or_default()
+            .map(|i| (i.id.clone(), i.content_hash()))
+            .collect()
     })
 }
 
@@ -171,11 +171,9 @@ pub fn Chunk(group: String, index: usize, cut: Cut, cards: Memo<usize>) -> impl 
         let group = group.clone();
         Memo::new(move |_| match target.get() {
             Some(Target::Instance(id)) => vm.with_untracked(|b| {
-                b.groups
+                in_chunk(b, &group, cut.range(index, cards.get()))
                     .iter()
-                    .find(|g| g.name == group)
-                    .and_then(|g| g.instances.get(cut.range(index, cards.get())))
-                    .is_some_and(|mine| mine.iter().any(|i| i.id == id))
+                    .any(|i| i.id == id)
             }),
             _ => false,
         })
@@ -211,10 +209,9 @@ pub fn Chunk(group: String, index: usize, cut: Cut, cards: Memo<usize>) -> impl 
     };
     let card = move |(id, _): (String, u64)| {
         let inst = vm.with_untracked(|b| {
-            b.groups
+            in_chunk(b, &group, cut.range(index, cards.get_untracked()))
                 .iter()
-                .find(|g| g.name == group)
-                .and_then(|g| g.instances.iter().find(|i| i.id == id))
+                .find(|i| i.id == id)
                 .cloned()
         });
         inst.map(|i| view! { <InstanceCard inst=i /> })

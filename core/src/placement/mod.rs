@@ -222,21 +222,32 @@ fn place_pins(
             break;
         }
         count += 1;
-        let result = match state.index_of(&pin.instance) {
-            Some(idx) => state.place_on(idx, req, true).map(|id| {
-                if pin.held {
-                    if let Some(t) = state.instances[idx].tasks.iter_mut().find(|t| t.id == id) {
-                        t.held = true;
-                    }
+        if let Some((idx, id)) = place_pinned(state, unplaced, req, &pin.instance) {
+            if pin.held {
+                if let Some(t) = state.instances[idx].tasks.iter_mut().find(|t| t.id == id) {
+                    t.held = true;
                 }
-            }),
-            None => Err(Failure::new(&req.owner, Reason::NoInstances, None)),
-        };
-        if let Err(f) = result {
-            record(unplaced, &req.owner, f, Some(&pin.instance));
+            }
         }
     }
     count
+}
+
+/// One task of `req` on the instance it is pinned to: its (instance index,
+/// task id), or none, with the failure recorded against the pin.
+fn place_pinned(
+    state: &mut ClusterState,
+    unplaced: &mut Vec<Unplaced>,
+    req: &TaskRequest,
+    instance: &str,
+) -> Option<(usize, u32)> {
+    let result = match state.index_of(instance) {
+        Some(idx) => state.place_on(idx, req, true).map(|id| (idx, id)),
+        None => Err(Failure::new(&req.owner, Reason::NoInstances, None)),
+    };
+    result
+        .map_err(|f| record(unplaced, &req.owner, f, Some(instance)))
+        .ok()
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! [`place`]: super::place
 
 use super::scale_in::stop_order;
-use super::{place_count, ClusterState, Owner, Placement, TaskRequest};
+use super::{place_count, place_pinned, ClusterState, Owner, Placement, TaskRequest};
 use crate::model::{PlacementStrategy, Plan};
 
 /// One task running now: whose it is and its container instance.
@@ -212,17 +212,7 @@ fn start_missing(
         .collect();
     for pin in unmet.iter().take(missing as usize) {
         missing -= 1;
-        let result = match state.index_of(pin) {
-            Some(idx) => state.place_on(idx, &w.request, true).map(|_| ()),
-            None => Err(super::Failure::new(
-                &w.request.owner,
-                super::Reason::NoInstances,
-                None,
-            )),
-        };
-        if let Err(f) = result {
-            super::record(unplaced, &w.request.owner, f, Some(pin));
-        }
+        place_pinned(state, unplaced, &w.request, pin);
     }
     place_count(state, unplaced, &w.request, missing);
 }

@@ -24,7 +24,7 @@ pub(super) fn on_group(
     if !plan.cluster.instance_groups.iter().any(|g| g.name == group) {
         return Err(refuse(format!("no instance group named {group}")));
     }
-    on_instances(plan, service)?;
+    runs_on_instances(plan, service)?;
     let placement = placer.place(plan);
     let request = plan
         .service(service)
@@ -57,7 +57,7 @@ pub(super) fn on_group(
 
 /// A Fargate (or external) service's tasks are never placed on the
 /// cluster's instances, so they cannot be dropped there.
-fn on_instances(plan: &Plan, service: &str) -> Result<(), EditError> {
+fn runs_on_instances(plan: &Plan, service: &str) -> Result<(), EditError> {
     match plan.service(service) {
         Some(s) if !plan.on_instances(s) => Err(refuse(format!(
             "{service} runs on {}, not on the cluster's container instances",
@@ -86,7 +86,7 @@ pub(super) fn on_instance(
     service: &str,
     instance: &str,
 ) -> Result<(), EditError> {
-    on_instances(plan, service)?;
+    runs_on_instances(plan, service)?;
     let placement = placer.place(plan);
     placement
         .try_one_more(plan, service, instance)

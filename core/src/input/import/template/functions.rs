@@ -28,99 +28,28 @@ impl Ctx<'_> {
         binding: Option<String>,
     ) -> Option<Resolved> {
         let (name, arg) = function(v)?;
-        Some(match name {
-            "Ref" => match arg.as_str()? {
+        let args = arg.as_array().map(Vec::as_slice);
+        Some(match (name, args) {
+            ("Ref", _) => match arg.as_str()? {
                 // "Pseudo parameters reference": AWS::NoValue removes the property.
                 "AWS::NoValue" => Resolved::NoValue,
                 p => Resolved::Text(super::intrinsics::pseudo_value(p, &self.stack_name)?),
             },
-            // Fn::Join: [delimiter, [values]].
-            "Fn::Join" => match arg.as_array().map(Vec::as_slice) {
-                Some([delimiter, list]) => {
-                    let Some(delimiter) = delimiter.as_str() else {
-                        return Some(self.keep(v, path, "Fn::Join's delimiter is not a string"));
-                    };
-                    match self.list(list, path) {
-                        Some(items) => Resolved::Text(items.join(delimiter)),
-                        None => self.keep(v, path, "Fn::Join has a value Berth cannot resolve"),
-                    }
-                }
-                _ => self.keep(v, path, "Fn::Join takes [delimiter, [values]]"),
-            },
-            // Fn::Select: [index, list].
-            "Fn::Select" => match arg.as_array().map(Vec::as_slice) {
-                Some([index, list]) => {
-                    let index = self
-                        .text_of(index, path)
-                        .and_then(|i| i.trim().parse::<usize>().ok());
-                    match (index, self.list(list, path)) {
-                        (Some(i), Some(items)) if i < items.len() => {
-                            Resolved::Text(items[i].clone())
-                        }
-                        (Some(i), Some(items)) => self.keep(
-                            v,
-                            path,
-                            &format!(
-                                "Fn::Select index {i} is past the list's {} values",
-                                items.len()
-                            ),
-                        ),
-                        _ => self.keep(v, path, "Fn::Select has a value Berth cannot resolve"),
-                    }
-                }
-                _ => self.keep(v, path, "Fn::Select takes [index, list]"),
-            },
-            // Fn::If: [condition, value if true, value if false].
-            "Fn::If" => match arg.as_array().map(Vec::as_slice) {
-                Some([condition, yes, no]) => match condition
-                    .as_str()
-                    .and_then(|c| self.condition(c))
-                {
+            ("Fn::Join", Some([delimiter, list])) => self.join(v, delimiter, list, path),
+            ("Fn::Select", Some([index, list])) => self.select(v, index, list, path),
+            ("Fn::If", Some([condition, yes, no])) => {
+                match condition.as_str().and_then(|c| self.condition(c)) {
                     Some(true) => self.resolve(yes, path, binding),
                     Some(false) => self.resolve(no, path, binding),
                     None => self.keep(v, path, "Fn::If names a condition Berth cannot evaluate"),
-                },
-                _ => self.keep(v, path, "Fn::If takes [condition, value, value]"),
-            },
-            // Fn::FindInMap: [map, top-level key, second-level key].
-            "Fn::FindInMap" => match arg.as_array().map(Vec::as_slice) {
-                Some([map, top, second]) => {
-                    let keys = (
-                        self.text_of(map, path),
-                        self.text_of(top, path),
-                        self.text_of(second, path),
-                    );
-                    let found = match &keys {
-                        (Some(m), Some(t), Some(s)) => self
-                            .template
-                            .get("Mappings")
-                            .and_then(|ms| ms.get(m))
-                            .and_then(|m| m.get(t))
-                            .and_then(|t| t.get(s))
-                            .cloned(),
-                        _ => None,
-                    };
-                    match found {
-                        Some(value) => self.resolve(&value, path, None),
-                        None => self.keep(v, path, "Fn::FindInMap finds no such entry in Mappings"),
-                    }
                 }
-                _ => self.keep(v, path, "Fn::FindInMap takes [map, key, key]"),
-            },
-            // Only a running stack knows these: shown, never empty.
-            "Fn::GetAtt" => {
-                let name = match arg {
-                    Value::String(s) => s.clone(),
-                    Value::Array(parts) => parts
-                        .iter()
-                        .filter_map(|p| self.text_of(p, path))
-                        .collect::<Vec<_>>()
-                        .join("."),
-                    _ => return Some(self.keep(v, path, "Fn::GetAtt takes [resource, attribute]")),
-                };
-                Resolved::Text(format!("{{{{GetAtt:{name}}}}}"))
             }
-            "Fn::ImportValue" => match self.text_of(arg, path) {
+            ("Fn::FindInMap", Some([map, top, second])) => {
+                self.find_in_map(v, [map, top, second], path)
+            }
+            // Only a running stack knows these: shown, never empty.
+            ("Fn::GetAtt", _) => self.get_att(v, arg, path),
+            ("Fn::ImportValue", _) => match self.text_of(arg, path) {
                 Some(name) => Resolved::Text(format!("{{{{ImportValue:{name}}}}}")),
                 None => self.keep(
                     v,
@@ -128,22 +57,94 @@ impl Ctx<'_> {
                     "Fn::ImportValue names an export Berth cannot resolve",
                 ),
             },
+            ("Fn::Join", _) => self.keep(v, path, "Fn::Join takes [delimiter, [values]]"),
+            ("Fn::Select", _) => self.keep(v, path, "Fn::Select takes [index, list]"),
+            ("Fn::If", _) => self.keep(v, path, "Fn::If takes [condition, value, value]"),
+            ("Fn::FindInMap", _) => self.keep(v, path, "Fn::FindInMap takes [map, key, key]"),
             _ => return None,
         })
     }
 
-    /// `v` as text, or none (without keeping it: the caller keeps the whole).
-    fn text_of(&mut self, v: &Value, path: &str) -> Option<String> {
+    /// Fn::Join: [delimiter, [values]].
+    fn join(&mut self, v: &Value, delimiter: &Value, list: &Value, path: &str) -> Resolved {
+        let Some(delimiter) = delimiter.as_str() else {
+            return self.keep(v, path, "Fn::Join's delimiter is not a string");
+        };
+        match self.list(list, path) {
+            Some(items) => Resolved::Text(items.join(delimiter)),
+            None => self.keep(v, path, "Fn::Join has a value Berth cannot resolve"),
+        }
+    }
+
+    /// Fn::Select: [index, list].
+    fn select(&mut self, v: &Value, index: &Value, list: &Value, path: &str) -> Resolved {
+        let index = self
+            .text_of(index, path)
+            .and_then(|i| i.trim().parse::<usize>().ok());
+        match (index, self.list(list, path)) {
+            (Some(i), Some(items)) if i < items.len() => Resolved::Text(items[i].clone()),
+            (Some(i), Some(items)) => self.keep(
+                v,
+                path,
+                &format!(
+                    "Fn::Select index {i} is past the list's {} values",
+                    items.len()
+                ),
+            ),
+            _ => self.keep(v, path, "Fn::Select has a value Berth cannot resolve"),
+        }
+    }
+
+    /// Fn::FindInMap: [map, top-level key, second-level key] in `Mappings`.
+    fn find_in_map(&mut self, v: &Value, keys: [&Value; 3], path: &str) -> Resolved {
+        let keys = keys.map(|k| self.text_of(k, path));
+        let found = match &keys {
+            [Some(m), Some(t), Some(s)] => self
+                .template
+                .get("Mappings")
+                .and_then(|ms| ms.get(m))
+                .and_then(|m| m.get(t))
+                .and_then(|t| t.get(s))
+                .cloned(),
+            _ => None,
+        };
+        match found {
+            Some(value) => self.resolve(&value, path, None),
+            None => self.keep(v, path, "Fn::FindInMap finds no such entry in Mappings"),
+        }
+    }
+
+    /// Fn::GetAtt, "Resource.Attribute" or [resource, attribute]: a placeholder.
+    fn get_att(&mut self, v: &Value, arg: &Value, path: &str) -> Resolved {
+        let name = match arg {
+            Value::String(s) => s.clone(),
+            Value::Array(parts) => parts
+                .iter()
+                .filter_map(|p| self.text_of(p, path))
+                .collect::<Vec<_>>()
+                .join("."),
+            _ => return self.keep(v, path, "Fn::GetAtt takes [resource, attribute]"),
+        };
+        Resolved::Text(format!("{{{{GetAtt:{name}}}}}"))
+    }
+
+    /// `v` resolved without keeping or warning about what does not resolve:
+    /// the enclosing function is kept whole, once.
+    fn quietly(&mut self, v: &Value, path: &str) -> Resolved {
         let kept = self.unresolved.len();
         let warned = self.warnings.len();
-        let out = match self.resolve(v, path, None) {
-            Resolved::Text(t) | Resolved::Resource(t) => Some(t),
-            Resolved::NoValue | Resolved::Unresolved => None,
-        };
-        // The enclosing function is kept whole, once.
+        let out = self.resolve(v, path, None);
         self.unresolved.truncate(kept);
         self.warnings.truncate(warned);
         out
+    }
+
+    /// `v` as text, or none (without keeping it: the caller keeps the whole).
+    fn text_of(&mut self, v: &Value, path: &str) -> Option<String> {
+        match self.quietly(v, path) {
+            Resolved::Text(t) | Resolved::Resource(t) => Some(t),
+            Resolved::NoValue | Resolved::Unresolved => None,
+        }
     }
 
     /// A list argument: an array (AWS::NoValue items drop out), `Fn::Split`,
@@ -152,12 +153,7 @@ impl Ctx<'_> {
         if let Some(items) = v.as_array() {
             let mut out = Vec::new();
             for item in items {
-                let kept = self.unresolved.len();
-                let warned = self.warnings.len();
-                let r = self.resolve(item, path, None);
-                self.unresolved.truncate(kept);
-                self.warnings.truncate(warned);
-                match r {
+                match self.quietly(item, path) {
                     Resolved::Text(t) | Resolved::Resource(t) => out.push(t),
                     Resolved::NoValue => {}
                     Resolved::Unresolved => return None,

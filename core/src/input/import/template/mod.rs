@@ -166,6 +166,19 @@ struct Read {
     services: Vec<Service>,
 }
 
+/// One warning per resource type Berth does not model, after the warnings
+/// that change the plan (a template's IAM roles and security groups are
+/// dozens of lines else).
+fn say_unmodelled(ctx: &mut Ctx, unmodelled: IndexMap<String, Vec<String>>) {
+    for (kind, ids) in unmodelled {
+        ctx.warnings.push(format!(
+            "$.Resources: {kind} is not modelled by Berth; {} ignored: {}",
+            ids.len(),
+            ids.join(", ")
+        ));
+    }
+}
+
 /// The resources Berth models, in the template's order; services last,
 /// since they name task definitions by logical id.
 fn read_resources(
@@ -233,15 +246,7 @@ fn read_resources(
             )?);
         }
     }
-    // One line per type, after the warnings that change the plan (a
-    // template's IAM roles and security groups are dozens of lines else).
-    for (kind, ids) in unmodelled {
-        ctx.warnings.push(format!(
-            "$.Resources: {kind} is not modelled by Berth; {} ignored: {}",
-            ids.len(),
-            ids.join(", ")
-        ));
-    }
+    say_unmodelled(ctx, unmodelled);
     if cluster.cluster_name.is_empty() {
         cluster.cluster_name = "default".into();
     }
