@@ -123,27 +123,24 @@ pub fn open_link(fragment: &str) -> Result<Plan, LoadError> {
 }
 
 fn plan_json(plan: &Plan) -> Result<String, LoadError> {
-    serde_json::to_string(plan).map_err(|e| LoadError {
-        path: "$".into(),
-        message: e.to_string(),
-    })
+    serde_json::to_string(plan).map_err(|e| LoadError::new("$", e.to_string()))
 }
 
 /// The module's answer, or a [`LoadError`] saying that `what` is still loading.
 fn call(what: &str, f: impl FnOnce(&ExchangeModule) -> String) -> Result<String, LoadError> {
-    MODULE
-        .with_borrow(|m| m.as_ref().map(f))
-        .ok_or_else(|| LoadError {
-            path: "$".into(),
-            message: format!("{what} is still loading; try again in a moment"),
-        })
+    MODULE.with_borrow(|m| m.as_ref().map(f)).ok_or_else(|| {
+        LoadError::new(
+            "$",
+            format!("{what} is still loading; try again in a moment"),
+        )
+    })
 }
 
 fn read_reply<T: for<'de> serde::Deserialize<'de>>(reply: &str) -> Result<T, LoadError> {
     serde_json::from_str::<Result<T, LoadError>>(reply).unwrap_or_else(|e| {
-        Err(LoadError {
-            path: "$".into(),
-            message: format!("the exchange module answered something unreadable: {e}"),
-        })
+        Err(LoadError::new(
+            "$",
+            format!("the exchange module answered something unreadable: {e}"),
+        ))
     })
 }

@@ -613,3 +613,94 @@ fn place_from_current_keeps_running_tasks_and_stops_only_the_surplus() {
         "{err}"
     );
 }
+
+/// Issue 16, item 2: the seed's stack leaves nine parameters without a
+/// Default. Without values the import stops as CloudFormation does (exit 2,
+/// "must have values"), saying how to give them; a group_vars file in the
+/// playbook's shape gives them, with the stack's name.
+#[test]
+fn import_asks_for_required_parameters_and_reads_ansible_vars() {
+    let stack = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/corpus/templates/jmenga__microtrader-deploy__templates__stack.yml.j2"
+    );
+    let (code, out, err) = berth(&["import", stack]);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty());
+    assert!(
+        err.contains("Parameters: [DatabasePassword, DatabaseUsername, DatabaseName, ApplicationKeyName, ApplicationImageId, ApplicationDnsName, MicrotraderDashboardHttpPort, MicrotraderAuditHttpPort, MicrotraderQuoteHttpPort] must have values"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--param NAME=VALUE, or --ansible-vars FILE"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "\n  MicrotraderQuoteHttpPort (Number): Container port for Microtrader Quote Service"
+        ),
+        "{err}"
+    );
+
+    let vars = temp(
+        "development.yml",
+        "Stack.Name: microtrader-development\n\
+         Stack.Inputs.MicrotraderQuoteHttpPort: 8000\n\
+         Stack.Inputs.MicrotraderAuditHttpPort: 8001\n\
+         Stack.Inputs.MicrotraderDashboardHttpPort: 8002\n\
+         Stack.Inputs.DatabaseName: audit\n\
+         Stack.Inputs.DatabaseUsername: audit\n\
+         Stack.Inputs.DatabasePassword: AQICAHj7\n\
+         Stack.Inputs.ApplicationDnsName: dev-microtrader\n\
+         Stack.Inputs.ApplicationImageId: ami-17ad6d6f\n\
+         Stack.Inputs.ApplicationKeyName: docker-production-aws\n",
+    );
+    let (code, out, err) = berth(&[
+        "import",
+        stack,
+        "--ansible-vars",
+        &vars,
+        "--region",
+        "us-west-2",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        plan["cloudFormation"]["stackName"],
+        "microtrader-development"
+    );
+    assert_eq!(plan["services"].as_array().unwrap().len(), 4);
+    // AWS::Region feeds the containers' AWS_DEFAULT_REGION.
+    assert!(
+        out.contains("\"name\": \"AWS_DEFAULT_REGION\",\n              \"value\": \"us-west-2\""),
+        "{out}"
+    );
+    // --param wins over the file, and --stack-name over Stack.Name.
+    let (code, out, err) = berth(&[
+        "import",
+        stack,
+        "--ansible-vars",
+        &vars,
+        "--param",
+        "MicrotraderQuoteHttpPort=9000",
+        "--stack-name",
+        "trial",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"containerPort\": 9000"), "{out}");
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(plan["cloudFormation"]["stackName"], "trial");
+    let (code, _, err) = berth(&[
+        "import",
+        stack,
+        "--ansible-vars",
+        &vars,
+        "--param",
+        "MicrotraderQuoteHttpPort=http",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("Parameter 'MicrotraderQuoteHttpPort' must be a number"),
+        "{err}"
+    );
+}

@@ -229,15 +229,23 @@ Resources:
         .iter()
         .any(|w| w.contains("Environment[1].Value")));
 
-    // Count has no Default: without --param it cannot resolve, and says so.
-    let got = import(yaml, &[]).unwrap();
-    assert!(
-        got.warnings
-            .iter()
-            .any(|w| w.contains("parameter Count has neither a value")),
-        "{:?}",
-        got.warnings
-    );
+    // Count has no Default: without a value CloudFormation refuses the
+    // stack, and so does the import, with what a form needs to ask for it
+    // (CloudFormation User Guide, "Parameters": a parameter without Default
+    // must be given a value).
+    let e = import(yaml, &[]).unwrap_err();
+    assert_eq!(e.message, "Parameters: [Count] must have values");
+    assert_eq!(e.path, "$.Parameters");
+    let asked: Vec<(&str, &str)> = e
+        .needs
+        .iter()
+        .map(|n| (n.name.as_str(), n.kind.as_str()))
+        .collect();
+    assert_eq!(asked, [("Count", "Number")]);
+    // A value that breaks the parameter's Type is refused in CloudFormation's words.
+    let e = import(yaml, &[("Count".into(), "three".into())]).unwrap_err();
+    assert_eq!(e.message, "Parameter 'Count' must be a number");
+    assert_eq!(e.path, "$.Parameters.Count");
     // An unknown --param is CloudFormation's error.
     assert_eq!(
         import(yaml, &[("Nope".into(), "1".into())])

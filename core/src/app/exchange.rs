@@ -43,13 +43,8 @@ pub struct ImportReply {
 /// format name) cannot be read.
 pub fn export_reply(plan_json: &str, format: &str) -> Result<ExportReply, LoadError> {
     let plan = load_plan(plan_json)?;
-    let format: Format =
-        serde_json::from_value(serde_json::Value::String(format.into())).map_err(|_| {
-            LoadError {
-                path: "format".into(),
-                message: format!("\"{format}\" is not an export format"),
-            }
-        })?;
+    let format: Format = serde_json::from_value(serde_json::Value::String(format.into()))
+        .map_err(|_| LoadError::new("format", format!("\"{format}\" is not an export format")))?;
     let parameters = resolve(&plan).0;
     let output = export(&plan, format);
     Ok(ExportReply {
@@ -71,10 +66,7 @@ pub fn import_reply(plan_json: &str, text: &str) -> Result<ImportReply, LoadErro
     let warnings = imported.warnings.clone();
     let next = into_plan(&current, imported)?;
     Ok(ImportReply {
-        plan_json: serde_json::to_string(&next).map_err(|e| LoadError {
-            path: "$".into(),
-            message: e.to_string(),
-        })?,
+        plan_json: serde_json::to_string(&next).map_err(|e| LoadError::new("$", e.to_string()))?,
         warnings,
     })
 }
@@ -97,10 +89,7 @@ pub fn share_json(plan_json: &str) -> String {
 /// The plan in a share-link fragment, as plan JSON, or why it cannot be read.
 pub fn open_link_json(fragment: &str) -> String {
     to_json(&share::decode(fragment).and_then(|plan| {
-        serde_json::to_string(&plan).map_err(|e| LoadError {
-            path: "$".into(),
-            message: e.to_string(),
-        })
+        serde_json::to_string(&plan).map_err(|e| LoadError::new("$", e.to_string()))
     }))
 }
 

@@ -124,7 +124,7 @@ pub fn resolve(plan: &Plan) -> (Vec<Resolved>, Vec<ParameterError>) {
 }
 
 /// §6.3's constraint texts; a ConstraintDescription replaces the default text.
-fn constraint_error(name: &str, p: &Parameter, value: &str) -> Option<String> {
+pub(crate) fn constraint_error(name: &str, p: &Parameter, value: &str) -> Option<String> {
     let custom = |default: String| {
         Some(match &p.constraint_description {
             Some(c) => format!("Parameter '{name}' failed to satisfy constraint: {c}"),

@@ -25,7 +25,7 @@ pub const MAX_TASK_DEFINITIONS: usize = 1_000;
 pub const MAX_SERVICES: usize = 1_000;
 
 fn refuse(path: String, message: String) -> Result<(), LoadError> {
-    Err(LoadError { path, message })
+    Err(LoadError::new(path, message))
 }
 
 /// The first cap the plan breaks, if any.

@@ -11,46 +11,44 @@ pub const MAX_PLAN_BYTES: usize = 5 * 1024 * 1024;
 /// then the caps. The one way a plan enters Berth from text.
 pub fn load_plan(text: &str) -> Result<Plan, LoadError> {
     if text.len() > MAX_PLAN_BYTES {
-        return Err(LoadError {
-            path: "$".into(),
-            message: format!(
+        return Err(LoadError::new(
+            "$",
+            format!(
                 "plan is {} bytes; the limit is {MAX_PLAN_BYTES}",
                 text.len()
             ),
-        });
+        ));
     }
     // Check the version first so an old or future plan gets the right message
     // rather than a complaint about some field it names differently.
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| LoadError {
-        path: "$".into(),
-        message: format!(
-            "not valid JSON (line {}, column {}): {}",
-            e.line(),
-            e.column(),
-            crate::input::json_path::strip_position(&e.to_string())
-        ),
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        LoadError::new(
+            "$",
+            format!(
+                "not valid JSON (line {}, column {}): {}",
+                e.line(),
+                e.column(),
+                crate::input::json_path::strip_position(&e.to_string())
+            ),
+        )
     })?;
     match value.get("berthVersion") {
         None => {
-            return Err(LoadError {
-                path: "$.berthVersion".into(),
-                message: "missing: a Berth plan starts with \"berthVersion\": 1".into(),
-            })
+            return Err(LoadError::new(
+                "$.berthVersion",
+                "missing: a Berth plan starts with \"berthVersion\": 1",
+            ))
         }
         Some(v) if v.as_u64() != Some(BERTH_VERSION as u64) => {
-            return Err(LoadError {
-                path: "$.berthVersion".into(),
-                message: format!(
-                    "version {v} is not supported; this Berth reads version {BERTH_VERSION}"
-                ),
-            })
+            return Err(LoadError::new(
+                "$.berthVersion",
+                format!("version {v} is not supported; this Berth reads version {BERTH_VERSION}"),
+            ))
         }
         _ => {}
     }
-    let plan: Plan = crate::input::json_path::from_str(text).map_err(|e| LoadError {
-        path: e.path,
-        message: e.message,
-    })?;
+    let plan: Plan =
+        crate::input::json_path::from_str(text).map_err(|e| LoadError::new(e.path, e.message))?;
     crate::input::caps::check(&plan)?;
     Ok(plan)
 }

@@ -14,10 +14,7 @@ pub const PREFIX: &str = "v1.";
 pub const MAX_FRAGMENT_CHARS: usize = 2 * 1024 * 1024;
 
 fn error(message: impl Into<String>) -> LoadError {
-    LoadError {
-        path: "share link".into(),
-        message: message.into(),
-    }
+    LoadError::new("share link", message)
 }
 
 /// The fragment value for a plan (without the leading `#plan=`).

@@ -13,15 +13,19 @@
 //! intrinsic functions it can resolve; here, the three kinds are told apart,
 //! an ECS task definition is read, and an import becomes the plan on screen.
 
+mod ansible;
+mod source;
 mod template;
 mod yaml;
 
-use serde::Serialize;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::input::{load_plan, LoadError, MAX_PLAN_BYTES};
 use crate::model::{Cluster, Plan, Service, TaskDefinition, BERTH_VERSION};
 
+pub use ansible::ansible_vars;
 pub use yaml::yaml_to_json;
 
 /// What kind of document an import read.
@@ -47,25 +51,55 @@ pub struct Imported {
     pub warnings: Vec<String>,
 }
 
+/// What an import is given besides the file: template parameter values
+/// (`--param`, `--ansible-vars`, the browser's form) and the pseudo
+/// parameters a running stack would know.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ImportOptions {
+    /// Parameter values; they win over a template's Defaults.
+    pub parameters: IndexMap<String, String>,
+    /// `AWS::Region`; us-east-1 when none.
+    pub region: Option<String>,
+    /// `AWS::StackName`; else what a Berth export recorded, else the file's
+    /// name, else "stack".
+    pub stack_name: Option<String>,
+    /// The file's name: the stack's name when neither `stack_name` nor a
+    /// Berth export's metadata gives one.
+    pub file_name: Option<String>,
+    /// A playbook's `config_<snake_case>` variables (snake name → value):
+    /// each gives the parameter of that snake-case name a value, unless
+    /// `parameters` gives one.
+    pub playbook: IndexMap<String, String>,
+}
+
 /// An import error: where (a JSON path or a line) and what.
 pub type ImportError = LoadError;
 
 pub(super) fn error(path: impl Into<String>, message: impl Into<String>) -> ImportError {
-    LoadError {
-        path: path.into(),
-        message: message.into(),
-    }
+    LoadError::new(path, message)
 }
 
 /// Reads any of the three kinds of file, with `--param K=V` values for
 /// templates; a result past a size cap of [`crate::input::caps`] is refused.
 pub fn import(text: &str, params: &[(String, String)]) -> Result<Imported, ImportError> {
-    let imported = read(text, params)?;
+    import_with(
+        text,
+        &ImportOptions {
+            parameters: params.iter().cloned().collect(),
+            ..ImportOptions::default()
+        },
+    )
+}
+
+/// [`import`] with every option: parameter values, region and stack name.
+pub fn import_with(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
+    let imported = read(text, options)?;
     crate::input::caps::check(&imported.plan)?;
     Ok(imported)
 }
 
-fn read(text: &str, params: &[(String, String)]) -> Result<Imported, ImportError> {
+fn read(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
     if text.len() > MAX_PLAN_BYTES {
         return Err(error(
             "$",
@@ -75,18 +109,10 @@ fn read(text: &str, params: &[(String, String)]) -> Result<Imported, ImportError
             ),
         ));
     }
+    source::refuse_jinja(text)?;
     let trimmed = text.trim_start();
     let value = if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        serde_json::from_str::<Value>(text).map_err(|e| {
-            error(
-                "$",
-                format!(
-                    "not valid JSON (line {}, column {}): {e}",
-                    e.line(),
-                    e.column()
-                ),
-            )
-        })?
+        source::parse_json(text)?
     } else {
         yaml_to_json(text)?
     };
@@ -94,7 +120,7 @@ fn read(text: &str, params: &[(String, String)]) -> Result<Imported, ImportError
         .as_object()
         .ok_or_else(|| error("$", "expected an object at the top level"))?;
     if obj.contains_key("berthVersion") {
-        if !params.is_empty() {
+        if !options.parameters.is_empty() {
             return Err(error(
                 "--param",
                 "parameters apply only to CloudFormation templates",
@@ -107,7 +133,7 @@ fn read(text: &str, params: &[(String, String)]) -> Result<Imported, ImportError
         });
     }
     if obj.contains_key("Resources") || obj.contains_key("AWSTemplateFormatVersion") {
-        return template::read_template(obj, params);
+        return template::read_template(obj, options);
     }
     let (td_value, prefix) = match obj.get("taskDefinition") {
         Some(inner @ Value::Object(_)) => (inner.clone(), "$.taskDefinition"),
@@ -138,7 +164,7 @@ fn task_definition(v: Value, prefix: &str) -> Result<Imported, ImportError> {
     let v = without_nulls(v);
     let td: TaskDefinition =
         crate::input::json_path::from_value(&v, prefix).map_err(|e| error(e.path, e.message))?;
-    let service = Service {
+    let mut service = Service {
         service_name: td.family.clone(),
         task_definition: format!("{}:{}", td.family, td.revision),
         desired_count: 1,
@@ -148,6 +174,21 @@ fn task_definition(v: Value, prefix: &str) -> Result<Imported, ImportError> {
         load_balancer: None,
         extra: Default::default(),
     };
+    let mut warnings = vec![
+        "the task definition became a one-task service; add instance groups to place it"
+            .to_string(),
+    ];
+    // ECS runs a FARGATE-only task definition only as a Fargate task: the
+    // service it becomes says so, and is planned apart from the instances.
+    if td.fargate_only() {
+        service
+            .extra
+            .insert("launchType".into(), Value::String("FARGATE".into()));
+        warnings = vec![format!(
+            "{prefix}.requiresCompatibilities: {} runs only on Fargate; it became a one-task FARGATE service, planned apart from the cluster's instances",
+            td.family
+        )];
+    }
     let plan = Plan {
         berth_version: BERTH_VERSION,
         name: td.family.clone(),
@@ -163,9 +204,7 @@ fn task_definition(v: Value, prefix: &str) -> Result<Imported, ImportError> {
     Ok(Imported {
         kind: ImportKind::TaskDefinition,
         plan,
-        warnings: vec![
-            "the task definition became a one-task service; add instance groups to place it".into(),
-        ],
+        warnings,
     })
 }
 

@@ -10,15 +10,54 @@ use super::{error, ImportError};
 /// `!Sub …` → `{"Fn::Sub": …}`). Alias expansion is bounded by the parser.
 pub fn yaml_to_json(text: &str) -> Result<Value, ImportError> {
     let v: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let at = e
-            .location()
-            .map(|l| format!("line {}, column {}", l.line(), l.column()))
-            .unwrap_or_else(|| "$".into());
         let msg = e.to_string();
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-        error(at, format!("not valid YAML: {msg}"))
+        let at = e.location().map(|l| {
+            let (line, column) =
+                duplicate_at(text, &msg, l.line(), l.column()).unwrap_or((l.line(), l.column()));
+            format!("line {line}, column {column}")
+        });
+        error(
+            at.unwrap_or_else(|| "$".into()),
+            format!("not valid YAML: {msg}"),
+        )
     })?;
     convert(v, 0)
+}
+
+/// Where a duplicate key is: the parser names the mapping that holds it
+/// (its first key's line and column), a person needs the second occurrence.
+/// None when `message` is another error or the key is not found in block
+/// style at that column.
+fn duplicate_at(text: &str, message: &str, line: usize, column: usize) -> Option<(usize, usize)> {
+    let key = message
+        .split("duplicate entry with key \"")
+        .nth(1)?
+        .strip_suffix('"')?;
+    let indent = column.checked_sub(1)?;
+    let mut seen = 0;
+    for (i, l) in text.lines().enumerate().skip(line.checked_sub(1)?) {
+        let body = l.get(indent..).unwrap_or("");
+        let leading = l.len() - l.trim_start().len();
+        if leading < indent && !l.trim().is_empty() && i + 1 > line {
+            break; // the mapping ended
+        }
+        if leading != indent {
+            continue;
+        }
+        let named = [
+            format!("{key}:"),
+            format!("\"{key}\":"),
+            format!("'{key}':"),
+        ];
+        if named.iter().any(|n| body.starts_with(n.as_str())) {
+            seen += 1;
+            if seen == 2 {
+                return Some((i + 1, column));
+            }
+        }
+    }
+    None
 }
 
 /// Nesting deeper than this is refused.

@@ -2,8 +2,8 @@
 //! the CloudFormation User Guide's "Intrinsic function reference" defines
 //! them: `Fn::Join`, `Fn::Select`, `Fn::Split`, `Fn::FindInMap`, `Fn::If`
 //! and the condition functions, pseudo parameters and `AWS::NoValue`, and
-//! the account-only values (`Fn::GetAtt`, `Fn::ImportValue`) as visible
-//! placeholders.
+//! the account-only values (`Fn::GetAtt`, `Fn::ImportValue`, `Fn::GetAZs`)
+//! as visible placeholders.
 
 use serde_json::Value;
 
@@ -33,7 +33,11 @@ impl Ctx<'_> {
             ("Ref", _) => match arg.as_str()? {
                 // "Pseudo parameters reference": AWS::NoValue removes the property.
                 "AWS::NoValue" => Resolved::NoValue,
-                p => Resolved::Text(super::intrinsics::pseudo_value(p, &self.stack_name)?),
+                p => Resolved::Text(super::intrinsics::pseudo_value(
+                    p,
+                    &self.stack_name,
+                    &self.region,
+                )?),
             },
             ("Fn::Join", Some([delimiter, list])) => self.join(v, delimiter, list, path),
             ("Fn::Select", Some([index, list])) => self.select(v, index, list, path),
@@ -57,6 +61,9 @@ impl Ctx<'_> {
                     "Fn::ImportValue names an export Berth cannot resolve",
                 ),
             },
+            ("Fn::GetAZs", _) => {
+                Resolved::Text(format!("{{{{GetAZs:{}}}}}", self.azs_region(arg, path)))
+            }
             ("Fn::Join", _) => self.keep(v, path, "Fn::Join takes [delimiter, [values]]"),
             ("Fn::Select", _) => self.keep(v, path, "Fn::Select takes [index, list]"),
             ("Fn::If", _) => self.keep(v, path, "Fn::If takes [condition, value, value]"),
@@ -76,11 +83,25 @@ impl Ctx<'_> {
         }
     }
 
+    /// Fn::GetAZs' region: its argument, or the stack's region when it is "".
+    fn azs_region(&mut self, arg: &Value, path: &str) -> String {
+        self.text_of(arg, path)
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| self.region.clone())
+    }
+
     /// Fn::Select: [index, list].
     fn select(&mut self, v: &Value, index: &Value, list: &Value, path: &str) -> Resolved {
         let index = self
             .text_of(index, path)
             .and_then(|i| i.trim().parse::<usize>().ok());
+        // Only the account knows a region's zones: the i-th stays a placeholder.
+        if let (Some(i), Some(("Fn::GetAZs", arg))) = (index, function(list)) {
+            return Resolved::Text(format!(
+                "{{{{GetAZs:{}[{i}]}}}}",
+                self.azs_region(arg, path)
+            ));
+        }
         match (index, self.list(list, path)) {
             (Some(i), Some(items)) if i < items.len() => Resolved::Text(items[i].clone()),
             (Some(i), Some(items)) => self.keep(

@@ -32,17 +32,20 @@ pub(super) enum Resolved {
 /// evaluating (a condition naming itself would otherwise never end).
 pub(super) const MAX_DEPTH: u32 = 64;
 
+/// The region `AWS::Region` reads unless the import is given one.
+pub(super) const DEFAULT_REGION: &str = "us-east-1";
+
 /// Pseudo parameters (User Guide, "Pseudo parameters reference"), with the
 /// defaults Berth documents for a template read outside an account.
-pub(super) fn pseudo_value(name: &str, stack: &str) -> Option<String> {
+pub(super) fn pseudo_value(name: &str, stack: &str, region: &str) -> Option<String> {
     Some(match name {
-        "AWS::Region" => "us-east-1".into(),
+        "AWS::Region" => region.into(),
         "AWS::AccountId" => "123456789012".into(),
         "AWS::Partition" => "aws".into(),
         "AWS::URLSuffix" => "amazonaws.com".into(),
         "AWS::StackName" => stack.into(),
         "AWS::StackId" => {
-            format!("arn:aws:cloudformation:us-east-1:123456789012:stack/{stack}/{{{{StackId}}}}")
+            format!("arn:aws:cloudformation:{region}:123456789012:stack/{stack}/{{{{StackId}}}}")
         }
         _ => return None,
     })
@@ -53,6 +56,8 @@ pub(super) struct Ctx<'a> {
     pub(super) template: &'a Map<String, Value>,
     /// What `AWS::StackName` reads.
     pub(super) stack_name: String,
+    /// What `AWS::Region` reads.
+    pub(super) region: String,
     /// How deep the evaluation is now (see [`MAX_DEPTH`]).
     pub(super) depth: u32,
     /// Conditions evaluated so far: each once, however many name it (a
@@ -199,7 +204,7 @@ impl Ctx<'_> {
     /// A `${Name}` in a Fn::Sub that is no parameter: a pseudo parameter, or
     /// a resource (its physical id, or `Resource.Attribute`), as a placeholder.
     fn name_in_sub(&self, name: &str) -> Option<String> {
-        if let Some(p) = pseudo_value(name, &self.stack_name) {
+        if let Some(p) = pseudo_value(name, &self.stack_name, &self.region) {
             return Some(p);
         }
         let resource = name.split('.').next().unwrap_or(name);

@@ -11,8 +11,10 @@ mod task_definition;
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
-use super::{empty_cluster, error, ImportError, ImportKind, Imported};
+use super::{empty_cluster, error, ImportError, ImportKind, ImportOptions, Imported};
+use crate::cfn::params::constraint_error;
 use crate::cfn::template::METADATA_KEY;
+use crate::input::error::ParameterPrompt;
 use crate::model::{
     CloudFormation, Cluster, Parameter, Plan, Service, TaskDefinition, BERTH_VERSION,
 };
@@ -21,10 +23,12 @@ use intrinsics::Ctx;
 use service::import_service;
 use task_definition::import_task_definition;
 
-/// Reads a template, with the `--param K=V` values given.
+/// Reads a template with the values and pseudo parameters `options` give.
+/// A parameter with neither a value nor a Default stops it, as it stops
+/// CloudFormation (issue 16, item 2).
 pub(super) fn read_template(
     t: &Map<String, Value>,
-    given: &[(String, String)],
+    options: &ImportOptions,
 ) -> Result<Imported, ImportError> {
     let empty = Map::new();
     let resources = t
@@ -32,22 +36,35 @@ pub(super) fn read_template(
         .and_then(Value::as_object)
         .unwrap_or(&empty);
     let parameters = declared_parameters(t)?;
-    let values_given = checked_values(&parameters, given)?;
+    let mut given = super::ansible::playbook_values(&options.playbook, parameters.keys());
+    given.extend(options.parameters.clone());
+    let values_given = checked_values(&parameters, &given)?;
     let meta = t
         .get("Metadata")
         .and_then(|m| m.get(METADATA_KEY))
         .cloned()
         .unwrap_or(Value::Null);
+    let values = parameter_values(&parameters, &values_given, &meta);
+    demand_values(&parameters, &values, &meta)?;
+    let stack_name = options
+        .stack_name
+        .clone()
+        .or_else(|| {
+            meta.get("stackName")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .or_else(|| options.file_name.as_deref().map(stack_name_of));
     let mut ctx = Ctx {
         template: t,
-        stack_name: meta
-            .get("stackName")
-            .and_then(Value::as_str)
-            .unwrap_or("stack")
-            .to_string(),
+        stack_name: stack_name.clone().unwrap_or_else(|| "stack".into()),
+        region: options
+            .region
+            .clone()
+            .unwrap_or_else(|| intrinsics::DEFAULT_REGION.into()),
         depth: 0,
         conditions: IndexMap::new(),
-        values: parameter_values(&parameters, &values_given, &meta),
+        values,
         resources,
         bindings: IndexMap::new(),
         unresolved: IndexMap::new(),
@@ -65,11 +82,7 @@ pub(super) fn read_template(
         }
     }
     let cfn = CloudFormation {
-        stack_name: meta
-            .get("stackName")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string(),
+        stack_name: stack_name.unwrap_or_default(),
         parameters,
         values: values_given,
         bindings: ctx.bindings,
@@ -99,6 +112,23 @@ pub(super) fn read_template(
     })
 }
 
+/// A stack name from a file name, as CloudFormation allows them (a letter,
+/// then letters, digits and hyphens): `templates/stack.yml.j2` → `stack`.
+fn stack_name_of(file: &str) -> String {
+    let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    let stem = base.split('.').next().unwrap_or(base);
+    let name: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let name = name.trim_matches('-');
+    if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name.to_string()
+    } else {
+        format!("stack-{name}").trim_end_matches('-').to_string()
+    }
+}
+
 /// The template's Parameters section, each read as CloudFormation declares it.
 fn declared_parameters(t: &Map<String, Value>) -> Result<IndexMap<String, Parameter>, ImportError> {
     let mut parameters = IndexMap::new();
@@ -113,23 +143,69 @@ fn declared_parameters(t: &Map<String, Value>) -> Result<IndexMap<String, Parame
     Ok(parameters)
 }
 
-/// The `--param` values, refused in CloudFormation's words when the
-/// template declares no such parameter.
+/// The values given, refused in CloudFormation's words when the template
+/// declares no such parameter or a value breaks its constraints (Type,
+/// AllowedValues, AllowedPattern, Min/MaxValue, Min/MaxLength).
 fn checked_values(
     parameters: &IndexMap<String, Parameter>,
-    given: &[(String, String)],
+    given: &IndexMap<String, String>,
 ) -> Result<IndexMap<String, String>, ImportError> {
-    let mut values_given = IndexMap::new();
-    for (k, v) in given {
-        if !parameters.contains_key(k) {
-            return Err(error(
-                format!("--param {k}"),
-                format!("Parameters: [{k}] do not exist in the template"),
-            ));
-        }
-        values_given.insert(k.clone(), v.clone());
+    let unknown: Vec<&str> = given
+        .keys()
+        .filter(|k| !parameters.contains_key(*k))
+        .map(String::as_str)
+        .collect();
+    if !unknown.is_empty() {
+        return Err(error(
+            format!("$.Parameters.{}", unknown[0]),
+            format!(
+                "Parameters: [{}] do not exist in the template",
+                unknown.join(", ")
+            ),
+        ));
     }
-    Ok(values_given)
+    for (k, v) in given {
+        if let Some(message) = constraint_error(k, &parameters[k], v) {
+            return Err(error(format!("$.Parameters.{k}"), message));
+        }
+    }
+    Ok(given.clone())
+}
+
+/// CloudFormation's "Parameters: [A, B] must have values" when parameters
+/// have neither a value nor a Default, with what a form needs to ask for
+/// them. A template Berth exported is read back as the plan it came from,
+/// which may leave a value to deploy time (NoEcho) or to the export's own
+/// "must have values": it is not asked for them.
+fn demand_values(
+    parameters: &IndexMap<String, Parameter>,
+    values: &IndexMap<String, Option<String>>,
+    meta: &Value,
+) -> Result<(), ImportError> {
+    if meta.is_object() {
+        return Ok(());
+    }
+    let needs: Vec<ParameterPrompt> = parameters
+        .iter()
+        .filter(|(k, _)| values[*k].is_none())
+        .map(|(k, p)| ParameterPrompt {
+            name: k.clone(),
+            kind: p.kind.clone(),
+            description: p.description.clone(),
+            allowed_values: p.allowed_values.clone(),
+            no_echo: p.no_echo,
+        })
+        .collect();
+    if needs.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = needs.iter().map(|n| n.name.as_str()).collect();
+    let mut e = error(
+        "$.Parameters",
+        format!("Parameters: [{}] must have values", names.join(", ")),
+    );
+    e.needs = needs;
+    Err(e)
 }
 
 /// Each parameter's value: a value given wins; then what a Berth export
@@ -197,10 +273,11 @@ fn read_resources(
     let mut family_of: IndexMap<String, String> = IndexMap::new();
     let mut unmodelled: IndexMap<String, Vec<String>> = IndexMap::new();
     for (id, r) in resources {
-        if !ctx.exists(id, r) {
+        let kind = r.get("Type").and_then(Value::as_str).unwrap_or("");
+        // Services are read below, once their task definitions are known.
+        if kind == "AWS::ECS::Service" || !ctx.exists(id, r) {
             continue;
         }
-        let kind = r.get("Type").and_then(Value::as_str).unwrap_or("");
         let props = r.get("Properties").cloned().unwrap_or(json!({}));
         let path = format!("$.Resources.{id}.Properties");
         match kind {
@@ -223,9 +300,7 @@ fn read_resources(
                     cluster.instance_groups.push(g);
                 }
             }
-            "AWS::ECS::Service"
-            | "AWS::EC2::LaunchTemplate"
-            | "AWS::AutoScaling::LaunchConfiguration" => {}
+            "AWS::EC2::LaunchTemplate" | "AWS::AutoScaling::LaunchConfiguration" => {}
             other => unmodelled
                 .entry(other.to_string())
                 .or_default()

@@ -49,17 +49,12 @@ pub(super) fn import_task_definition(
     let cpu = size(ctx, "Cpu", true)?.map(crate::model::units::TaskCpu);
     let memory = size(ctx, "Memory", false)?.map(crate::model::units::TaskMemory);
     let mut containers = Vec::new();
-    for (i, c) in props
-        .get("ContainerDefinitions")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
+    let definitions = list(props, "ContainerDefinitions");
+    for (i, c) in definitions.iter().enumerate() {
         let cp = format!("{path}.ContainerDefinitions[{i}]");
         containers.push(container_definition(ctx, &family, c, &cp)?);
     }
+    say_not_kept(ctx, props, &definitions, path);
     Ok(TaskDefinition {
         revision: berth_meta(r, "revision")
             .and_then(Value::as_u64)
@@ -76,6 +71,76 @@ pub(super) fn import_task_definition(
         extra: compatibilities(ctx, props, path),
         family,
     })
+}
+
+/// The task definition properties Berth reads; [`CONTAINER_KEYS`] for a container's.
+const TASK_KEYS: &[&str] = &[
+    "Family",
+    "NetworkMode",
+    "Cpu",
+    "Memory",
+    "ContainerDefinitions",
+    "PlacementConstraints",
+    "RequiresCompatibilities",
+];
+
+/// The container properties Berth reads.
+const CONTAINER_KEYS: &[&str] = &[
+    "Name",
+    "Image",
+    "PortMappings",
+    "Environment",
+    "Essential",
+    "Cpu",
+    "Memory",
+    "MemoryReservation",
+    "Command",
+    "EntryPoint",
+];
+
+/// One warning naming the properties Berth does not keep (roles, volumes,
+/// log configuration …): an export will not write them, and the user must
+/// not learn that later. GPUs, which change placement, are said first.
+fn say_not_kept(ctx: &mut Ctx, props: &Value, containers: &[Value], path: &str) {
+    let unknown = |v: &Value, known: &[&str]| -> Vec<String> {
+        v.as_object()
+            .map(|m| {
+                m.keys()
+                    .filter(|k| !known.contains(&k.as_str()))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let task = unknown(props, TASK_KEYS);
+    let mut in_containers: Vec<String> = Vec::new();
+    for c in containers {
+        for k in unknown(c, CONTAINER_KEYS) {
+            if !in_containers.contains(&k) {
+                in_containers.push(k);
+            }
+        }
+    }
+    let mut parts = Vec::new();
+    if !task.is_empty() {
+        parts.push(task.join(", "));
+    }
+    if !in_containers.is_empty() {
+        parts.push(format!("in its containers {}", in_containers.join(", ")));
+    }
+    if in_containers.iter().any(|k| k == "ResourceRequirements") {
+        // The one of them ECS places by: a GPU task needs a GPU instance.
+        ctx.warnings.insert(
+            0,
+            format!("{path}: a container's ResourceRequirements (GPUs) are not modelled by Berth; its tasks are placed as if they needed none"),
+        );
+    }
+    if !parts.is_empty() {
+        ctx.warnings.push(format!(
+            "{path}: not modelled by Berth, so not kept (an export will not write them): {}",
+            parts.join("; ")
+        ));
+    }
 }
 
 /// `RequiresCompatibilities`, kept where the task definition JSON has it

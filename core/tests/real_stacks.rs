@@ -1,0 +1,544 @@
+//! Issue 16: real stacks in. Every file of `../shared/corpus` (public task
+//! definitions and templates nobody here wrote; SOURCES.md) is imported as
+//! a user would, with values for the parameters CloudFormation would ask
+//! for; and the seed's microtrader stack, with its playbook's development
+//! values, is the plan the deck describes.
+
+use std::path::PathBuf;
+
+use berth_core::app::report::check_report;
+use berth_core::input::import::{ansible_vars, import, import_with, yaml_to_json, ImportOptions};
+use berth_core::placement::{place, Owner};
+use berth_core::Plan;
+
+fn corpus(dir: &str) -> Vec<PathBuf> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
+        .unwrap_or_else(|e| panic!("../shared/corpus/{dir}: {e}"))
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+fn name_of(p: &std::path::Path) -> String {
+    p.file_name().unwrap().to_string_lossy().into_owned()
+}
+
+/// What a user would type for the parameters each template leaves without a
+/// Default: their own key pair, VPC, subnets, cluster and images. The
+/// microtrader values are its playbook's (SOURCES.md).
+fn values_for(file: &str) -> Vec<(&'static str, &'static str)> {
+    let network = [
+        ("KeyName", "my-key"),
+        ("VpcId", "vpc-0a1b2c3d"),
+        ("VPC", "vpc-0a1b2c3d"),
+        ("SubnetId", "subnet-0a1b2c3d,subnet-4e5f6a7b"),
+        ("Subnets", "subnet-0a1b2c3d,subnet-4e5f6a7b"),
+        ("Subnet1", "subnet-0a1b2c3d"),
+        ("Subnet2", "subnet-4e5f6a7b"),
+        ("Cluster", "production"),
+        ("Listener", "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/prod/50dc6c495c0c9188/f2f7dc8efc522ab2"),
+        ("LoadBalancer", "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/prod/50dc6c495c0c9188"),
+        ("TargetGroup", "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/6d0ecf831eec9f09"),
+        ("TargetGroupARN", "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/6d0ecf831eec9f09"),
+        ("SourceSecurityGroup", "sg-0a1b2c3d"),
+        ("InstanceSG", "sg-0a1b2c3d"),
+    ];
+    let own: &[(&str, &str)] = match file {
+        f if f.contains("ecs-refarch-batch") => &[(
+            "DockerImage",
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com/batch-processor:1.0",
+        )],
+        f if f.contains("website-service") => &[
+            ("ProductServiceUrl", "http://internal.example.com/products"),
+            (
+                "ECSServiceAutoScalingRoleARN",
+                "arn:aws:iam::123456789012:role/ecs-autoscale",
+            ),
+        ],
+        f if f.contains("mixed-mode") => &[
+            ("InstanceProfile", "ecsInstanceProfile"),
+            ("PurchaseOption", "Spot"),
+            ("CloudWatchLogsGroup", "ecs-mixed-mode"),
+            (
+                "ServiceRole",
+                "arn:aws:iam::123456789012:role/ecsServiceRole",
+            ),
+            ("TaskRole", "arn:aws:iam::123456789012:role/ecsTaskRole"),
+            ("snsTopic", "arn:aws:sns:us-east-1:123456789012:ecs-alerts"),
+            ("MinTaskNumber", "2"),
+            ("MaxTaskNumber", "6"),
+            ("TaskScaleUpAdjustment", "1"),
+            ("TaskScaleDownAdjustment", "-1"),
+        ],
+        f if f.contains("blue-green") => &[
+            ("Repository", "ecs-blue-green"),
+            ("Port", "80"),
+            ("Identifier", "blue"),
+            ("IsProduction", "true"),
+        ],
+        f if f.contains("service-discovery") => &[
+            ("PortalAppDockerImage", "example/portal:1.0"),
+            ("TwitchAppDockerImage", "example/twitch:1.0"),
+            ("GoodreadsAppDockerImage", "example/goodreads:1.0"),
+        ],
+        f if f.contains("microtrader") => &MICROTRADER_DEVELOPMENT,
+        _ => &[],
+    };
+    network.into_iter().chain(own.iter().copied()).collect()
+}
+
+/// The playbook's development values (SOURCES.md; the password is its
+/// encrypted text, as the playbook passes it).
+const MICROTRADER_DEVELOPMENT: [(&str, &str); 9] = [
+    ("MicrotraderQuoteHttpPort", "8000"),
+    ("MicrotraderAuditHttpPort", "8001"),
+    ("MicrotraderDashboardHttpPort", "8002"),
+    ("DatabaseName", "audit"),
+    ("DatabaseUsername", "audit"),
+    (
+        "DatabasePassword",
+        "AQICAHj7MfbzqIkL206zxHO2BIK6vbdMxzXI2rdyeYLA",
+    ),
+    ("ApplicationDnsName", "dev-microtrader"),
+    ("ApplicationImageId", "ami-17ad6d6f"),
+    ("ApplicationKeyName", "docker-production-aws"),
+];
+
+/// Only the values a template declares: CloudFormation refuses others.
+fn declared(text: &str, values: Vec<(&str, &str)>) -> Vec<(String, String)> {
+    let template = if text.trim_start().starts_with('{') {
+        serde_json::from_str(text).unwrap()
+    } else {
+        yaml_to_json(text).unwrap()
+    };
+    let parameters = template
+        .get("Parameters")
+        .and_then(|p| p.as_object())
+        .cloned()
+        .unwrap_or_default();
+    values
+        .into_iter()
+        .filter(|(k, _)| parameters.contains_key(*k))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// What a faithful import must not do: an empty image, a container port of
+/// 0, a parameter Ref left unresolved; and a Fargate item must be flagged
+/// and kept off the instances.
+fn assert_faithful(file: &str, plan: &Plan) {
+    for td in &plan.task_definitions {
+        for c in &td.container_definitions {
+            assert!(
+                !c.image.trim().is_empty(),
+                "{file}: {} / {} has no image",
+                td.family,
+                c.name
+            );
+            for m in &c.port_mappings {
+                assert_ne!(
+                    m.container_port, 0,
+                    "{file}: {} / {} has container port 0",
+                    td.family, c.name
+                );
+            }
+        }
+    }
+    if let Some(cfn) = &plan.cloud_formation {
+        for (path, v) in &cfn.unresolved {
+            let names_parameter = v
+                .get("Ref")
+                .and_then(|r| r.as_str())
+                .is_some_and(|r| cfn.parameters.contains_key(r));
+            assert!(
+                !names_parameter,
+                "{file}: {path} is a parameter left unresolved: {v}"
+            );
+        }
+    }
+    let report = check_report(plan);
+    let placement = place(plan);
+    for (i, s) in plan.services.iter().enumerate() {
+        if plan.on_instances(s) {
+            continue;
+        }
+        let flagged = report.findings.iter().any(|f| {
+            (f.code == "W2008" || f.code == "E1026")
+                && f.path.starts_with(&format!("$.services[{i}]"))
+        });
+        assert!(
+            flagged,
+            "{file}: Fargate service {} is not flagged",
+            s.service_name
+        );
+        let placed = placement
+            .instances()
+            .iter()
+            .flat_map(|i| &i.tasks)
+            .any(|t| matches!(&t.owner, Owner::Service(n) if **n == *s.service_name));
+        assert!(
+            !placed,
+            "{file}: Fargate service {} was placed on an instance",
+            s.service_name
+        );
+    }
+}
+
+#[test]
+fn every_corpus_task_definition_imports_faithfully() {
+    let files = corpus("taskdefs");
+    assert_eq!(files.len(), 23, "SOURCES.md lists 23 task definitions");
+    let mut fargate = 0;
+    for f in &files {
+        let file = name_of(f);
+        let text = std::fs::read_to_string(f).unwrap();
+        let got = import(&text, &[]).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_faithful(&file, &got.plan);
+        if got
+            .plan
+            .services
+            .iter()
+            .any(|s| s.launch_type() == Some("FARGATE"))
+        {
+            fargate += 1;
+        }
+    }
+    // SOURCES.md: five of them require FARGATE compatibility.
+    assert_eq!(fargate, 5);
+}
+
+#[test]
+fn every_corpus_template_imports_faithfully_with_a_users_values() {
+    let files = corpus("templates");
+    assert_eq!(files.len(), 12, "SOURCES.md lists 12 templates");
+    for f in &files {
+        let file = name_of(f);
+        let text = std::fs::read_to_string(f).unwrap();
+        let values = declared(&text, values_for(&file));
+        let got = import(&text, &values).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(
+            !got.plan.services.is_empty() || !got.plan.task_definitions.is_empty(),
+            "{file}"
+        );
+        assert_faithful(&file, &got.plan);
+    }
+}
+
+#[test]
+fn a_template_without_its_required_values_stops_with_cloudformations_words() {
+    for f in corpus("templates") {
+        let file = name_of(&f);
+        let text = std::fs::read_to_string(&f).unwrap();
+        let wanted = declared(&text, values_for(&file));
+        match import(&text, &[]) {
+            Ok(_) => assert!(wanted.is_empty(), "{file} imported without {wanted:?}"),
+            Err(e) => {
+                // Every name asked for is one the user's values give: the
+                // test's table is the form a user would fill in.
+                let asked: Vec<&str> = e.needs.iter().map(|n| n.name.as_str()).collect();
+                assert!(!asked.is_empty(), "{file}: {e}");
+                assert_eq!(
+                    e.message,
+                    format!("Parameters: [{}] must have values", asked.join(", "))
+                );
+                for name in asked {
+                    assert!(
+                        wanted.iter().any(|(k, _)| k == name),
+                        "{file}: {name} asked, not in the table"
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn microtrader() -> String {
+    let f = corpus("templates")
+        .into_iter()
+        .find(|f| name_of(f).starts_with("jmenga__microtrader"))
+        .unwrap();
+    std::fs::read_to_string(f).unwrap()
+}
+
+/// Issue 16's "done when": four services at 195/800 MiB on t2.micro,
+/// container ports 8000/8001/8002, nothing unplaced, and a JVM finding read
+/// from -Xmx672m and -XX:MaxMetaspaceSize=128m. The stack's task
+/// definitions use the host network mode, so (ECS Developer Guide,
+/// "PortMapping": with host networking the host port is the container port)
+/// each HTTP port is taken on the instance as itself, never from the
+/// dynamic range; the issue's "dynamic host ports" would hold only for
+/// bridge mode.
+fn assert_the_decks_plan(plan: &Plan) {
+    let names: Vec<&str> = plan
+        .services
+        .iter()
+        .map(|s| s.service_name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "DashboardService",
+            "PortfolioService",
+            "AuditService",
+            "QuoteService"
+        ]
+    );
+    assert_eq!(plan.cluster.instance_groups.len(), 1);
+    assert_eq!(plan.cluster.instance_groups[0].instance_type, "t2.micro");
+    for s in &plan.services {
+        let td = plan.task_definition(&s.task_definition).unwrap();
+        let c = &td.container_definitions[0];
+        assert_eq!(
+            (c.memory_reservation, c.memory),
+            (Some(195), Some(800)),
+            "{}",
+            s.service_name
+        );
+    }
+    let report = check_report(plan);
+    assert!(report.unplaced.is_empty(), "{:?}", report.unplaced);
+    let placement = place(plan);
+    let mut http: Vec<(u16, u16, bool)> = placement
+        .instances()
+        .iter()
+        .flat_map(|i| &i.tasks)
+        .flat_map(|t| &t.host_ports)
+        .filter(|p| p.container_port < 9000)
+        .map(|p| (p.container_port, p.host_port, p.dynamic))
+        .collect();
+    http.sort_unstable();
+    assert_eq!(
+        http,
+        [
+            (8000, 8000, false),
+            (8001, 8001, false),
+            (8002, 8002, false)
+        ]
+    );
+    let quote = report
+        .jvm
+        .iter()
+        .find(|j| j.task_definition.starts_with("QuoteTaskDefinition"))
+        .expect("quote's JVM is checked");
+    assert!(quote.estimate.heap_from_xmx);
+    assert_eq!(
+        (quote.estimate.heap, quote.estimate.metaspace),
+        (672.0, 128.0)
+    );
+}
+
+#[test]
+fn the_seeds_stack_with_its_playbook_values_is_the_decks_plan() {
+    let values: Vec<(String, String)> = MICROTRADER_DEVELOPMENT
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let got = import(&microtrader(), &values).unwrap();
+    assert_the_decks_plan(&got.plan);
+}
+
+/// The same values from a group_vars file, as the repository's playbook
+/// keeps them (`group_vars/development/vars.yml`): `Stack.Inputs.NAME`, and
+/// the stack's name from `Stack.Name`.
+#[test]
+fn ansible_group_vars_give_the_same_plan_and_the_stack_name() {
+    let mut vars = String::from("# Stack settings\nStack.Name: microtrader-development\nSts.Role: arn:aws:iam::123456789012:role/admin\n");
+    for (k, v) in MICROTRADER_DEVELOPMENT {
+        vars.push_str(&format!("Stack.Inputs.{k}: {v}\n"));
+    }
+    let options = ansible_vars(&vars).unwrap();
+    assert_eq!(
+        options.stack_name.as_deref(),
+        Some("microtrader-development")
+    );
+    assert_eq!(options.parameters["MicrotraderQuoteHttpPort"], "8000");
+    assert_eq!(
+        options.parameters.len(),
+        9,
+        "Sts.Role is the playbook's, not a parameter"
+    );
+    let got = import_with(&microtrader(), &options).unwrap();
+    assert_the_decks_plan(&got.plan);
+    assert_eq!(
+        got.plan.cloud_formation.unwrap().stack_name,
+        "microtrader-development"
+    );
+
+    // The nested shape reads the same.
+    let nested = "Stack:\n  Inputs:\n    DatabaseName: audit\n";
+    assert_eq!(
+        ansible_vars(nested).unwrap().parameters["DatabaseName"],
+        "audit"
+    );
+    // The deck's config_<snake_case> shape (Berth's own ansible export)
+    // names a parameter by its snake-case name.
+    let mut config = String::new();
+    for (k, v) in MICROTRADER_DEVELOPMENT {
+        config.push_str(&format!(
+            "config_{}: {v}\n",
+            berth_core::cfn::export::snake_case(k)
+        ));
+    }
+    let got = import_with(&microtrader(), &ansible_vars(&config).unwrap()).unwrap();
+    assert_the_decks_plan(&got.plan);
+    // An unrendered Jinja2 value is refused at its key.
+    let e = ansible_vars("Stack.Inputs.DatabaseName: \"{{ db_name }}\"\n").unwrap_err();
+    assert_eq!(e.path, "$.Stack.Inputs.DatabaseName");
+    assert!(e.message.contains("Jinja2"), "{}", e.message);
+}
+
+const SMALL: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env:
+    Type: String
+    Description: Which environment
+    AllowedValues: [dev, prod]
+  Secret:
+    Type: String
+    NoEcho: true
+  Port:
+    Type: Number
+    MinValue: 1024
+Resources:
+  Web:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: web
+      ContainerDefinitions:
+        - Name: web
+          Image: !Sub "${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/web:${Env}"
+          Memory: 256
+          PortMappings:
+            - ContainerPort: !Ref Port
+          Environment:
+            - Name: STACK
+              Value: !Ref AWS::StackName
+            - Name: ZONE
+              Value: !Select [1, !GetAZs ""]
+"#;
+
+/// CloudFormation User Guide, "Parameters": each constraint's own error.
+#[test]
+fn values_are_checked_against_their_parameters_constraints() {
+    let with = |pairs: &[(&str, &str)]| {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        import(SMALL, &pairs)
+    };
+    let e = with(&[]).unwrap_err();
+    assert_eq!(
+        e.message,
+        "Parameters: [Env, Secret, Port] must have values"
+    );
+    let env = &e.needs[0];
+    assert_eq!(env.description.as_deref(), Some("Which environment"));
+    assert_eq!(env.allowed_values, ["dev", "prod"]);
+    assert!(e.needs[1].no_echo, "the form asks for Secret as a password");
+    let e = with(&[("Env", "test"), ("Secret", "s"), ("Port", "8080")]).unwrap_err();
+    assert_eq!(e.message, "Parameter 'Env' must be one of AllowedValues");
+    let e = with(&[("Env", "dev"), ("Secret", "s"), ("Port", "80")]).unwrap_err();
+    assert_eq!(
+        e.message,
+        "Parameter 'Port' must be a number not less than 1024"
+    );
+    let e = with(&[
+        ("Env", "dev"),
+        ("Secret", "s"),
+        ("Port", "8080"),
+        ("Extra", "1"),
+    ])
+    .unwrap_err();
+    assert_eq!(
+        e.message,
+        "Parameters: [Extra] do not exist in the template"
+    );
+    let plan = with(&[("Env", "dev"), ("Secret", "s"), ("Port", "8080")])
+        .unwrap()
+        .plan;
+    assert_eq!(
+        plan.task_definitions[0].container_definitions[0].port_mappings[0].container_port,
+        8080
+    );
+}
+
+/// CloudFormation User Guide, "Pseudo parameters reference" and
+/// "Fn::GetAZs": the region and stack name a user gives, placeholders for
+/// what only the account knows.
+#[test]
+fn pseudo_parameters_read_the_region_and_stack_name_given() {
+    let values = || {
+        [("Env", "dev"), ("Secret", "s"), ("Port", "8080")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let read = |options: ImportOptions| {
+        let plan = import_with(SMALL, &options).unwrap().plan;
+        let c = plan.task_definitions[0].container_definitions[0].clone();
+        let env = |n: &str| {
+            c.environment
+                .iter()
+                .find(|e| e.name == n)
+                .unwrap()
+                .value
+                .clone()
+        };
+        (c.image.clone(), env("STACK"), env("ZONE"))
+    };
+    let (image, stack, zone) = read(ImportOptions {
+        parameters: values(),
+        file_name: Some("templates/web-stack.yml".into()),
+        ..ImportOptions::default()
+    });
+    assert_eq!(
+        image,
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:dev"
+    );
+    assert_eq!(stack, "web-stack", "the stack is named after the file");
+    assert_eq!(zone, "{{GetAZs:us-east-1[1]}}");
+    let (image, stack, zone) = read(ImportOptions {
+        parameters: values(),
+        region: Some("eu-west-1".into()),
+        stack_name: Some("shop".into()),
+        file_name: Some("web-stack.yml".into()),
+        ..ImportOptions::default()
+    });
+    assert_eq!(
+        image,
+        "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:dev"
+    );
+    assert_eq!(stack, "shop");
+    assert_eq!(zone, "{{GetAZs:eu-west-1[1]}}");
+}
+
+/// A key given twice is refused in JSON as in YAML, at the duplicate's
+/// line; a Jinja2 template is told to be rendered, at its line.
+#[test]
+fn duplicate_keys_and_jinja_are_refused_where_they_are() {
+    let json = "{\"Resources\": {\n  \"A\": {\"Type\": \"AWS::ECS::Cluster\"},\n  \"B\": {\"Type\": \"AWS::SQS::Queue\"},\n  \"A\": {\"Type\": \"AWS::SQS::Queue\"}\n}}";
+    let e = import(json, &[]).unwrap_err();
+    assert!(
+        e.message.starts_with("not valid JSON (line 4, column"),
+        "{}",
+        e.message
+    );
+    assert!(e.message.contains("duplicate key \"A\""), "{}", e.message);
+    let yaml = "Resources:\n  A:\n    Type: AWS::ECS::Cluster\n  B:\n    Type: AWS::SQS::Queue\n  A:\n    Type: AWS::SQS::Queue\n";
+    let e = import(yaml, &[]).unwrap_err();
+    assert_eq!(e.path, "line 6, column 3");
+    assert!(
+        e.message.contains("duplicate entry with key \"A\""),
+        "{}",
+        e.message
+    );
+    let jinja = "Resources:\n  Web:\n    Type: AWS::ECS::TaskDefinition\n{% if prod %}\n    Properties: {}\n{% endif %}\n";
+    let e = import(jinja, &[]).unwrap_err();
+    assert_eq!(e.path, "line 4");
+    assert!(e.message.contains("Jinja2 template"), "{}", e.message);
+    let expression = "Resources:\n  Web:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      Family: \"{{ family }}\"\n";
+    assert_eq!(import(expression, &[]).unwrap_err().path, "line 5");
+}
