@@ -10,6 +10,7 @@ use std::cell::RefCell;
 
 use berth_core::app::exchange::{ExportReply, ImportReply};
 use berth_core::cfn::export::Format;
+use berth_core::input::import::ImportOptions;
 use berth_core::{LoadError, Plan};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -31,7 +32,12 @@ extern "C" {
     fn export_view(this: &ExchangeModule, plan_json: &str, format: &str) -> String;
 
     #[wasm_bindgen(method)]
-    fn import_into(this: &ExchangeModule, plan_json: &str, text: &str) -> String;
+    fn import_into(
+        this: &ExchangeModule,
+        plan_json: &str,
+        text: &str,
+        options_json: &str,
+    ) -> String;
 
     #[wasm_bindgen(method)]
     fn share_link(this: &ExchangeModule, plan_json: &str) -> String;
@@ -104,10 +110,18 @@ pub fn export_view(plan: &Plan, format: Format) -> Option<Result<ExportReply, Lo
     Some(read_reply(&reply))
 }
 
-/// `plan` with `text` imported. Call after [`ready`].
-pub fn import_into(plan: &Plan, text: &str) -> Result<ImportReply, LoadError> {
+/// `plan` with `text` imported, given `options`. Call after [`ready`].
+pub fn import_into(
+    plan: &Plan,
+    text: &str,
+    options: &ImportOptions,
+) -> Result<ImportReply, LoadError> {
     let plan_json = plan_json(plan)?;
-    read_reply(&call("import", |m| m.import_into(&plan_json, text))?)
+    let options_json =
+        serde_json::to_string(options).map_err(|e| LoadError::new("options", e.to_string()))?;
+    read_reply(&call("import", |m| {
+        m.import_into(&plan_json, text, &options_json)
+    })?)
 }
 
 /// The share-link fragment for `plan`. Call after [`ready`].

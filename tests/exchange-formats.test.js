@@ -72,13 +72,49 @@ test('an AllowedValues error offers a fix that widens the template, applied in o
   await errors.waitFor();
 });
 
-test('the seed\'s microtrader template imports as its four services, and undo brings the example back', async () => {
+// The playbook's development values (../shared/corpus/SOURCES.md), typed
+// as a user would into the form the import opens.
+const DEVELOPMENT = {
+  DatabasePassword: 'AQICAHj7MfbzqIkL206z', DatabaseUsername: 'audit', DatabaseName: 'audit',
+  ApplicationKeyName: 'docker-production-aws', ApplicationImageId: 'ami-17ad6d6f', ApplicationDnsName: 'dev-microtrader',
+  MicrotraderDashboardHttpPort: '8002', MicrotraderAuditHttpPort: '8001', MicrotraderQuoteHttpPort: '8000',
+};
+
+test('the seed\'s microtrader template asks for its nine parameters, then imports as its four services; undo brings the example back', async () => {
   await page.locator('[data-testid="import-file"]').setInputFiles(STACK);
+  const form = page.locator('[data-testid="import-parameters"]');
+  await form.waitFor();
+  assert.match(await page.locator('[data-testid="import-error"]').innerText(),
+    /^Not imported yet: Parameters: \[DatabasePassword, DatabaseUsername, DatabaseName, ApplicationKeyName, ApplicationImageId, ApplicationDnsName, MicrotraderDashboardHttpPort, MicrotraderAuditHttpPort, MicrotraderQuoteHttpPort\] must have values/);
+  // Nothing changed yet: the example is still on the board.
+  assert.equal(await board.serviceCards().first().getAttribute('data-service'), 'quote');
+  assert.equal(await form.locator('input').count(), 9);
+  assert.equal(await page.locator('[data-testid="import-param-DatabasePassword"]').getAttribute('type'), 'password', 'NoEcho');
+  assert.match(await form.innerText(), /MicrotraderQuoteHttpPort Number · Container port for Microtrader Quote Service/);
+  for (const [name, value] of Object.entries(DEVELOPMENT)) {
+    await page.locator(`[data-testid="import-param-${name}"]`).fill(value);
+  }
+  await page.locator('[data-testid="import-parameters-submit"]').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="service-card"]')?.dataset.service === 'DashboardService');
+  assert.equal(await form.count(), 0, 'the form closes once the stack is imported');
   const names = await board.serviceCards().evaluateAll((els) => els.map((e) => e.dataset.service));
   // The template's AWS::ECS::Service resources, in the template's order.
   assert.deepEqual(names, ['DashboardService', 'PortfolioService', 'AuditService', 'QuoteService']);
+  assert.equal(await page.locator('[data-testid="tasks-placed"]').innerText().then((t) => t.trim().split(/\s/)[0]), '4');
   await page.locator('[data-testid="undo"]').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="service-card"]')?.dataset.service === 'quote');
   assert.equal(await board.serviceCards().count(), 4);
+});
+
+test('a value that breaks its parameter\'s Type is refused in CloudFormation\'s words and the form stays', async () => {
+  await page.locator('[data-testid="import-file"]').setInputFiles(STACK);
+  await page.locator('[data-testid="import-parameters"]').waitFor();
+  for (const [name, value] of Object.entries(DEVELOPMENT)) {
+    await page.locator(`[data-testid="import-param-${name}"]`).fill(name === 'MicrotraderQuoteHttpPort' ? 'eight thousand' : value);
+  }
+  await page.locator('[data-testid="import-parameters-submit"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="import-error"]')?.textContent.includes('must be a number'));
+  assert.match(await page.locator('[data-testid="import-error"]').innerText(), /Parameter 'MicrotraderQuoteHttpPort' must be a number/);
+  assert.equal(await page.locator('[data-testid="import-parameters"]').count(), 1);
+  assert.equal(await board.serviceCards().first().getAttribute('data-service'), 'quote', 'the plan is untouched');
 });

@@ -27,7 +27,8 @@ const USAGE: &str = "usage:
   berth scale PLAN.json --service NAME --desired N [--text]
   berth run-task PLAN.json --task-definition FAMILY[:REV] [--seconds S]
   berth export PLAN.json --format cfn-parameters|deploy-overrides|codepipeline|ansible|template [--inline] [--json]
-  berth import FILE [--param KEY=VALUE]...   a Berth plan, ECS task definition or CloudFormation template → plan JSON
+  berth import FILE [--param KEY=VALUE]... [--ansible-vars GROUP_VARS.yml] [--region R] [--stack-name S]
+                                  a Berth plan, ECS task definition or CloudFormation template → plan JSON
 exit: 0 clean / completed / placed, 1 errors, unplaced, stalled, failed or rolled back, 2 bad input or usage";
 
 fn main() -> ExitCode {

@@ -542,3 +542,37 @@ fn duplicate_keys_and_jinja_are_refused_where_they_are() {
     let expression = "Resources:\n  Web:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      Family: \"{{ family }}\"\n";
     assert_eq!(import(expression, &[]).unwrap_err().path, "line 5");
 }
+
+/// A few kilobytes must not become an endless evaluation: each level's
+/// `Fn::Sub` names its variable twice, and the variable is the level
+/// below, so the value doubles 28 times (2^28 steps, 512 MiB). The
+/// import stops the evaluation, keeps the value unresolved and says why.
+#[test]
+fn a_doubling_intrinsic_is_stopped_and_kept_not_evaluated() {
+    let mut value = serde_json::json!("ab");
+    for _ in 0..28 {
+        value = serde_json::json!({"Fn::Sub": ["${X}${X}", {"X": value}]});
+    }
+    let template = serde_json::json!({
+        "Resources": {"Web": {"Type": "AWS::ECS::TaskDefinition", "Properties": {
+            "ContainerDefinitions": [{"Name": "web", "Image": "nginx", "Memory": 128,
+                "Environment": [{"Name": "BIG", "Value": value}]}]}}}
+    });
+    let got = import(&template.to_string(), &[]).unwrap();
+    let c = &got.plan.task_definitions[0].container_definitions[0];
+    assert!(c.environment.iter().all(|e| e.value.len() <= 64 * 1024));
+    let kept = &got.plan.cloud_formation.unwrap().unresolved;
+    assert!(
+        kept.contains_key(
+            "$.Resources.Web.Properties.ContainerDefinitions[0].Environment[0].Value"
+        ),
+        "{kept:?}"
+    );
+    assert!(
+        got.warnings
+            .iter()
+            .any(|w| w.contains("more than 65536 bytes") || w.contains("too many steps")),
+        "{:?}",
+        got.warnings
+    );
+}

@@ -13,10 +13,11 @@ pub fn export_view(plan_json: &str, format: &str) -> String {
     berth_core::app::exchange::export_json(plan_json, format)
 }
 
-/// `Result<ImportReply, LoadError>` as JSON: the plan with `text` imported.
+/// `Result<ImportReply, LoadError>` as JSON: the plan with `text` imported,
+/// given `ImportOptions` as JSON (parameter values, file name).
 #[wasm_bindgen]
-pub fn import_into(plan_json: &str, text: &str) -> String {
-    berth_core::app::exchange::import_json(plan_json, text)
+pub fn import_into(plan_json: &str, text: &str, options_json: &str) -> String {
+    berth_core::app::exchange::import_json(plan_json, text, options_json)
 }
 
 /// `Result<String, LoadError>` as JSON: the share-link fragment for a plan.

@@ -1,24 +1,40 @@
 //! The import box: a plan, a task definition or a template, pasted or
 //! dropped, read by the exchange module and applied as one undoable edit.
 
-use berth_core::load_plan;
+use berth_core::{load_plan, LoadError};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use berth_core::input::error::ParameterPrompt;
+use berth_core::input::import::ImportOptions;
+
+use super::parameter_form::ParameterForm;
 use crate::exchange_module::{self, Status};
 use crate::store::{use_store, Notice};
+
+/// A template waiting for the values of its parameters.
+#[derive(Clone)]
+struct Waiting {
+    text: String,
+    file_name: Option<String>,
+    needs: Vec<ParameterPrompt>,
+}
 
 #[component]
 pub fn ImportBox() -> impl IntoView {
     let store = use_store();
+    // Owned here: the last refusal, the drag-over look, and a template
+    // whose parameters the form is asking for (cleared by a new file or a
+    // successful import).
     let error = RwSignal::new(None::<String>);
     let over = RwSignal::new(false);
-    let take = move |text: String| {
+    let waiting = RwSignal::new(None::<Waiting>);
+    let take = move |text: String, options: ImportOptions| {
         // Read the plan only now that the module is here: a drag made while
         // it loaded must not be lost.
         match store
             .plan
-            .with_untracked(|p| exchange_module::import_into(p, &text))
+            .with_untracked(|p| exchange_module::import_into(p, &text, &options))
             .and_then(|reply| Ok((load_plan(&reply.plan_json)?, reply.warnings)))
         {
             Ok((next, warnings)) => {
@@ -30,26 +46,20 @@ pub fn ImportBox() -> impl IntoView {
                 }
                 store.replace(next);
                 error.set(None);
-                let mut message =
-                    "Imported. Undo (Ctrl+Z) puts the previous plan back.".to_string();
-                if !warnings.is_empty() {
-                    message.push_str(&format!(
-                        " {} note(s): {}",
-                        warnings.len(),
-                        warnings.join("; ")
-                    ));
-                }
+                waiting.set(None);
                 store.notice.set(Some(Notice {
-                    message,
+                    message: imported_message(&warnings),
                     instance: None,
                     ok: true,
                 }));
             }
             // The plan is untouched: import returns a new plan or an error.
-            Err(e) => error.set(Some(format!("Not imported: {e}"))),
+            Err(e) => error.set(Some(refused(e, text, options, waiting))),
         }
     };
     let read = move |file: web_sys::File| {
+        waiting.set(None);
+        let file_name = Some(file.name());
         leptos::task::spawn_local(async move {
             let text = match wasm_bindgen_futures::JsFuture::from(file.text()).await {
                 Ok(v) => v.as_string().unwrap_or_default(),
@@ -63,7 +73,13 @@ pub fn ImportBox() -> impl IntoView {
                     if store.exchange.get_untracked() != Status::Ready {
                         store.exchange.set(Status::Ready);
                     }
-                    take(text);
+                    take(
+                        text,
+                        ImportOptions {
+                            file_name,
+                            ..ImportOptions::default()
+                        },
+                    );
                 }
                 Err(message) => error.set(Some(format!(
                     "Not imported: the import module could not load: {message}"
@@ -71,6 +87,18 @@ pub fn ImportBox() -> impl IntoView {
             }
         });
     };
+    let submit = Callback::new(move |values: Vec<(String, String)>| {
+        if let Some(w) = waiting.get_untracked() {
+            take(
+                w.text,
+                ImportOptions {
+                    parameters: values.into_iter().collect(),
+                    file_name: w.file_name,
+                    ..ImportOptions::default()
+                },
+            );
+        }
+    });
     view! {
         <section class="panel import" aria-labelledby="import-h" data-exchange>
             <h2 id="import-h">"Import"</h2>
@@ -130,6 +158,45 @@ pub fn ImportBox() -> impl IntoView {
                         }
                     })
             }}
+            {move || {
+                waiting
+                    .with(|w| w.as_ref().map(|w| w.needs.clone()))
+                    .map(|needs| view! { <ParameterForm needs submit /> })
+            }}
         </section>
     }
+}
+
+/// What the notice says after an import: how to undo it, and its notes.
+fn imported_message(warnings: &[String]) -> String {
+    let mut message = "Imported. Undo (Ctrl+Z) puts the previous plan back.".to_string();
+    if !warnings.is_empty() {
+        message.push_str(&format!(
+            " {} note(s): {}",
+            warnings.len(),
+            warnings.join("; ")
+        ));
+    }
+    message
+}
+
+/// What a refusal says; CloudFormation's "must have values" also opens the
+/// form that asks for them. A value the form gave that breaks a constraint
+/// keeps the form as it is.
+fn refused(
+    e: LoadError,
+    text: String,
+    options: ImportOptions,
+    waiting: RwSignal<Option<Waiting>>,
+) -> String {
+    if e.needs.is_empty() {
+        return format!("Not imported: {e}");
+    }
+    let message = format!("Not imported yet: {}. Give them below.", e.message);
+    waiting.set(Some(Waiting {
+        text,
+        file_name: options.file_name,
+        needs: e.needs,
+    }));
+    message
 }

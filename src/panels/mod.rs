@@ -12,6 +12,7 @@ mod export;
 mod import;
 mod insights;
 mod palette;
+mod parameter_form;
 mod rebalance;
 mod service_form;
 mod totals;

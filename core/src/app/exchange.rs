@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::fixes::{fixes, Fix};
 use crate::cfn::export::{at_deploy_note, export, Format};
 use crate::cfn::{resolve, ParameterError, Resolved};
-use crate::input::import::{import, into_plan};
+use crate::input::import::{import_with, into_plan, ImportOptions};
 use crate::input::share;
 use crate::input::{load_plan, LoadError};
 
@@ -58,11 +58,18 @@ pub fn export_reply(plan_json: &str, format: &str) -> Result<ExportReply, LoadEr
     })
 }
 
-/// `text` (a plan, a task definition or a template) imported into `plan_json`.
-/// The current plan is only read: a refusal leaves nothing half-changed.
-pub fn import_reply(plan_json: &str, text: &str) -> Result<ImportReply, LoadError> {
+/// `text` (a plan, a task definition or a template) imported into
+/// `plan_json`, with the parameter values and file name in `options`. The
+/// current plan is only read: a refusal leaves nothing half-changed, and a
+/// template's missing parameters come back in [`LoadError::needs`] for the
+/// form that asks for them.
+pub fn import_reply(
+    plan_json: &str,
+    text: &str,
+    options: &ImportOptions,
+) -> Result<ImportReply, LoadError> {
     let current = load_plan(plan_json)?;
-    let imported = import(text, &[])?;
+    let imported = import_with(text, options)?;
     let warnings = imported.warnings.clone();
     let next = into_plan(&current, imported)?;
     Ok(ImportReply {
@@ -76,9 +83,12 @@ pub fn export_json(plan_json: &str, format: &str) -> String {
     to_json(&export_reply(plan_json, format))
 }
 
-/// [`import_reply`] as JSON text: the wasm export's whole body.
-pub fn import_json(plan_json: &str, text: &str) -> String {
-    to_json(&import_reply(plan_json, text))
+/// [`import_reply`] as JSON text, with [`ImportOptions`] as JSON: the wasm
+/// export's whole body.
+pub fn import_json(plan_json: &str, text: &str, options_json: &str) -> String {
+    let options = serde_json::from_str::<ImportOptions>(options_json)
+        .map_err(|e| LoadError::new("options", format!("unreadable import options: {e}")));
+    to_json(&options.and_then(|o| import_reply(plan_json, text, &o)))
 }
 
 /// The share-link fragment (without `#plan=`) for `plan_json`.
@@ -141,14 +151,39 @@ mod tests {
     #[test]
     fn import_json_returns_the_next_plan_or_the_error() {
         let td = r#"{"family": "extra", "containerDefinitions": [{"name": "web", "image": "nginx", "memory": 256}]}"#;
-        let reply: Result<ImportReply, LoadError> = read(&import_json(EXAMPLE, td));
+        let reply: Result<ImportReply, LoadError> = read(&import_json(EXAMPLE, td, "{}"));
         let reply = reply.unwrap();
         let next = load_plan(&reply.plan_json).unwrap();
-        let direct = into_plan(&load_plan(EXAMPLE).unwrap(), import(td, &[]).unwrap()).unwrap();
+        let direct = into_plan(
+            &load_plan(EXAMPLE).unwrap(),
+            crate::input::import::import(td, &[]).unwrap(),
+        )
+        .unwrap();
         assert_eq!(next, direct);
 
-        let refused: Result<ImportReply, LoadError> = read(&import_json(EXAMPLE, "[1, 2"));
+        let refused: Result<ImportReply, LoadError> = read(&import_json(EXAMPLE, "[1, 2", "{}"));
         assert!(!refused.unwrap_err().message.is_empty());
+    }
+
+    /// The browser's form: a template's missing parameters come back as
+    /// prompts, and the values typed into them (JSON options) import it.
+    #[test]
+    fn a_templates_missing_parameters_come_back_for_the_form_and_its_values_import_it() {
+        let template = "Parameters:\n  Port: {Type: Number, Description: The port}\nResources:\n  Web:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - {Name: web, Image: nginx, Memory: 128, PortMappings: [{ContainerPort: !Ref Port}]}\n";
+        let asked: Result<ImportReply, LoadError> = read(&import_json(EXAMPLE, template, "{}"));
+        let e = asked.unwrap_err();
+        assert_eq!(e.message, "Parameters: [Port] must have values");
+        assert_eq!(e.needs[0].description.as_deref(), Some("The port"));
+        let options = r#"{"parameters": {"Port": "8080"}, "fileName": "web.yaml"}"#;
+        let reply: Result<ImportReply, LoadError> = read(&import_json(EXAMPLE, template, options));
+        let plan = load_plan(&reply.unwrap().plan_json).unwrap();
+        assert_eq!(
+            plan.task_definitions[0].container_definitions[0].port_mappings[0].container_port,
+            8080
+        );
+        assert_eq!(plan.cloud_formation.unwrap().stack_name, "web");
+        let unreadable: Result<ImportReply, LoadError> = read(&import_json(EXAMPLE, template, "1"));
+        assert_eq!(unreadable.unwrap_err().path, "options");
     }
 
     #[test]

@@ -55,6 +55,19 @@ pub fn from_value<T: DeserializeOwned>(value: &Value, prefix: &str) -> Result<T,
     })
 }
 
+/// Text that is not JSON, as one error: where, then serde_json's reason.
+pub(crate) fn not_json(e: &serde_json::Error) -> crate::input::LoadError {
+    crate::input::LoadError::new(
+        "$",
+        format!(
+            "not valid JSON (line {}, column {}): {}",
+            e.line(),
+            e.column(),
+            strip_position(&e.to_string())
+        ),
+    )
+}
+
 /// A serde_json message without its " at line L column C".
 pub(crate) fn strip_position(message: &str) -> String {
     match message.find(" at line ") {

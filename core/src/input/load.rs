@@ -21,17 +21,8 @@ pub fn load_plan(text: &str) -> Result<Plan, LoadError> {
     }
     // Check the version first so an old or future plan gets the right message
     // rather than a complaint about some field it names differently.
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        LoadError::new(
-            "$",
-            format!(
-                "not valid JSON (line {}, column {}): {}",
-                e.line(),
-                e.column(),
-                crate::input::json_path::strip_position(&e.to_string())
-            ),
-        )
-    })?;
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| crate::input::json_path::not_json(&e))?;
     match value.get("berthVersion") {
         None => {
             return Err(LoadError::new(

@@ -40,17 +40,7 @@ pub(super) fn refuse_jinja(text: &str) -> Result<(), ImportError> {
 pub(super) fn parse_json(text: &str) -> Result<Value, ImportError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let parsed = Unique::deserialize(&mut de).and_then(|v| de.end().map(|()| v.0));
-    parsed.map_err(|e| {
-        error(
-            "$",
-            format!(
-                "not valid JSON (line {}, column {}): {}",
-                e.line(),
-                e.column(),
-                crate::input::json_path::strip_position(&e.to_string())
-            ),
-        )
-    })
+    parsed.map_err(|e| crate::input::json_path::not_json(&e))
 }
 
 /// A JSON value whose objects have no key twice.

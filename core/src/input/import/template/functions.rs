@@ -129,8 +129,12 @@ impl Ctx<'_> {
                 .cloned(),
             _ => None,
         };
+        // "Mappings": values are literal strings or lists, never intrinsics.
         match found {
-            Some(value) => self.resolve(&value, path, None),
+            Some(value) => match crate::model::scalar::scalar_to_string(&value) {
+                Some(text) => Resolved::Text(text),
+                None => self.keep(v, path, "Fn::FindInMap found a value that is not a string"),
+            },
             None => self.keep(v, path, "Fn::FindInMap finds no such entry in Mappings"),
         }
     }

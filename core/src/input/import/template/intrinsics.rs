@@ -32,6 +32,15 @@ pub(super) enum Resolved {
 /// evaluating (a condition naming itself would otherwise never end).
 pub(super) const MAX_DEPTH: u32 = 64;
 
+/// How many intrinsics one import evaluates before it stops: a `Fn::Sub`
+/// whose variable is a `Fn::Sub` naming its own variable twice, 64 deep,
+/// would otherwise take 2^64 steps from a few kilobytes of template.
+pub(super) const FUEL: u32 = 200_000;
+
+/// The longest text one value may resolve to (64 KiB, far past any field
+/// ECS accepts): the same doubling would otherwise build it in memory.
+pub(super) const MAX_TEXT: usize = 64 * 1024;
+
 /// The region `AWS::Region` reads unless the import is given one.
 pub(super) const DEFAULT_REGION: &str = "us-east-1";
 
@@ -60,6 +69,8 @@ pub(super) struct Ctx<'a> {
     pub(super) region: String,
     /// How deep the evaluation is now (see [`MAX_DEPTH`]).
     pub(super) depth: u32,
+    /// Evaluation steps left (see [`FUEL`]).
+    pub(super) fuel: u32,
     /// Conditions evaluated so far: each once, however many name it (a
     /// chain of conditions naming the next twice would otherwise double
     /// the work at every link).
@@ -80,10 +91,23 @@ impl Ctx<'_> {
         if self.depth >= MAX_DEPTH {
             return self.keep(v, path, "intrinsics nested too deep to evaluate");
         }
+        if self.fuel == 0 {
+            return self.keep(
+                v,
+                path,
+                "the template's intrinsics take too many steps to evaluate",
+            );
+        }
+        self.fuel -= 1;
         self.depth += 1;
         let out = self.resolve_inner(v, path, binding);
         self.depth -= 1;
-        out
+        match out {
+            Resolved::Text(t) if t.len() > MAX_TEXT => {
+                self.keep(v, path, &format!("resolves to more than {MAX_TEXT} bytes"))
+            }
+            out => out,
+        }
     }
 
     fn resolve_inner(&mut self, v: &Value, path: &str, binding: Option<String>) -> Resolved {
@@ -148,6 +172,9 @@ impl Ctx<'_> {
         let mut rest = text;
         let mut used = Vec::new();
         while let Some(start) = rest.find("${") {
+            if out.len() > MAX_TEXT {
+                break; // resolve refuses the whole value
+            }
             out.push_str(&rest[..start]);
             let Some(end) = rest[start..].find('}') else {
                 break;

@@ -63,6 +63,7 @@ pub(super) fn read_template(
             .clone()
             .unwrap_or_else(|| intrinsics::DEFAULT_REGION.into()),
         depth: 0,
+        fuel: intrinsics::FUEL,
         conditions: IndexMap::new(),
         values,
         resources,
@@ -71,16 +72,7 @@ pub(super) fn read_template(
         warnings: Vec::new(),
     };
     let read = read_resources(&mut ctx, resources, &meta)?;
-    // Bindings the template kept in its metadata (for fields it had no Ref for).
-    if let Some(b) = meta.get("bindings").and_then(Value::as_object) {
-        for (k, v) in b {
-            if let (Some(v), true) = (v.as_str(), parameters.contains_key(k)) {
-                ctx.bindings
-                    .entry(k.clone())
-                    .or_insert_with(|| v.to_string());
-            }
-        }
-    }
+    add_kept_bindings(&mut ctx.bindings, &meta, &parameters);
     let cfn = CloudFormation {
         stack_name: stack_name.unwrap_or_default(),
         parameters,
@@ -110,6 +102,21 @@ pub(super) fn read_template(
         plan,
         warnings: ctx.warnings,
     })
+}
+
+/// Bindings a Berth export kept in its metadata, for fields it had no Ref for.
+fn add_kept_bindings(
+    bindings: &mut IndexMap<String, String>,
+    meta: &Value,
+    parameters: &IndexMap<String, Parameter>,
+) {
+    if let Some(b) = meta.get("bindings").and_then(Value::as_object) {
+        for (k, v) in b {
+            if let (Some(v), true) = (v.as_str(), parameters.contains_key(k)) {
+                bindings.entry(k.clone()).or_insert_with(|| v.to_string());
+            }
+        }
+    }
 }
 
 /// A stack name from a file name, as CloudFormation allows them (a letter,
