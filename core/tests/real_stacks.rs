@@ -576,3 +576,44 @@ fn a_doubling_intrinsic_is_stopped_and_kept_not_evaluated() {
         got.warnings
     );
 }
+
+/// Issue 16, item 5: of a template's warnings, those that change where
+/// tasks go come first, however late the template has them.
+#[test]
+fn warnings_that_change_placement_come_first() {
+    let yaml = r#"
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+  Web:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: web
+          Image: nginx
+          Memory: 128
+          Environment:
+            - {Name: A, Value: !GetAtt [Queue, Arn, Extra, Parts]}
+            - {Name: B, Value: !Base64 text}
+  Svc:
+    Type: AWS::ECS::Service
+    Properties:
+      TaskDefinition: !Ref Web
+      DesiredCount: !Base64 "2"
+"#;
+    let got = import(yaml, &[]).unwrap();
+    assert!(got.warnings.len() >= 3, "{:?}", got.warnings);
+    assert!(
+        got.warnings[0].contains(".DesiredCount"),
+        "{:?}",
+        got.warnings
+    );
+    assert!(
+        got.warnings
+            .last()
+            .unwrap()
+            .contains("AWS::SQS::Queue is not modelled"),
+        "{:?}",
+        got.warnings
+    );
+}

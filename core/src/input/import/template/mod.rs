@@ -100,8 +100,40 @@ pub(super) fn read_template(
     Ok(Imported {
         kind: ImportKind::CloudFormationTemplate,
         plan,
-        warnings: ctx.warnings,
+        warnings: placement_first(ctx.warnings),
     })
+}
+
+/// The fields whose value decides where tasks go (and whether they exist).
+const PLACEMENT_FIELDS: &[&str] = &[
+    ".DesiredCount",
+    ".DesiredCapacity",
+    ".MinSize",
+    ".InstanceType",
+    ".Memory",
+    ".MemoryReservation",
+    ".Cpu",
+    ".PortMappings",
+    ".NetworkMode",
+    ".PlacementConstraints",
+    ".PlacementStrategies",
+    ".RequiresCompatibilities",
+    ".LaunchType",
+    ".TaskDefinition",
+    "ResourceRequirements",
+    ": not created",
+    "read as created",
+    " skipped",
+];
+
+/// The warnings, those that change placement first (issue 16, item 5: in a
+/// hundred lines, the three that move tasks must not be missed); each
+/// group keeps the template's order.
+fn placement_first(warnings: Vec<String>) -> Vec<String> {
+    let (first, rest): (Vec<String>, Vec<String>) = warnings
+        .into_iter()
+        .partition(|w| PLACEMENT_FIELDS.iter().any(|f| w.contains(f)));
+    first.into_iter().chain(rest).collect()
 }
 
 /// Bindings a Berth export kept in its metadata, for fields it had no Ref for.
