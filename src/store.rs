@@ -8,7 +8,7 @@
 //! its own; `placer` remembers the last plan placed, so that an edit and the redrawn
 //! board place the edited plan once (the core keeps no such cache itself).
 
-use berth_core::app::edit::{apply, apply_with, Edit, EditError, ServiceForm};
+use berth_core::app::edit::{apply, apply_with, moved_together, Edit, EditError, ServiceForm};
 use berth_core::placement::{Placement, Placer};
 use berth_core::Plan;
 use leptos::prelude::*;
@@ -142,8 +142,14 @@ impl Store {
             .unwrap_or_else(|| self.plan.with_untracked(|p| apply(p, &edit)));
         match result {
             Ok(next) => {
+                // A parameter's other fields moved with the edited one: said.
+                let moved = self.plan.with_untracked(|p| moved_together(p, &next));
                 self.replace(next);
-                self.notice.set(None);
+                self.notice.set((!moved.is_empty()).then(|| Notice {
+                    message: moved.join(" "),
+                    instance: None,
+                    ok: true,
+                }));
                 Ok(())
             }
             Err(e) => {

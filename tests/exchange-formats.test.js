@@ -118,3 +118,23 @@ test('a value that breaks its parameter\'s Type is refused in CloudFormation\'s 
   assert.equal(await page.locator('[data-testid="import-parameters"]').count(), 1);
   assert.equal(await board.serviceCards().first().getAttribute('data-service'), 'quote', 'the plan is untouched');
 });
+
+test('one parameter, many fields: ApplicationDesiredCount moves the group and both services it sets, and says so', async () => {
+  await page.locator('[data-testid="import-file"]').setInputFiles(STACK);
+  await page.locator('[data-testid="import-parameters"]').waitFor();
+  for (const [name, value] of Object.entries(DEVELOPMENT)) {
+    await page.locator(`[data-testid="import-param-${name}"]`).fill(value);
+  }
+  await page.locator('[data-testid="import-parameters-submit"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="service-card"]')?.dataset.service === 'DashboardService');
+  const group = await page.locator('[data-testid="group"]').first().getAttribute('data-group');
+  await board.setGroupCount(group, 2);
+  const notice = page.locator('[data-testid="notice"]');
+  await notice.waitFor();
+  assert.equal((await notice.innerText()).split('\n')[0].trim(),
+    `ApplicationDesiredCount sets group ${group}'s count, service DashboardService's desiredCount and service AuditService's desiredCount: all are now 2`);
+  await page.waitForFunction(() => document.querySelector('[data-testid="tasks-placed"]')?.textContent.trim().startsWith('6'));
+  await page.locator('[data-testid="undo"]').click();
+  await page.locator('[data-testid="undo"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="service-card"]')?.dataset.service === 'quote');
+});

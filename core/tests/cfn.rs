@@ -205,9 +205,9 @@ Resources:
     let cfn = plan.cloud_formation.as_ref().unwrap();
     assert_eq!(
         cfn.bindings["Tag"],
-        "taskDefinitions[web].containerDefinitions[web].image:tag"
+        ["taskDefinitions[web].containerDefinitions[web].image:tag"]
     );
-    assert_eq!(cfn.bindings["Count"], "services[WebService].desiredCount");
+    assert_eq!(cfn.bindings["Count"], ["services[WebService].desiredCount"]);
     // AWS::Region reads its documented default and Fn::Join joins; the
     // Fn::If names a condition the template does not have, so it is kept.
     let env = &plan.task_definitions[0].container_definitions[0].environment;

@@ -106,6 +106,14 @@ const MICROTRADER_DEVELOPMENT: [(&str, &str); 9] = [
     ("ApplicationKeyName", "docker-production-aws"),
 ];
 
+/// The playbook's development values, as `--param` pairs.
+fn development_values() -> Vec<(String, String)> {
+    MICROTRADER_DEVELOPMENT
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 /// Only the values a template declares: CloudFormation refuses others.
 fn declared(text: &str, values: Vec<(&str, &str)>) -> Vec<(String, String)> {
     let template = if text.trim_start().starts_with('{') {
@@ -331,10 +339,7 @@ fn assert_the_decks_plan(plan: &Plan) {
 
 #[test]
 fn the_seeds_stack_with_its_playbook_values_is_the_decks_plan() {
-    let values: Vec<(String, String)> = MICROTRADER_DEVELOPMENT
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let values = development_values();
     let got = import(&microtrader(), &values).unwrap();
     assert_the_decks_plan(&got.plan);
 }
@@ -616,4 +621,293 @@ Resources:
         "{:?}",
         got.warnings
     );
+}
+
+/// Issue 16, item 4: what ECS and Auto Scaling read from the seed's stack
+/// is kept. Each service's target group gives its deregistration delay (the
+/// template's `deregistration_delay.timeout_seconds`, 30 s: how long a
+/// stopping task drains), AuditService's scalable target its 1–4 range, and
+/// the Auto Scaling group its MinSize–MaxSize; those resources are no longer
+/// reported as ignored.
+#[test]
+fn load_balancers_scalable_targets_and_group_sizes_are_kept() {
+    let values = development_values();
+    let got = import(&microtrader(), &values).unwrap();
+    let plan = &got.plan;
+    let service = |n: &str| plan.services.iter().find(|s| s.service_name == n).unwrap();
+    for (name, container, port) in [
+        ("DashboardService", "dashboard", 8002),
+        ("AuditService", "audit", 8001),
+        ("QuoteService", "quote", 8000),
+    ] {
+        let lb = service(name)
+            .load_balancer
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name} has a load balancer"));
+        assert_eq!(lb.deregistration_delay_seconds, 30, "{name}");
+        assert_eq!(lb.extra["containerName"], container);
+        assert_eq!(lb.extra["containerPort"], port);
+    }
+    assert!(service("PortfolioService").load_balancer.is_none());
+    let target = service("AuditService").scalable_target.unwrap();
+    assert_eq!((target.min_capacity, target.max_capacity), (1, 4));
+    let group = &plan.cluster.instance_groups[0];
+    assert_eq!(
+        (group.min_size, group.max_size, group.count),
+        (Some(0), Some(4), 1)
+    );
+    let ignored = got
+        .warnings
+        .iter()
+        .filter(|w| w.contains("not modelled by Berth;"))
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        !ignored.contains("AuditServiceAutoscalingTarget"),
+        "{ignored}"
+    );
+    assert!(!ignored.contains("QuoteServiceTargetGroup"), "{ignored}");
+    assert!(report_codes(plan).is_empty(), "{:?}", report_codes(plan));
+
+    // The simulator drains by it: in a rolling deployment of QuoteService
+    // the old task is stopped 60 s after it begins draining, its 30 s delay
+    // and then the 30 s stop timeout (before, ELBv2's default: 330 s).
+    use berth_core::simulate::{deploy, ActionKind, Change, DeployOptions};
+    let options = DeployOptions {
+        change: Change {
+            image: Some(":2".into()),
+            ..Change::default()
+        },
+        minimum_healthy_percent: Some(0),
+        ..DeployOptions::default()
+    };
+    let d = deploy(plan, "QuoteService", &options).unwrap();
+    let drain = d
+        .steps
+        .iter()
+        .find(|s| s.kind == ActionKind::BeginDraining)
+        .expect("drains")
+        .t;
+    let stopped = d
+        .steps
+        .iter()
+        .find(|s| s.kind == ActionKind::Stopped && s.t >= drain)
+        .expect("stops")
+        .t;
+    assert_eq!(
+        stopped - drain,
+        30 + 30,
+        "{:?}",
+        d.steps.iter().map(|s| (s.t, &s.action)).collect::<Vec<_>>()
+    );
+    let mut wider = plan.clone();
+    wider.cluster.instance_groups[0].count = 5;
+    wider
+        .services
+        .iter_mut()
+        .find(|s| s.service_name == "AuditService")
+        .unwrap()
+        .desired_count = 6;
+    wider.cluster.instance_groups[0].max_size = Some(4);
+    let codes = report_codes(&wider);
+    assert!(
+        codes.contains(&("E1028", "$.cluster.instanceGroups[0].count".to_string())),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&("W2009", "$.services[2].desiredCount".to_string())),
+        "{codes:?}"
+    );
+}
+
+/// The codes of E1028 and W2009, with their paths.
+fn report_codes(plan: &Plan) -> Vec<(&'static str, String)> {
+    berth_core::rules::validate(plan)
+        .into_iter()
+        .filter(|f| f.code == "E1028" || f.code == "E1029" || f.code == "W2009")
+        .map(|f| (f.code, f.path))
+        .collect()
+}
+
+/// Auto Scaling's and Application Auto Scaling's own words.
+#[test]
+fn counts_outside_their_auto_scaling_range_are_findings_in_aws_words() {
+    let plan = berth_core::load_plan(
+        &serde_json::json!({
+            "berthVersion": 1, "name": "t",
+            "cluster": {"clusterName": "c", "instanceGroups": [
+                {"name": "app", "instanceType": "t3.small", "count": 5, "minSize": 1, "maxSize": 4},
+                {"name": "odd", "instanceType": "t3.small", "count": 1, "minSize": 3, "maxSize": 2}]},
+            "taskDefinitions": [{"family": "web", "containerDefinitions": [{"name": "web", "image": "nginx", "memory": 128}]}],
+            "services": [{"serviceName": "web", "taskDefinition": "web", "desiredCount": 7,
+                "scalableTarget": {"minCapacity": 2, "maxCapacity": 6}}]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let findings = berth_core::rules::validate(&plan);
+    let said = |code: &str| {
+        findings
+            .iter()
+            .filter(|f| f.code == code)
+            .map(|f| f.message.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        said("E1028"),
+        [
+            "Desired capacity:5 must be between the specified min size:1 and max size:4",
+            "min size:3 must be less than or equal to max size:2"
+        ]
+    );
+    assert_eq!(
+        said("W2009"),
+        ["desiredCount 7 is outside its scalable target's 2–6: registering the target sets it to 6"]
+    );
+}
+
+/// A Classic Load Balancer drains by its ConnectionDrainingPolicy; a target
+/// group outside the template is taken at ELBv2's default, and said so.
+#[test]
+fn classic_load_balancers_and_outside_target_groups_give_a_delay() {
+    let yaml = r#"
+Parameters:
+  TargetGroup: {Type: String, Default: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/1"}
+Resources:
+  Web:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions: [{Name: web, Image: nginx, Memory: 128, PortMappings: [{ContainerPort: 80}]}]
+  Elb:
+    Type: AWS::ElasticLoadBalancing::LoadBalancer
+    Properties:
+      ConnectionDrainingPolicy: {Enabled: true, Timeout: 45}
+  Classic:
+    Type: AWS::ECS::Service
+    Properties:
+      TaskDefinition: !Ref Web
+      HealthCheckGracePeriodSeconds: 60
+      LoadBalancers: [{ContainerName: web, ContainerPort: 80, LoadBalancerName: !Ref Elb}]
+  Outside:
+    Type: AWS::ECS::Service
+    Properties:
+      TaskDefinition: !Ref Web
+      LoadBalancers: [{ContainerName: web, ContainerPort: 80, TargetGroupArn: !Ref TargetGroup}]
+"#;
+    let got = import(yaml, &[]).unwrap();
+    let classic = &got.plan.services[0];
+    assert_eq!(
+        classic
+            .load_balancer
+            .as_ref()
+            .unwrap()
+            .deregistration_delay_seconds,
+        45
+    );
+    assert_eq!(classic.extra["healthCheckGracePeriodSeconds"], 60);
+    let outside = got.plan.services[1].load_balancer.as_ref().unwrap();
+    assert_eq!(outside.deregistration_delay_seconds, 300);
+    assert_eq!(
+        outside.extra["targetGroupArn"],
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/1"
+    );
+    assert!(
+        got.warnings
+            .iter()
+            .any(|w| w.contains("ELBv2's default, 300 s")),
+        "{:?}",
+        got.warnings
+    );
+    assert!(
+        !got.warnings
+            .iter()
+            .any(|w| w.contains("AWS::ElasticLoadBalancing::LoadBalancer")),
+        "{:?}",
+        got.warnings
+    );
+}
+
+/// Issue 16, item 3: one parameter, many fields. The seed's
+/// ApplicationDesiredCount sets the Auto Scaling group's DesiredCapacity and
+/// two services' DesiredCount: every binding is kept, an edit to one moves
+/// the others and says so, fields that disagree stop the export rather than
+/// one being picked, and Berth's own template keeps them all.
+#[test]
+fn one_parameter_many_fields_move_together() {
+    use berth_core::app::edit::{apply, moved_together, Edit};
+    let values = development_values();
+    let plan = import(&microtrader(), &values).unwrap().plan;
+    let group = plan.cluster.instance_groups[0].name.clone();
+    let cfn = plan.cloud_formation.as_ref().unwrap();
+    assert_eq!(
+        cfn.bindings["ApplicationDesiredCount"],
+        [
+            format!("cluster.instanceGroups[{group}].count"),
+            "services[DashboardService].desiredCount".to_string(),
+            "services[AuditService].desiredCount".to_string(),
+        ]
+    );
+    let desired = |p: &Plan, n: &str| p.service(n).unwrap().desired_count;
+
+    let next = apply(
+        &plan,
+        &Edit::SetGroupCount {
+            group: group.clone(),
+            count: 2,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            desired(&next, "DashboardService"),
+            desired(&next, "AuditService")
+        ),
+        (2, 2)
+    );
+    assert_eq!(
+        desired(&next, "QuoteService"),
+        1,
+        "QuoteService is not bound to it"
+    );
+    assert_eq!(
+        moved_together(&plan, &next),
+        [format!("ApplicationDesiredCount sets group {group}'s count, service DashboardService's desiredCount and service AuditService's desiredCount: all are now 2")]
+    );
+    let params =
+        berth_core::cfn::export::export(&next, berth_core::cfn::export::Format::CfnParameters)
+            .unwrap();
+    assert!(
+        params.contains(
+            "\"ParameterKey\": \"ApplicationDesiredCount\",\n    \"ParameterValue\": \"2\""
+        ),
+        "{params}"
+    );
+
+    // Fields that disagree (as a drag leaves them): export names them all.
+    let mut apart = next.clone();
+    apart
+        .services
+        .iter_mut()
+        .find(|s| s.service_name == "AuditService")
+        .unwrap()
+        .desired_count = 3;
+    let errors =
+        berth_core::cfn::export::export(&apart, berth_core::cfn::export::Format::CfnParameters)
+            .unwrap_err();
+    assert!(
+        errors.iter().any(|e| e.message
+            == format!("ApplicationDesiredCount sets fields that disagree (cluster.instanceGroups[{group}].count is 2, services[DashboardService].desiredCount is 2, services[AuditService].desiredCount is 3); one parameter has one value: make them equal")),
+        "{errors:?}"
+    );
+
+    // Berth's template keeps every binding: a round trip gives them back.
+    let template = berth_core::cfn::template::write_template(&next);
+    let back = import(&template.to_string(), &[]).unwrap().plan;
+    assert_eq!(
+        back.cloud_formation.unwrap().bindings,
+        next.cloud_formation.unwrap().bindings
+    );
+    assert_eq!(back.services, next.services);
+    assert_eq!(back.cluster.instance_groups, next.cluster.instance_groups);
 }

@@ -175,3 +175,37 @@ class Templates(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RealStacks(unittest.TestCase):
+    """Issue 16, item 6: the seed's microtrader stack (../shared/corpus), imported
+    with its playbook's development values from a group_vars file, gives the same
+    values back in cfn-parameters, and the template exported from it passes cfn-lint."""
+
+    STACK = os.path.join(ROOT, "..", "shared", "corpus", "templates",
+                         "jmenga__microtrader-deploy__templates__stack.yml.j2")
+    DEVELOPMENT = {
+        "MicrotraderQuoteHttpPort": "8000", "MicrotraderAuditHttpPort": "8001",
+        "MicrotraderDashboardHttpPort": "8002", "DatabaseName": "audit", "DatabaseUsername": "audit",
+        "DatabasePassword": "AQICAHj7MfbzqIkL206z", "ApplicationDnsName": "dev-microtrader",
+        "ApplicationImageId": "ami-17ad6d6f", "ApplicationKeyName": "docker-production-aws",
+    }
+
+    def test_values_come_back_and_the_exported_template_lints_clean(self):
+        tmp = tempfile.mkdtemp()
+        group_vars = "Stack.Name: microtrader-development\n" + "".join(
+            f"Stack.Inputs.{k}: {v}\n" for k, v in self.DEVELOPMENT.items())
+        vars_path = write(tmp, "vars.yml", group_vars)
+        plan = berth("import", self.STACK, "--ansible-vars", vars_path).stdout
+        plan_path = write(tmp, "plan.json", plan)
+        params = json.loads(berth("export", plan_path, "--format", "cfn-parameters").stdout)
+        given = {p["ParameterKey"]: p["ParameterValue"] for p in params}
+        for key, value in self.DEVELOPMENT.items():
+            self.assertEqual(given.get(key), value, key)
+        # And the template's own Defaults for the rest.
+        self.assertEqual(given["ApplicationInstanceType"], "t2.micro")
+        for fmt in (["--format", "template"], ["--format", "template", "--json"]):
+            out = berth("export", plan_path, *fmt).stdout
+            path = write(tmp, "t.json" if "--json" in fmt else "t.yaml", out)
+            with self.subTest(json="--json" in fmt):
+                Templates.lint(self, path)

@@ -9,7 +9,9 @@
 
 use std::hint::black_box;
 
-use berth_core::app::edit::{apply, apply_with, rebalance_preview, service_form, Edit};
+use berth_core::app::edit::{
+    apply, apply_with, moved_together, rebalance_preview, service_form, Edit,
+};
 use berth_core::app::exchange::{ExportReply, ImportReply};
 use berth_core::app::view::{board, board_at_step, board_with, catalogue_rows, families};
 use berth_core::placement::Placer;
@@ -54,8 +56,9 @@ pub fn edit(text: &str, service: &str, count: u32) -> Result<String, String> {
     let next = apply_with(&mut placer, &p, &e).map_err(|e| e.message)?;
     let again = apply(&next, &e).map(|n| n.services.len()).unwrap_or(0);
     let moves = rebalance_preview(&mut placer, &next).moves.len();
+    let moved = moved_together(&p, &next).len();
     Ok(format!(
-        "{form} {again} {moves} {}",
+        "{form} {again} {moves} {moved} {}",
         board(&next).groups.len()
     ))
 }

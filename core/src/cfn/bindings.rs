@@ -157,6 +157,103 @@ pub fn read(plan: &Plan, path: &str) -> Result<String, String> {
     }
 }
 
+/// Sets a bound field to a parameter's value, as CloudFormation would
+/// when the stack is deployed with it; the error names what cannot be set.
+pub fn write(plan: &mut Plan, path: &str, value: &str) -> Result<(), String> {
+    let number = || {
+        value
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| format!("\"{value}\" is not a whole number for {path}"))
+    };
+    match parse(path)? {
+        Target::GroupCount(g) => group_mut(plan, &g)?.count = number()?,
+        Target::GroupInstanceType(g) => group_mut(plan, &g)?.instance_type = value.to_string(),
+        Target::ServiceDesiredCount(s) => {
+            let n = number()?;
+            plan.services
+                .iter_mut()
+                .find(|x| x.service_name == s)
+                .ok_or_else(|| format!("binding names unknown service \"{s}\""))?
+                .desired_count = n;
+        }
+        Target::Container {
+            family,
+            container: name,
+            field,
+        } => {
+            let n = if matches!(field, ContainerField::Image | ContainerField::ImageTag) {
+                0
+            } else {
+                number()?
+            };
+            let c = container_mut(plan, &family, &name)?;
+            match field {
+                ContainerField::Image => c.image = value.to_string(),
+                ContainerField::ImageTag => {
+                    c.image = format!("{}:{value}", split_image(&c.image).0);
+                }
+                ContainerField::Cpu => c.cpu = n,
+                ContainerField::Memory => c.memory = Some(n),
+                ContainerField::MemoryReservation => c.memory_reservation = Some(n),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn group_mut<'a>(
+    plan: &'a mut Plan,
+    name: &str,
+) -> Result<&'a mut crate::model::InstanceGroup, String> {
+    plan.cluster
+        .instance_groups
+        .iter_mut()
+        .find(|g| g.name == name)
+        .ok_or_else(|| format!("binding names unknown instance group \"{name}\""))
+}
+
+fn container_mut<'a>(
+    plan: &'a mut Plan,
+    family: &str,
+    name: &str,
+) -> Result<&'a mut ContainerDefinition, String> {
+    // The revision `read` finds (a family alone names its highest).
+    let td = plan
+        .task_definition(family)
+        .ok_or_else(|| format!("binding names unknown task definition \"{family}\""))?;
+    let key = (td.family.clone(), td.revision);
+    plan.task_definitions
+        .iter_mut()
+        .find(|td| (td.family.as_str(), td.revision) == (key.0.as_str(), key.1))
+        .and_then(|td| td.container_definitions.iter_mut().find(|c| c.name == name))
+        .ok_or_else(|| format!("task definition {family} has no container \"{name}\""))
+}
+
+/// A bound field in words: "group app's count", "service web's desiredCount".
+pub fn describe(path: &str) -> String {
+    match parse(path) {
+        Ok(Target::GroupCount(g)) => format!("group {g}'s count"),
+        Ok(Target::GroupInstanceType(g)) => format!("group {g}'s instance type"),
+        Ok(Target::ServiceDesiredCount(s)) => format!("service {s}'s desiredCount"),
+        Ok(Target::Container {
+            family,
+            container,
+            field,
+        }) => {
+            let field = match field {
+                ContainerField::Image => "image",
+                ContainerField::ImageTag => "image tag",
+                ContainerField::Cpu => "cpu",
+                ContainerField::Memory => "memory",
+                ContainerField::MemoryReservation => "memoryReservation",
+            };
+            format!("container {container}'s {field} in {family}")
+        }
+        Err(_) => path.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -110,7 +110,7 @@ pub fn resolve(plan: &Plan) -> (Vec<Resolved>, Vec<ParameterError>) {
         });
     }
     ordered.extend(constraint_errors(cfn, &parameters, &out));
-    for (name, _) in cfn.values.iter().chain(cfn.bindings.iter()) {
+    for name in cfn.values.keys().chain(cfn.bindings.keys()) {
         if !parameters.contains_key(name) {
             ordered.push(ParameterError {
                 parameter: name.clone(),
@@ -215,7 +215,8 @@ fn value_of(
     let bound = cfn
         .bindings
         .get(name)
-        .map(|path| super::bindings::read(plan, path));
+        .filter(|paths| !paths.is_empty())
+        .map(|paths| bound_value(plan, name, paths));
     if let Some(v) = cfn.values.get(name) {
         (Some(v.clone()), Source::Value)
     } else if let Some(b) = bound {
@@ -239,6 +240,28 @@ fn value_of(
     }
 }
 
+/// The one value the fields bound to parameter `name` hold; an error when
+/// one cannot be read, or when they disagree: a parameter has one value,
+/// and export must not pick one of theirs silently (issue 16, item 3).
+fn bound_value(plan: &Plan, name: &str, paths: &[String]) -> Result<String, String> {
+    let values = paths
+        .iter()
+        .map(|path| super::bindings::read(plan, path))
+        .collect::<Result<Vec<String>, String>>()?;
+    if values.iter().all(|v| *v == values[0]) {
+        return Ok(values[0].clone());
+    }
+    let each: Vec<String> = paths
+        .iter()
+        .zip(&values)
+        .map(|(path, v)| format!("{path} is {v}"))
+        .collect();
+    Err(format!(
+        "{name} sets fields that disagree ({}); one parameter has one value: make them equal",
+        each.join(", ")
+    ))
+}
+
 /// Values that break their parameter's constraints (AllowedValues, pattern,
 /// lengths, bounds), each at the path that sets it.
 fn constraint_errors(
@@ -256,6 +279,7 @@ fn constraint_errors(
                 Source::Binding => cfn
                     .bindings
                     .get(&r.name)
+                    .and_then(|b| b.first())
                     .map(|b| format!("$.{b}"))
                     .unwrap_or_default(),
                 Source::Default => format!("$.cloudFormation.parameters.{}.Default", r.name),

@@ -40,9 +40,11 @@ fn bound(plan: &Plan, target: &Target) -> Option<String> {
     let cfn = plan.cloud_formation.as_ref()?;
     cfn.bindings
         .iter()
-        .find(|(name, path)| {
+        .find(|(name, paths)| {
             cfn.parameters.contains_key(*name)
-                && bindings::parse(path).ok().as_ref() == Some(target)
+                && paths
+                    .iter()
+                    .any(|path| bindings::parse(path).ok().as_ref() == Some(target))
         })
         .map(|(name, _)| name.clone())
 }
@@ -250,10 +252,14 @@ fn auto_scaling_group(plan: &Plan, g: &InstanceGroup, lt: String) -> Value {
     let count = bound(plan, &Target::GroupCount(g.name.clone()))
         .map_or(json!(g.count.to_string()), reference);
     let mut asg_props = Map::new();
-    asg_props.insert("MinSize".into(), json!("0"));
+    // The plan's sizes when it has them; else a range the count can move in.
+    asg_props.insert("MinSize".into(), json!(g.min_size.unwrap_or(0).to_string()));
     asg_props.insert(
         "MaxSize".into(),
-        json!(g.count.max(1).saturating_mul(2).to_string()),
+        json!(g
+            .max_size
+            .unwrap_or_else(|| g.count.max(1).saturating_mul(2))
+            .to_string()),
     );
     asg_props.insert("DesiredCapacity".into(), count);
     asg_props.insert("LaunchTemplate".into(), json!({"LaunchTemplateId": {"Ref": lt}, "Version": {"Fn::GetAtt": [lt, "LatestVersionNumber"]}}));
@@ -269,6 +275,12 @@ fn auto_scaling_group(plan: &Plan, g: &InstanceGroup, lt: String) -> Value {
     }
     if g.awsvpc_trunking {
         meta["awsvpcTrunking"] = json!(true);
+    }
+    if let Some(n) = g.min_size {
+        meta["minSize"] = json!(n);
+    }
+    if let Some(n) = g.max_size {
+        meta["maxSize"] = json!(n);
     }
     json!({"Type": "AWS::AutoScaling::AutoScalingGroup", "Metadata": {METADATA_KEY: meta}, "Properties": Value::Object(asg_props)})
 }
@@ -381,8 +393,13 @@ fn service(plan: &Plan, s: &Service, td: &TaskDefinition) -> Value {
         );
     }
     let mut meta = json!({"taskDefinition": s.task_definition});
+    // Kept whole for the round trip: writing LoadBalancers or a scalable
+    // target needs resources (target group, role) the plan does not hold.
     if let Some(lb) = &s.load_balancer {
-        meta["deregistrationDelaySeconds"] = json!(lb.deregistration_delay_seconds);
+        meta["loadBalancer"] = json!(lb);
+    }
+    if let Some(t) = &s.scalable_target {
+        meta["scalableTarget"] = json!(t);
     }
     json!({"Type": "AWS::ECS::Service", "Metadata": {METADATA_KEY: meta}, "Properties": Value::Object(props)})
 }
@@ -396,7 +413,16 @@ fn metadata(plan: &Plan) -> Value {
     if let Some(cfn) = &plan.cloud_formation {
         meta["stackName"] = json!(cfn.stack_name);
         if !cfn.bindings.is_empty() {
-            meta["bindings"] = json!(cfn.bindings);
+            // As the plan writes them: a path, or a list when there are several.
+            let written: Map<String, Value> = cfn
+                .bindings
+                .iter()
+                .map(|(k, paths)| match paths.as_slice() {
+                    [one] => (k.clone(), json!(one)),
+                    many => (k.clone(), json!(many)),
+                })
+                .collect();
+            meta["bindings"] = Value::Object(written);
         }
         let bound: Map<String, Value> = super::resolve(plan)
             .0

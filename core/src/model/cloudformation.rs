@@ -21,9 +21,16 @@ pub struct CloudFormation {
     /// Explicit values; they win over bindings and defaults.
     #[serde(default, deserialize_with = "scalar_map")]
     pub values: IndexMap<String, String>,
-    /// Parameter → plan field, e.g. `cluster.instanceGroups[app].count`.
-    #[serde(default)]
-    pub bindings: IndexMap<String, String>,
+    /// Parameter → the plan fields it sets, e.g.
+    /// `cluster.instanceGroups[app].count`: one (written as a string) or
+    /// several (a list: a template's parameter may feed many fields, which
+    /// then move together, issue 16).
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        serialize_with = "one_or_many_out"
+    )]
+    pub bindings: IndexMap<String, Vec<String>>,
     /// Stack tags, written into the CodePipeline configuration.
     #[serde(
         default,
@@ -137,6 +144,66 @@ fn scalar_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
         .into_iter()
         .map(|Scalar(s)| s)
         .collect())
+}
+
+/// Each binding as a path, or a list of paths.
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<IndexMap<String, Vec<String>>, D::Error> {
+    Ok(IndexMap::<String, Paths>::deserialize(d)?
+        .into_iter()
+        .map(|(k, Paths(p))| (k, p))
+        .collect())
+}
+
+/// One binding's paths, read from a string or a list of strings (with the
+/// index of a bad item in the error's path).
+struct Paths(Vec<String>);
+
+impl<'de> Deserialize<'de> for Paths {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Paths;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a binding path or a list of them")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Paths, E> {
+                Ok(Paths(vec![s.to_string()]))
+            }
+            // Worded as `scalar`'s refusal, so the error's path is the map's.
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<Paths, A::Error> {
+                Err(serde::de::Error::custom(
+                    "expected a binding path or a list of them, not a map",
+                ))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Paths, A::Error> {
+                let mut out = Vec::new();
+                while let Some(p) = seq.next_element::<String>()? {
+                    out.push(p);
+                }
+                Ok(Paths(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A binding of one field as its path, as plans before issue 16 wrote it.
+fn one_or_many_out<S: serde::Serializer>(
+    bindings: &IndexMap<String, Vec<String>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(bindings.len()))?;
+    for (k, paths) in bindings {
+        match paths.as_slice() {
+            [one] => map.serialize_entry(k, one)?,
+            many => map.serialize_entry(k, many)?,
+        }
+    }
+    map.end()
 }
 
 fn scalar_map<'de, D: Deserializer<'de>>(d: D) -> Result<IndexMap<String, String>, D::Error> {

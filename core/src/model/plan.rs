@@ -112,6 +112,13 @@ pub struct InstanceGroup {
     #[serde(default)]
     /// ENI trunking (`awsvpcTrunking`): more awsvpc tasks per instance where the type supports it (§3.6).
     pub awsvpc_trunking: bool,
+    /// Its Auto Scaling group's MinSize, when the plan knows it: the
+    /// fewest instances the group keeps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_size: Option<u32>,
+    /// Its Auto Scaling group's MaxSize, when the plan knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_size: Option<u32>,
     #[serde(flatten)]
     /// Fields Berth does not model, kept and written back unchanged.
     pub extra: Extra,
@@ -361,6 +368,10 @@ pub struct Service {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     /// The load balancer its tasks register with, when there is one.
     pub load_balancer: Option<LoadBalancer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Its Application Auto Scaling scalable target, when it has one: the
+    /// range desiredCount is kept in.
+    pub scalable_target: Option<ScalableTarget>,
     #[serde(flatten)]
     /// Fields Berth does not model, kept and written back unchanged.
     pub extra: Extra,
@@ -422,6 +433,19 @@ pub struct LoadBalancer {
 
 fn default_deregistration_delay() -> u32 {
     300
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+/// A service's scalable target (Application Auto Scaling,
+/// `ecs:service:DesiredCount`): registering it moves desiredCount into
+/// [minCapacity, maxCapacity], and scaling never leaves that range
+/// (RegisterScalableTarget).
+pub struct ScalableTarget {
+    /// MinCapacity: the fewest tasks scaling keeps.
+    pub min_capacity: u32,
+    /// MaxCapacity: the most tasks scaling starts.
+    pub max_capacity: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -19,6 +19,7 @@ pub(super) fn cluster_rules(plan: &Plan, out: &mut Out) {
                 format!("instance group name \"{}\" is used twice", g.name),
             );
         }
+        size_rules(g, &path, out);
         if g.name.is_empty() {
             out.error(
                 "E1018",
@@ -66,6 +67,33 @@ pub(super) fn cluster_rules(plan: &Plan, out: &mut Out) {
             "$.cluster.reservedPorts".into(),
             format!(
                 "{reserved} reserved ports; a container instance can have up to 100 reserved ports"
+            ),
+        );
+    }
+}
+
+/// An Auto Scaling group keeps its desired capacity within MinSize and
+/// MaxSize: CloudFormation's create or update fails otherwise, with Auto
+/// Scaling's own ValidationError text.
+fn size_rules(g: &crate::model::InstanceGroup, path: &str, out: &mut Out) {
+    let (min, max) = (g.min_size.unwrap_or(0), g.max_size.unwrap_or(u32::MAX));
+    if g.min_size.is_none() && g.max_size.is_none() {
+        return;
+    }
+    if min > max {
+        out.error(
+            "E1028",
+            format!("{path}.minSize"),
+            format!("min size:{min} must be less than or equal to max size:{max}"),
+        );
+    } else if !(min..=max).contains(&g.count) {
+        let max_text = g.max_size.map_or("none".to_string(), |m| m.to_string());
+        out.error(
+            "E1028",
+            format!("{path}.count"),
+            format!(
+                "Desired capacity:{} must be between the specified min size:{min} and max size:{max_text}",
+                g.count
             ),
         );
     }

@@ -66,6 +66,9 @@ fn one_service(plan: &Plan, s: &Service, path: &str, out: &mut Out) {
             format!("{total} placement constraints; a task can have at most {MAX_CONSTRAINTS}"),
         );
     }
+    if let Some(t) = &s.scalable_target {
+        scalable_target_rules(s, t, path, out);
+    }
     if let Some(lb) = &s.load_balancer {
         if lb.deregistration_delay_seconds > 3600 {
             out.error(
@@ -77,6 +80,35 @@ fn one_service(plan: &Plan, s: &Service, path: &str, out: &mut Out) {
                 ),
             );
         }
+    }
+}
+
+/// A scalable target keeps desiredCount in its range: registering it moves
+/// the count inside, and scaling never leaves it (Application Auto Scaling,
+/// RegisterScalableTarget). A plan outside the range plans tasks that will
+/// not run, or misses tasks that will.
+fn scalable_target_rules(s: &Service, t: &crate::model::ScalableTarget, path: &str, out: &mut Out) {
+    if t.min_capacity > t.max_capacity {
+        out.error(
+            "E1029",
+            format!("{path}.scalableTarget"),
+            format!(
+                "MinCapacity {} is greater than MaxCapacity {}",
+                t.min_capacity, t.max_capacity
+            ),
+        );
+        return;
+    }
+    let inside = s.desired_count.clamp(t.min_capacity, t.max_capacity);
+    if inside != s.desired_count {
+        out.warn(
+            "W2009",
+            format!("{path}.desiredCount"),
+            format!(
+                "desiredCount {} is outside its scalable target's {}–{}: registering the target sets it to {inside}",
+                s.desired_count, t.min_capacity, t.max_capacity
+            ),
+        );
     }
 }
 

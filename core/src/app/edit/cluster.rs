@@ -39,6 +39,8 @@ pub(super) fn add_group(
         reserved_memory: 0,
         registered_memory: None,
         awsvpc_trunking: false,
+        min_size: None,
+        max_size: None,
         extra: Default::default(),
     });
     Ok(())

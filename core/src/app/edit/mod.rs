@@ -9,6 +9,7 @@
 //! Every edit ends with the caps check, so no edit can grow a plan past what
 //! a loaded plan may be.
 
+mod bound;
 mod cluster;
 mod drop;
 mod hold;
@@ -22,6 +23,7 @@ use crate::model::{InstanceGroup, Plan, Service};
 use crate::placement::{Failure, Placement, Placer, Reason};
 
 pub use crate::input::caps::MAX_INSTANCES;
+pub use bound::moved_together;
 pub use rebalance::{rebalance_preview, RebalancePreview, TaskMove};
 pub use service::{service_form, ServiceForm};
 
@@ -232,6 +234,10 @@ pub fn apply_with(placer: &mut Placer, plan: &Plan, edit: &Edit) -> Result<Plan,
             | Edit::AllowParameterValue { .. }
     );
     if !places_itself {
+        // One parameter, many fields: what the edit set, they all take. A
+        // drop, move or removal places only the task the user moved, so a
+        // desiredCount it changes is left for export to report instead.
+        bound::follow_bindings(plan, &mut next);
         hold::keep_running(placer, plan, &mut next);
     }
     // Services keep their colours through every edit (a renamed one too).

@@ -233,6 +233,7 @@ fn add(next: &mut Plan, container: ContainerDefinition, form: &ServiceForm, name
         placement_strategy: Vec::new(),
         placement_constraints: Vec::new(),
         load_balancer: None,
+        scalable_target: None,
         extra: Default::default(),
     });
 }

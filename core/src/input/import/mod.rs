@@ -172,6 +172,7 @@ fn task_definition(v: Value, prefix: &str) -> Result<Imported, ImportError> {
         placement_strategy: Vec::new(),
         placement_constraints: Vec::new(),
         load_balancer: None,
+        scalable_target: None,
         extra: Default::default(),
     };
     let mut warnings = vec![

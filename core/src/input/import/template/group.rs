@@ -47,6 +47,16 @@ pub(super) fn import_group(
         _ => Vec::new(),
     };
     let meta_u32 = |k| berth_meta(r, k).and_then(Value::as_u64).map(|v| v as u32);
+    // A Berth export writes its own sizes when the plan has none; only the
+    // ones it recorded as the plan's are read back.
+    let (min_size, max_size) = if berth_meta(r, "group").is_some() {
+        (meta_u32("minSize"), meta_u32("maxSize"))
+    } else {
+        (
+            ctx.number(props.get("MinSize"), &format!("{path}.MinSize"), None)?,
+            ctx.number(props.get("MaxSize"), &format!("{path}.MaxSize"), None)?,
+        )
+    };
     Ok(Some(InstanceGroup {
         name,
         instance_type,
@@ -57,6 +67,8 @@ pub(super) fn import_group(
         awsvpc_trunking: berth_meta(r, "awsvpcTrunking")
             .and_then(Value::as_bool)
             .unwrap_or(false),
+        min_size,
+        max_size,
         extra: Default::default(),
     }))
 }

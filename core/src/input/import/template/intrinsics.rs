@@ -78,7 +78,8 @@ pub(super) struct Ctx<'a> {
     /// Parameter → its value (given, else Default), None when it has neither.
     pub(super) values: IndexMap<String, Option<String>>,
     pub(super) resources: &'a Map<String, Value>,
-    pub(super) bindings: IndexMap<String, String>,
+    /// Parameter → every field it was read into, in the template's order.
+    pub(super) bindings: IndexMap<String, Vec<String>>,
     pub(super) unresolved: IndexMap<String, Value>,
     pub(super) warnings: Vec<String>,
 }
@@ -117,7 +118,7 @@ impl Ctx<'_> {
         if let Some(name) = v.get("Ref").and_then(Value::as_str) {
             if let Some(value) = self.values.get(name).cloned() {
                 if let Some(b) = binding {
-                    self.bindings.insert(name.to_string(), b);
+                    self.bind(name, b);
                 }
                 return match value {
                     Some(v) => Resolved::Text(v),
@@ -222,7 +223,7 @@ impl Ctx<'_> {
         out.push_str(rest);
         if let (Some(b), [name]) = (binding, used.as_slice()) {
             if text.ends_with(&format!(":${{{name}}}")) && b.ends_with(".image") {
-                self.bindings.insert(name.clone(), format!("{b}:tag"));
+                self.bind(&name.clone(), format!("{b}:tag"));
             }
         }
         Resolved::Text(out)
@@ -243,6 +244,15 @@ impl Ctx<'_> {
         } else {
             format!("{{{{Ref:{name}}}}}")
         })
+    }
+
+    /// Remembers that parameter `name` sets field `path`: every field it
+    /// sets is kept, so they move together and export never picks one.
+    pub(super) fn bind(&mut self, name: &str, path: String) {
+        let paths = self.bindings.entry(name.to_string()).or_default();
+        if !paths.contains(&path) {
+            paths.push(path);
+        }
     }
 
     pub(super) fn keep(&mut self, v: &Value, path: &str, why: &str) -> Resolved {

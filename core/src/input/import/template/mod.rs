@@ -5,6 +5,8 @@
 mod functions;
 mod group;
 mod intrinsics;
+mod load_balancer;
+mod scalable_target;
 mod service;
 mod task_definition;
 
@@ -136,16 +138,26 @@ fn placement_first(warnings: Vec<String>) -> Vec<String> {
     first.into_iter().chain(rest).collect()
 }
 
-/// Bindings a Berth export kept in its metadata, for fields it had no Ref for.
+/// Bindings a Berth export kept in its metadata, for fields it had no Ref
+/// for: a path, or a list of them.
 fn add_kept_bindings(
-    bindings: &mut IndexMap<String, String>,
+    bindings: &mut IndexMap<String, Vec<String>>,
     meta: &Value,
     parameters: &IndexMap<String, Parameter>,
 ) {
-    if let Some(b) = meta.get("bindings").and_then(Value::as_object) {
-        for (k, v) in b {
-            if let (Some(v), true) = (v.as_str(), parameters.contains_key(k)) {
-                bindings.entry(k.clone()).or_insert_with(|| v.to_string());
+    let Some(b) = meta.get("bindings").and_then(Value::as_object) else {
+        return;
+    };
+    for (k, v) in b.iter().filter(|(k, _)| parameters.contains_key(*k)) {
+        let kept: Vec<&str> = match v {
+            Value::String(path) => vec![path.as_str()],
+            Value::Array(paths) => paths.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        let paths = bindings.entry(k.clone()).or_default();
+        for path in kept {
+            if !paths.iter().any(|p| p == path) {
+                paths.push(path.to_string());
             }
         }
     }
@@ -281,6 +293,41 @@ struct Read {
     services: Vec<Service>,
 }
 
+/// The template's services that are created, with their logical ids.
+fn read_services(
+    ctx: &mut Ctx,
+    resources: &Map<String, Value>,
+    family_of: &IndexMap<String, String>,
+) -> Result<(Vec<Service>, Vec<String>), ImportError> {
+    let mut services = Vec::new();
+    let mut ids = Vec::new();
+    for (id, r) in resources {
+        if r.get("Type").and_then(Value::as_str) == Some("AWS::ECS::Service") && ctx.exists(id, r) {
+            let props = r.get("Properties").cloned().unwrap_or(json!({}));
+            let path = format!("$.Resources.{id}.Properties");
+            services.push(import_service(ctx, id, r, &props, &path, family_of)?);
+            ids.push(id.clone());
+        }
+    }
+    Ok((services, ids))
+}
+
+/// The target groups and load balancers the services' load balancers were
+/// read from (their deregistration delay): not "ignored".
+fn load_balancers_read(services: &[Service]) -> Vec<String> {
+    services
+        .iter()
+        .filter_map(|s| s.load_balancer.as_ref())
+        .flat_map(|lb| ["targetGroupArn", "loadBalancerName"].map(|k| lb.extra.get(k)))
+        .filter_map(|v| {
+            v?.as_str()?
+                .strip_prefix("{{Ref:")?
+                .strip_suffix("}}")
+                .map(str::to_string)
+        })
+        .collect()
+}
+
 /// One warning per resource type Berth does not model, after the warnings
 /// that change the plan (a template's IAM roles and security groups are
 /// dozens of lines else).
@@ -346,20 +393,13 @@ fn read_resources(
                 .push(id.clone()),
         }
     }
-    let mut services = Vec::new();
-    for (id, r) in resources {
-        if r.get("Type").and_then(Value::as_str) == Some("AWS::ECS::Service") && ctx.exists(id, r) {
-            let props = r.get("Properties").cloned().unwrap_or(json!({}));
-            services.push(import_service(
-                ctx,
-                id,
-                r,
-                &props,
-                &format!("$.Resources.{id}.Properties"),
-                &family_of,
-            )?);
-        }
+    let (mut services, service_ids) = read_services(ctx, resources, &family_of)?;
+    let mut read = scalable_target::attach_scalable_targets(ctx, &mut services, &service_ids)?;
+    read.extend(load_balancers_read(&services));
+    for ids in unmodelled.values_mut() {
+        ids.retain(|id| !read.contains(id));
     }
+    unmodelled.retain(|_, ids| !ids.is_empty());
     say_unmodelled(ctx, unmodelled);
     if cluster.cluster_name.is_empty() {
         cluster.cluster_name = "default".into();

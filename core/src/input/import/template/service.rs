@@ -1,6 +1,6 @@
 //! An `AWS::ECS::Service` resource as a service: its task definition,
-//! desired count, deployment configuration, strategies, constraints and
-//! load balancer.
+//! desired count, deployment configuration, strategies, constraints, load
+//! balancer (`load_balancer`) and health check grace period.
 
 use indexmap::IndexMap;
 use serde_json::{json, Value};
@@ -56,12 +56,17 @@ pub(super) fn import_service(
     };
     let deployment = deployment_configuration(ctx, props, path)?;
     let strategies = placement_strategies(ctx, props, path)?;
-    let load_balancer = berth_meta(r, "deregistrationDelaySeconds")
-        .and_then(Value::as_u64)
-        .map(|d| LoadBalancer {
-            deregistration_delay_seconds: d as u32,
-            extra: Default::default(),
-        });
+    let load_balancer = match berth_meta(r, "loadBalancer") {
+        Some(lb) => serde_json::from_value(lb.clone()).ok(),
+        None => match berth_meta(r, "deregistrationDelaySeconds").and_then(Value::as_u64) {
+            Some(d) => Some(LoadBalancer {
+                deregistration_delay_seconds: d as u32,
+                extra: Default::default(),
+            }),
+            None => super::load_balancer::read_load_balancer(ctx, props, path)?,
+        },
+    };
+    let extra = service_extra(ctx, props, path)?;
     Ok(Service {
         task_definition: td,
         desired_count: desired.unwrap_or(1),
@@ -73,14 +78,36 @@ pub(super) fn import_service(
             &format!("{path}.PlacementConstraints"),
         )?,
         load_balancer,
-        extra: ctx
-            .text(props.get("LaunchType"), &format!("{path}.LaunchType"), None)
-            // EC2 is what Berth plans (and writes); only another is kept.
-            .filter(|kind| kind != "EC2")
-            .map(|kind| [("launchType".to_string(), Value::String(kind))].into())
-            .unwrap_or_default(),
+        scalable_target: berth_meta(r, "scalableTarget")
+            .and_then(|t| serde_json::from_value(t.clone()).ok()),
+        extra,
         service_name: name,
     })
+}
+
+/// What the plan keeps of a service besides the fields it models: a launch
+/// type other than EC2 and the health check grace period, by ECS's names.
+fn service_extra(
+    ctx: &mut Ctx,
+    props: &Value,
+    path: &str,
+) -> Result<crate::model::Extra, ImportError> {
+    let mut extra = crate::model::Extra::new();
+    // EC2 is what Berth plans (and writes); only another is kept.
+    if let Some(kind) = ctx
+        .text(props.get("LaunchType"), &format!("{path}.LaunchType"), None)
+        .filter(|kind| kind != "EC2")
+    {
+        extra.insert("launchType".into(), Value::String(kind));
+    }
+    if let Some(grace) = ctx.number(
+        props.get("HealthCheckGracePeriodSeconds"),
+        &format!("{path}.HealthCheckGracePeriodSeconds"),
+        None,
+    )? {
+        extra.insert("healthCheckGracePeriodSeconds".into(), json!(grace));
+    }
+    Ok(extra)
 }
 
 /// DeploymentConfiguration: the percentages and the circuit breaker (§5.1,
