@@ -892,6 +892,11 @@ fn one_parameter_many_fields_move_together() {
         .find(|s| s.service_name == "AuditService")
         .unwrap()
         .desired_count = 3;
+    // The board says so too.
+    assert_eq!(
+        moved_together(&next, &apart),
+        [format!("ApplicationDesiredCount sets group {group}'s count, service DashboardService's desiredCount and service AuditService's desiredCount, which now disagree (group {group}'s count is 2, service DashboardService's desiredCount is 2, service AuditService's desiredCount is 3): export refuses until they are equal")]
+    );
     let errors =
         berth_core::cfn::export::export(&apart, berth_core::cfn::export::Format::CfnParameters)
             .unwrap_err();
@@ -910,4 +915,67 @@ fn one_parameter_many_fields_move_together() {
     );
     assert_eq!(back.services, next.services);
     assert_eq!(back.cluster.instance_groups, next.cluster.instance_groups);
+}
+
+/// Issue 17, item 5: nothing ECS acts on is ignored silently. The agent's
+/// own GPU task definition (corpus), a daemon service, a blue/green
+/// controller, capacity providers and task affinity each draw W2010 at the
+/// field, so a clean `check` means Berth modelled everything that places.
+#[test]
+fn fields_ecs_acts_on_that_berth_does_not_model_are_said() {
+    let gpu = corpus("taskdefs")
+        .into_iter()
+        .find(|f| name_of(f).contains("nvidia-gpu"))
+        .unwrap();
+    let plan = import(&std::fs::read_to_string(gpu).unwrap(), &[])
+        .unwrap()
+        .plan;
+    let said: Vec<(String, String)> = berth_core::rules::validate(&plan)
+        .into_iter()
+        .filter(|f| f.code == "W2010")
+        .map(|f| (f.path, f.message))
+        .collect();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert_eq!(
+        said[0].0,
+        "$.taskDefinitions[0].containerDefinitions[0].resourceRequirements"
+    );
+    assert!(
+        said[0].1.starts_with("GPUs (1) are not modelled"),
+        "{}",
+        said[0].1
+    );
+
+    let yaml = r#"
+Resources:
+  Web:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions: [{Name: web, Image: nginx, Memory: 128}]
+  Agent:
+    Type: AWS::ECS::Service
+    Properties: {TaskDefinition: !Ref Web, SchedulingStrategy: DAEMON}
+  BlueGreen:
+    Type: AWS::ECS::Service
+    Properties:
+      TaskDefinition: !Ref Web
+      DeploymentController: {Type: CODE_DEPLOY}
+      CapacityProviderStrategy: [{CapacityProvider: spot, Weight: 1}]
+      PlacementConstraints: [{Type: memberOf, Expression: "not(task:group == service:Agent)"}]
+"#;
+    let plan = import(yaml, &[]).unwrap().plan;
+    let paths: Vec<String> = berth_core::rules::validate(&plan)
+        .into_iter()
+        .filter(|f| f.code == "W2010")
+        .map(|f| f.path)
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "$.services[0].schedulingStrategy",
+            "$.services[1].deploymentController.type",
+            "$.services[1].capacityProviderStrategy",
+            "$.services[1].placementConstraints[0].expression",
+        ]
+    );
 }

@@ -6,8 +6,8 @@
 //!
 //! The language as Berth reads it: tests `SUBJECT OP VALUE`, with `==`
 //! (`equals`), `!=` (`not_equals`), `=~` (`matches`), `!~` (`not_matches`),
-//! `in [..]`, `not in [..]`, `exists`, `!exists` (`not_exists`,
-//! `not exists`); `and` (`&&`) binding tighter than `or` (`||`); `not` (`!`)
+//! `in [..]`, `not in [..]` (`!in`, `not_in`), `exists`, `!exists`
+//! (`not_exists`, `not exists`); `and` (`&&`) binding tighter than `or` (`||`); `not` (`!`)
 //! and parentheses. Words are case-insensitive; values may be quoted.
 
 /// A token: punctuation, or a word (quoted words cannot be keywords).
@@ -165,6 +165,9 @@ impl Reader<'_, '_> {
         if self.any_of(&["in"]) {
             return Some(self.list()?.iter().any(|v| is(v)));
         }
+        if self.any_of(&["not_in"]) {
+            return Some(!self.list()?.iter().any(|v| is(v)));
+        }
         if self.any_of(&["exists"]) {
             return Some(actual.is_some());
         }
@@ -175,9 +178,7 @@ impl Reader<'_, '_> {
             if self.any_of(&["exists"]) {
                 return Some(actual.is_none());
             }
-            if self.tokens.get(self.at - 1) == Some(&Token::Punct("!")) {
-                return None; // `!` is followed only by exists
-            }
+            // `!` and `not` alike go before `in` (the guide spells it `!in`).
             if self.any_of(&["in"]) {
                 return Some(!self.list()?.iter().any(|v| is(v)));
             }
@@ -256,10 +257,10 @@ mod tests {
             "attribute:ecs.availability-zone in [us-east-1a, us-east-1b]",
             "x"
         ));
-        assert!(!on(
-            "attribute:ecs.availability-zone not in ['us-east-1a']",
-            "x"
-        ));
+        for not_in in ["not in", "!in", "not_in"] {
+            let e = format!("attribute:ecs.availability-zone {not_in} ['us-east-1a']");
+            assert!(!on(&e, "x"), "{e}");
+        }
         assert!(on("attribute:stack !exists", "x"));
         assert!(on("attribute:stack not exists", "x"));
         assert!(!on("attribute:stack exists", "x"));
@@ -282,7 +283,7 @@ mod tests {
             "attribute:ecs.instance-type",
             "attribute:x == ",
             "(attribute:x exists",
-            "attribute:x ! in [a]",
+            "attribute:x ! equals a",
             "a == b c",
         ] {
             assert!(!on(bad, "t2.micro"), "{bad}");

@@ -4,8 +4,9 @@
 //! with `and` / `or` / `not` and parentheses.
 //!
 //! Supported operators: `==` (`equals`), `!=` (`not_equals`), `=~` (`matches`,
-//! with `*` wildcards), `!~`, `in [...]`, `not in [...]`, `exists`,
-//! `!exists` (`not_exists`). Subjects are `attribute:<name>` and
+//! with `*` wildcards), `!~`, `in [...]`, `!in`, `not_in` and `not in [...]`
+//! (the guide's "Cluster query language" lists `!in` and `not_in`),
+//! `exists`, `!exists` (`not_exists`). Subjects are `attribute:<name>` and
 //! `ec2InstanceId`-style bare names, looked up through the caller.
 
 use std::fmt;
@@ -46,7 +47,7 @@ pub enum Op {
     NotMatches,
     /// `in`: the value is one of a list.
     In,
-    /// `not in`: the value is none of a list.
+    /// `!in`, `not_in`, `not in`: the value is none of a list.
     NotIn,
     /// `exists`: the subject has a value.
     Exists,
@@ -257,8 +258,10 @@ impl Parser {
                 self.pos += 1;
                 if self.is_word("exists") {
                     Op::NotExists
+                } else if self.is_word("in") {
+                    Op::NotIn
                 } else {
-                    return self.err("expected 'exists' after '!'");
+                    return self.err("expected 'exists' or 'in' after '!'");
                 }
             }
             Some(Tok::Word(w)) => match w.to_ascii_lowercase().as_str() {
@@ -267,6 +270,7 @@ impl Parser {
                 "matches" => Op::Matches,
                 "not_matches" => Op::NotMatches,
                 "in" => Op::In,
+                "not_in" => Op::NotIn,
                 "exists" => Op::Exists,
                 "not_exists" => Op::NotExists,
                 "not" => {
@@ -437,11 +441,12 @@ mod tests {
             "x",
             "us-east-1b"
         ));
-        assert!(!on(
-            "attribute:ecs.availability-zone not in [us-east-1a, us-east-1b]",
-            "x",
-            "us-east-1b"
-        ));
+        // Every spelling of "not in" the guide lists, and Berth's own.
+        for not_in in ["not in", "not_in", "!in", "NOT_IN"] {
+            let e = format!("attribute:ecs.availability-zone {not_in} [us-east-1a, us-east-1b]");
+            assert!(!on(&e, "x", "us-east-1b"), "{e}");
+            assert!(on(&e, "x", "us-east-1c"), "{e}");
+        }
         assert!(on("attribute:ecs.os-type exists", "x", "a"));
         assert!(on("attribute:stack !exists", "x", "a"));
         assert!(on("attribute:stack not_exists", "x", "a"));

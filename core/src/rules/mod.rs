@@ -18,6 +18,7 @@ pub mod jvm;
 mod placed;
 mod service;
 mod task_definition;
+mod unmodelled;
 
 use std::collections::BTreeSet;
 
@@ -108,5 +109,6 @@ pub fn validate(plan: &Plan) -> Vec<Finding> {
     }
     service::service_rules(plan, &mut out);
     fargate::fargate_rules(plan, &mut out);
+    unmodelled::unmodelled_rules(plan, &mut out);
     out.0
 }

@@ -38,29 +38,43 @@ pub(super) fn follow_bindings(before: &Plan, next: &mut Plan) {
 
 /// What moved together between two plans, one sentence per parameter:
 /// "ApplicationDesiredCount sets group app's count and service AuditService's
-/// desiredCount: both are now 2".
+/// desiredCount: both are now 2"; or, when an edit left them apart (a drag
+/// changes only its own service), which disagree, since export will refuse.
 pub fn moved_together(before: &Plan, after: &Plan) -> Vec<String> {
     let Some(cfn) = after.cloud_formation.as_ref() else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for (name, paths) in cfn.bindings.iter().filter(|(_, p)| p.len() > 1) {
-        let moved = paths.iter().any(|p| {
-            let now = bindings::read(after, p).ok();
-            now.is_some() && bindings::read(before, p).ok() != now
-        });
-        let value = bindings::read(after, &paths[0]).ok();
+        let now: Vec<Option<String>> = paths
+            .iter()
+            .map(|p| bindings::read(after, p).ok())
+            .collect();
+        let moved = paths
+            .iter()
+            .zip(&now)
+            .any(|(p, v)| v.is_some() && bindings::read(before, p).ok() != *v);
         if !moved {
             continue;
         }
         let fields: Vec<String> = paths.iter().map(|p| bindings::describe(p)).collect();
         let (last, rest) = fields.split_last().expect("two or more");
-        let all = if rest.len() == 1 { "both" } else { "all" };
-        out.push(format!(
-            "{name} sets {} and {last}: {all} are now {}",
-            rest.join(", "),
-            value.unwrap_or_default()
-        ));
+        let listed = format!("{} and {last}", rest.join(", "));
+        if now.iter().all(|v| *v == now[0]) {
+            let all = if rest.len() == 1 { "both" } else { "all" };
+            let value = now[0].clone().unwrap_or_default();
+            out.push(format!("{name} sets {listed}: {all} are now {value}"));
+        } else {
+            let each: Vec<String> = fields
+                .iter()
+                .zip(&now)
+                .map(|(f, v)| format!("{f} is {}", v.as_deref().unwrap_or("unreadable")))
+                .collect();
+            out.push(format!(
+                "{name} sets {listed}, which now disagree ({}): export refuses until they are equal",
+                each.join(", ")
+            ));
+        }
     }
     out
 }

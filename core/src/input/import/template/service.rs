@@ -107,6 +107,37 @@ fn service_extra(
     )? {
         extra.insert("healthCheckGracePeriodSeconds".into(), json!(grace));
     }
+    // Kept so that `check` can say what Berth does not model (W2010).
+    if let Some(strategy) = ctx.text(
+        props.get("SchedulingStrategy"),
+        &format!("{path}.SchedulingStrategy"),
+        None,
+    ) {
+        extra.insert("schedulingStrategy".into(), json!(strategy));
+    }
+    if let Some(kind) = props.get("DeploymentController").and_then(|c| {
+        ctx.text(
+            c.get("Type"),
+            &format!("{path}.DeploymentController.Type"),
+            None,
+        )
+    }) {
+        extra.insert("deploymentController".into(), json!({"type": kind}));
+    }
+    if let Some(list) = props
+        .get("CapacityProviderStrategy")
+        .and_then(Value::as_array)
+    {
+        let items: Vec<Value> = list
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let ip = format!("{path}.CapacityProviderStrategy[{i}]");
+                json!({"capacityProvider": ctx.text(item.get("CapacityProvider"), &format!("{ip}.CapacityProvider"), None)})
+            })
+            .collect();
+        extra.insert("capacityProviderStrategy".into(), Value::Array(items));
+    }
     Ok(extra)
 }
 

@@ -96,11 +96,13 @@ const CONTAINER_KEYS: &[&str] = &[
     "MemoryReservation",
     "Command",
     "EntryPoint",
+    "ResourceRequirements",
 ];
 
 /// One warning naming the properties Berth does not keep (roles, volumes,
 /// log configuration …): an export will not write them, and the user must
-/// not learn that later. GPUs, which change placement, are said first.
+/// not learn that later. (GPUs are kept; `check` says Berth does not place
+/// by them, W2010.)
 fn say_not_kept(ctx: &mut Ctx, props: &Value, containers: &[Value], path: &str) {
     let unknown = |v: &Value, known: &[&str]| -> Vec<String> {
         v.as_object()
@@ -127,13 +129,6 @@ fn say_not_kept(ctx: &mut Ctx, props: &Value, containers: &[Value], path: &str) 
     }
     if !in_containers.is_empty() {
         parts.push(format!("in its containers {}", in_containers.join(", ")));
-    }
-    if in_containers.iter().any(|k| k == "ResourceRequirements") {
-        // The one of them ECS places by: a GPU task needs a GPU instance.
-        ctx.warnings.insert(
-            0,
-            format!("{path}: a container's ResourceRequirements (GPUs) are not modelled by Berth; its tasks are placed as if they needed none"),
-        );
     }
     if !parts.is_empty() {
         ctx.warnings.push(format!(
@@ -261,6 +256,7 @@ fn container_definition(
     };
     let command = strings("Command");
     let entry_point = strings("EntryPoint");
+    let extra = resource_requirements(ctx, c, cp);
     Ok(ContainerDefinition {
         image,
         cpu,
@@ -271,9 +267,30 @@ fn container_definition(
         environment,
         command,
         entry_point,
-        extra: Default::default(),
+        extra,
         name,
     })
+}
+
+/// A container's ResourceRequirements (GPUs), kept in ECS's names so that
+/// `check` can say Berth does not place by them (W2010).
+fn resource_requirements(ctx: &mut Ctx, c: &Value, cp: &str) -> crate::model::Extra {
+    let mut extra = crate::model::Extra::new();
+    let requirements: Vec<Value> = list(c, "ResourceRequirements")
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let rp = format!("{cp}.ResourceRequirements[{k}]");
+            json!({
+                "type": ctx.text(r.get("Type"), &format!("{rp}.Type"), None),
+                "value": ctx.text(r.get("Value"), &format!("{rp}.Value"), None),
+            })
+        })
+        .collect();
+    if !requirements.is_empty() {
+        extra.insert("resourceRequirements".into(), Value::Array(requirements));
+    }
+    extra
 }
 
 /// A list field of a resource's properties, empty when absent.

@@ -1,0 +1,113 @@
+//! Nothing ECS acts on is ignored silently (issue 17, item 5): a field that
+//! changes where or how ECS runs tasks, and that Berth does not model yet,
+//! is a warning (W2010) naming what ECS does with it and what Berth plans
+//! instead, so that a clean `check` means the answer can be trusted.
+//! Sources: ecs-semantics.md §10 (daemon scheduling, task groups, GPUs) and
+//! the ECS Developer Guide on deployment controllers and capacity providers.
+
+use serde_json::Value;
+
+use super::Out;
+use crate::model::{PlacementConstraint, Plan};
+
+const CODE: &str = "W2010";
+
+pub(super) fn unmodelled_rules(plan: &Plan, out: &mut Out) {
+    for (i, s) in plan.services.iter().enumerate() {
+        let path = format!("$.services[{i}]");
+        let text = |k: &str| s.extra.get(k).and_then(Value::as_str);
+        if text("schedulingStrategy") == Some("DAEMON") {
+            out.warn(
+                CODE,
+                format!("{path}.schedulingStrategy"),
+                format!(
+                    "DAEMON scheduling is not modelled by Berth yet: ECS runs one task of {} on \
+                     each instance that meets its constraints, first; Berth plans it as a replica \
+                     service of desiredCount {}",
+                    s.service_name, s.desired_count
+                ),
+            );
+        }
+        if let Some(kind) = s
+            .extra
+            .get("deploymentController")
+            .and_then(|c| c.get("type"))
+            .and_then(Value::as_str)
+            .filter(|k| *k != "ECS")
+        {
+            out.warn(
+                CODE,
+                format!("{path}.deploymentController.type"),
+                format!(
+                    "the {kind} deployment controller is not modelled by Berth: its deployment \
+                     steps are ECS's rolling update, which a {kind} deployment does not follow"
+                ),
+            );
+        }
+        if s.extra.contains_key("capacityProviderStrategy") {
+            out.warn(
+                CODE,
+                format!("{path}.capacityProviderStrategy"),
+                "capacity providers are not modelled by Berth: it places the service's tasks \
+                 on the plan's instance groups, as launch type EC2"
+                    .into(),
+            );
+        }
+        task_group_rules(
+            &s.placement_constraints,
+            &format!("{path}.placementConstraints"),
+            out,
+        );
+    }
+    for (i, td) in plan.task_definitions.iter().enumerate() {
+        let path = format!("$.taskDefinitions[{i}]");
+        task_group_rules(
+            &td.placement_constraints,
+            &format!("{path}.placementConstraints"),
+            out,
+        );
+        for (j, c) in td.container_definitions.iter().enumerate() {
+            let gpus: Vec<&str> = c
+                .extra
+                .get("resourceRequirements")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|r| r.get("type").and_then(Value::as_str) == Some("GPU"))
+                .filter_map(|r| r.get("value").and_then(Value::as_str))
+                .collect();
+            if !gpus.is_empty() {
+                out.warn(
+                    CODE,
+                    format!("{path}.containerDefinitions[{j}].resourceRequirements"),
+                    format!(
+                        "GPUs ({}) are not modelled by Berth yet: ECS places the task only where \
+                         they are free (RESOURCE:GPU); Berth places it as if it needed none",
+                        gpus.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// `task:group` in a memberOf expression: ECS reads the groups of the tasks
+/// already on each instance (affinity, anti-affinity); Berth reads it as
+/// absent, so affinity places nothing and anti-affinity holds everywhere.
+fn task_group_rules(constraints: &[PlacementConstraint], path: &str, out: &mut Out) {
+    for (k, c) in constraints.iter().enumerate() {
+        if c.expression
+            .as_deref()
+            .is_some_and(|e| e.contains("task:group"))
+        {
+            out.warn(
+                CODE,
+                format!("{path}[{k}].expression"),
+                "task:group is not modelled by Berth yet: ECS matches it against the groups of \
+                 the tasks already on each instance; Berth reads it as absent (affinity places \
+                 nothing, anti-affinity is ignored)"
+                    .into(),
+            );
+        }
+    }
+}
