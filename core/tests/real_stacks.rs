@@ -979,3 +979,56 @@ Resources:
         ]
     );
 }
+
+/// Issue 17, item 3: attributes ECS sets or the agent is given. The
+/// mixed-mode stack (corpus) gives its instances `instance-purchase-option`
+/// through ECS_INSTANCE_ATTRIBUTES in user data and places its service by
+/// it; before, the attribute was unknown and no task could be placed.
+#[test]
+fn custom_attributes_from_user_data_place_the_mixed_mode_service() {
+    let f = corpus("templates")
+        .into_iter()
+        .find(|f| name_of(f).contains("mixed-mode"))
+        .unwrap();
+    let text = std::fs::read_to_string(f).unwrap();
+    let plan = import(&text, &declared(&text, values_for("mixed-mode")))
+        .unwrap()
+        .plan;
+    let group = &plan.cluster.instance_groups[0];
+    assert_eq!(group.attributes["instance-purchase-option"], "Spot");
+    let report = check_report(&plan);
+    assert!(report.unplaced.is_empty(), "{:?}", report.unplaced);
+    // Berth's template writes them back into the user data, and reads them again.
+    let back = import(
+        &berth_core::cfn::template::write_template(&plan).to_string(),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        back.plan.cluster.instance_groups[0].attributes,
+        group.attributes
+    );
+}
+
+/// `ecs.awsvpc-trunk-id` exists only on an instance with a trunk interface
+/// (ecs-semantics.md §10.3): a group with trunking on a type that supports
+/// it (m5.large), not one without.
+#[test]
+fn the_trunk_id_attribute_is_set_where_trunking_is_on() {
+    let plan = |trunking: bool| {
+        berth_core::load_plan(
+            &serde_json::json!({
+                "berthVersion": 1, "name": "t",
+                "cluster": {"clusterName": "c", "instanceGroups": [
+                    {"name": "app", "instanceType": "m5.large", "count": 1, "awsvpcTrunking": trunking}]},
+                "taskDefinitions": [{"family": "web", "containerDefinitions": [{"name": "web", "image": "nginx", "memory": 128}],
+                    "placementConstraints": [{"type": "memberOf", "expression": "attribute:ecs.awsvpc-trunk-id exists"}]}],
+                "services": [{"serviceName": "web", "taskDefinition": "web", "desiredCount": 1}]
+            })
+            .to_string(),
+        )
+        .unwrap()
+    };
+    assert!(check_report(&plan(true)).unplaced.is_empty());
+    assert_eq!(check_report(&plan(false)).unplaced.len(), 1);
+}

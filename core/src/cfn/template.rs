@@ -219,6 +219,15 @@ fn user_data(plan: &Plan, g: &InstanceGroup) -> String {
         "echo 'ECS_RESERVED_PORTS=[{}]' >> /etc/ecs/ecs.config\n",
         ports.join(",")
     ));
+    if !g.attributes.is_empty() {
+        // In single quotes for the shell; a quote inside ends and reopens them.
+        let attributes = serde_json::to_string(&g.attributes)
+            .unwrap_or_default()
+            .replace('\'', "'\\''");
+        user_data.push_str(&format!(
+            "echo 'ECS_INSTANCE_ATTRIBUTES={attributes}' >> /etc/ecs/ecs.config\n"
+        ));
+    }
     user_data
 }
 

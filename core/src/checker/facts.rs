@@ -19,6 +19,10 @@ pub(super) struct Facts {
     pub cpu: u64,
     pub memory: u64,
     pub enis: u64,
+    /// Whether the instance has a trunk interface (`ecs.awsvpc-trunk-id`).
+    pub trunked: bool,
+    /// The group's custom attributes.
+    pub custom: Vec<(String, String)>,
 }
 
 impl Facts {
@@ -32,7 +36,17 @@ impl Facts {
             "attribute:ecs.cpu-architecture" => &self.arch,
             "attribute:ecs.os-type" => "linux",
             "attribute:ecs.os-family" => "LINUX",
-            _ => return None,
+            "attribute:ecs.awsvpc-trunk-id" if self.trunked => {
+                return Some(format!("eni-trunk-{}", self.id));
+            }
+            other => {
+                let name = other.strip_prefix("attribute:")?;
+                return self
+                    .custom
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.clone());
+            }
         };
         Some(v.to_string())
     }
@@ -71,6 +85,12 @@ pub(super) fn expected_instances(plan: &Plan) -> Vec<Facts> {
                     (true, Some(l)) => l as u64,
                     _ => t.max_enis.saturating_sub(1) as u64,
                 },
+                trunked: g.awsvpc_trunking && t.trunk_task_limit.is_some(),
+                custom: g
+                    .attributes
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
             });
         }
     }

@@ -33,6 +33,11 @@ pub struct ContainerInstance {
     pub memory_estimated: bool,
     /// §3.6: how many awsvpc tasks the instance's ENIs allow.
     pub eni_capacity: u32,
+    /// `ecs.awsvpc-trunk-id`: set when the instance has a trunk network
+    /// interface (its group turns trunking on and its type supports it).
+    pub awsvpc_trunk_id: Option<String>,
+    /// Custom attributes from its group (ECS_INSTANCE_ATTRIBUTES).
+    pub custom_attributes: std::sync::Arc<indexmap::IndexMap<String, String>>,
 }
 
 impl ContainerInstance {
@@ -44,7 +49,9 @@ impl ContainerInstance {
             "ecs.cpu-architecture" => Some(&self.cpu_architecture),
             "ecs.os-type" => Some("linux"),
             "ecs.os-family" => Some("LINUX"),
-            _ => None,
+            // ecs-semantics.md §10.3: present only with a trunk interface.
+            "ecs.awsvpc-trunk-id" => self.awsvpc_trunk_id.as_deref(),
+            custom => self.custom_attributes.get(custom).map(String::as_str),
         }
     }
 }
@@ -58,6 +65,8 @@ pub fn container_instances(plan: &Plan) -> Vec<ContainerInstance> {
         let Some(t) = cat.get(&group.instance_type) else {
             continue;
         };
+        let custom_attributes = std::sync::Arc::new(group.attributes.clone());
+        let trunked = group.awsvpc_trunking && t.trunk_task_limit.is_some();
         let catalogue_memory = cat.registered_memory(t);
         let RegisteredMemory { mib, estimated } = match group.registered_memory {
             Some(mib) => RegisteredMemory {
@@ -83,6 +92,8 @@ pub fn container_instances(plan: &Plan) -> Vec<ContainerInstance> {
                 nominal_memory: t.memory_mib,
                 memory_estimated: estimated,
                 eni_capacity: t.awsvpc_task_limit(group.awsvpc_trunking),
+                awsvpc_trunk_id: trunked.then(|| format!("eni-trunk-{}-{}", group.name, n + 1)),
+                custom_attributes: custom_attributes.clone(),
             });
         }
     }

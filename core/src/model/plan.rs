@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -119,6 +120,10 @@ pub struct InstanceGroup {
     /// Its Auto Scaling group's MaxSize, when the plan knows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_size: Option<u32>,
+    /// Custom attributes its instances register (the agent's
+    /// ECS_INSTANCE_ATTRIBUTES), read by memberOf as `attribute:NAME`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub attributes: IndexMap<String, String>,
     #[serde(flatten)]
     /// Fields Berth does not model, kept and written back unchanged.
     pub extra: Extra,

@@ -41,6 +41,7 @@ pub(super) fn add_group(
         awsvpc_trunking: false,
         min_size: None,
         max_size: None,
+        attributes: Default::default(),
         extra: Default::default(),
     });
     Ok(())

@@ -155,7 +155,7 @@ impl Ctx<'_> {
 
     /// `v` resolved without keeping or warning about what does not resolve:
     /// the enclosing function is kept whole, once.
-    fn quietly(&mut self, v: &Value, path: &str) -> Resolved {
+    pub(super) fn quietly(&mut self, v: &Value, path: &str) -> Resolved {
         let kept = self.unresolved.len();
         let warned = self.warnings.len();
         let out = self.resolve(v, path, None);

@@ -5,8 +5,9 @@ use serde_json::{json, Value};
 
 use super::super::ImportError;
 use super::intrinsics::berth_meta;
-use super::intrinsics::Ctx;
+use super::intrinsics::{Ctx, Resolved};
 use crate::model::InstanceGroup;
+use indexmap::IndexMap;
 
 pub(super) fn import_group(
     ctx: &mut Ctx,
@@ -46,6 +47,7 @@ pub(super) fn import_group(
             .collect(),
         _ => Vec::new(),
     };
+    let attributes = instance_attributes(ctx, &data, &src_path);
     let meta_u32 = |k| berth_meta(r, k).and_then(Value::as_u64).map(|v| v as u32);
     // A Berth export writes its own sizes when the plan has none; only the
     // ones it recorded as the plan's are read back.
@@ -69,8 +71,45 @@ pub(super) fn import_group(
             .unwrap_or(false),
         min_size,
         max_size,
+        attributes,
         extra: Default::default(),
     }))
+}
+
+/// The custom attributes the group's user data gives the agent
+/// (`ECS_INSTANCE_ATTRIBUTES={"name":"value"}` in /etc/ecs/ecs.config), which
+/// memberOf expressions read as `attribute:NAME`. The user data is read
+/// inside its Fn::Base64, quietly: Berth looks only for that line.
+fn instance_attributes(ctx: &mut Ctx, data: &Value, path: &str) -> IndexMap<String, String> {
+    let user_data = match data.get("UserData") {
+        Some(v) => v.get("Fn::Base64").unwrap_or(v).clone(),
+        None => return IndexMap::new(),
+    };
+    let text = match ctx.quietly(&user_data, &format!("{path}.UserData")) {
+        Resolved::Text(t) => t,
+        _ => return IndexMap::new(),
+    };
+    let Some(line) = text
+        .lines()
+        .find_map(|l| l.split("ECS_INSTANCE_ATTRIBUTES=").nth(1))
+    else {
+        return IndexMap::new();
+    };
+    // `echo ECS_INSTANCE_ATTRIBUTES={\"k\":\"v\"} >> /etc/ecs/ecs.config`, or quoted.
+    let json = line
+        .split(" >>")
+        .next()
+        .unwrap_or(line)
+        .trim()
+        .replace("\\\"", "\"");
+    let json = json.trim_matches(|c| c == '\'' || c == '"');
+    serde_json::from_str::<IndexMap<String, Value>>(json)
+        .map(|m| {
+            m.into_iter()
+                .filter_map(|(k, v)| crate::model::scalar::scalar_to_string(&v).map(|v| (k, v)))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The group's name: the one a Berth export recorded, else the logical id
