@@ -544,8 +544,22 @@ fn duplicate_keys_and_jinja_are_refused_where_they_are() {
     let e = import(jinja, &[]).unwrap_err();
     assert_eq!(e.path, "line 4");
     assert!(e.message.contains("Jinja2 template"), "{}", e.message);
-    let expression = "Resources:\n  Web:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      Family: \"{{ family }}\"\n";
-    assert_eq!(import(expression, &[]).unwrap_err().path, "line 5");
+    // An expression unquoted does not parse: "render it first", at its line.
+    let bare = "Resources:\n  Web:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      Family: {{ family }}\n";
+    let e = import(bare, &[]).unwrap_err();
+    assert_eq!(e.path, "line 5");
+    assert!(e.message.contains("render it first"), "{}", e.message);
+    // Quoted, it parses (and could be a shell script's own `{{ .Names }}`):
+    // imported, with a warning at its line.
+    let quoted = bare.replace("{{ family }}", "\"{{ family }}\"");
+    let got = import(&quoted, &[]).unwrap();
+    assert!(
+        got.warnings
+            .iter()
+            .any(|w| w.starts_with("line 5: {{ … }} looks like an unrendered Jinja2 expression")),
+        "{:?}",
+        got.warnings
+    );
 }
 
 /// A few kilobytes must not become an endless evaluation: each level's

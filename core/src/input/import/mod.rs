@@ -94,7 +94,13 @@ pub fn import(text: &str, params: &[(String, String)]) -> Result<Imported, Impor
 
 /// [`import`] with every option: parameter values, region and stack name.
 pub fn import_with(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
-    let imported = read(text, options)?;
+    let mut imported = read(text, options)?;
+    if let Some(line) = source::expression_line(text) {
+        imported.warnings.push(format!(
+            "line {line}: {{{{ … }}}} looks like an unrendered Jinja2 expression; if this file \
+             is a Jinja2 template, render it first"
+        ));
+    }
     crate::input::caps::check(&imported.plan)?;
     Ok(imported)
 }
@@ -112,10 +118,11 @@ fn read(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
     source::refuse_jinja(text)?;
     let trimmed = text.trim_start();
     let value = if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        source::parse_json(text)?
+        source::parse_json(text)
     } else {
-        yaml_to_json(text)?
-    };
+        yaml_to_json(text)
+    }
+    .map_err(|e| source::unparsed(text, e))?;
     let obj = value
         .as_object()
         .ok_or_else(|| error("$", "expected an object at the top level"))?;

@@ -12,27 +12,45 @@ use serde_json::{Map, Value};
 
 use super::{error, ImportError};
 
-/// The first line with a Jinja2 statement (`{%`), comment (`{#`) or
-/// expression (`{{ ` with its customary space; Berth's own placeholders,
-/// such as `{{GetAtt:Db.Endpoint.Address}}`, have none), 1-based.
-pub(super) fn jinja_line(text: &str) -> Option<usize> {
-    text.lines()
-        .position(|l| {
-            l.contains("{%") || l.contains("{#") || l.contains("{{ ") || l.contains("{{-")
-        })
-        .map(|i| i + 1)
+/// The first line (1-based) where `found` holds.
+fn first_line(text: &str, found: impl Fn(&str) -> bool) -> Option<usize> {
+    text.lines().position(found).map(|i| i + 1)
 }
 
-/// Refuses an unrendered Jinja2 template, naming the line.
+/// A Jinja2 statement (`{%`) or comment (`{#`): no CloudFormation template
+/// or task definition has one, so the file is refused at once.
+fn statement_line(text: &str) -> Option<usize> {
+    first_line(text, |l| l.contains("{%") || l.contains("{#"))
+}
+
+/// A Jinja2 expression (`{{ ` with its customary space, or `{{-`). Berth's
+/// placeholders (`{{GetAtt:Db.Endpoint.Address}}`) have none; a shell
+/// script in user data may (`docker ps --format "{{ .Names }}"`), so an
+/// expression alone only refuses a file that does not parse.
+pub(super) fn expression_line(text: &str) -> Option<usize> {
+    first_line(text, |l| l.contains("{{ ") || l.contains("{{-"))
+}
+
+fn render_first(line: usize) -> ImportError {
+    error(
+        format!("line {line}"),
+        "this is a Jinja2 template ({{ }} or {% %}); render it first \
+         (ansible's template module, or jinja2 with your variables) and import the result",
+    )
+}
+
+/// Refuses a file with a Jinja2 statement, naming the line.
 pub(super) fn refuse_jinja(text: &str) -> Result<(), ImportError> {
-    match jinja_line(text) {
-        Some(line) => Err(error(
-            format!("line {line}"),
-            "this is a Jinja2 template ({{ }} or {% %}); render it first \
-             (ansible's template module, or jinja2 with your variables) and import the result",
-        )),
+    match statement_line(text) {
+        Some(line) => Err(render_first(line)),
         None => Ok(()),
     }
+}
+
+/// A parse error, or "render it first" when the file holds Jinja2
+/// expressions (what made it unparseable, most likely).
+pub(super) fn unparsed(text: &str, e: ImportError) -> ImportError {
+    expression_line(text).map_or(e, render_first)
 }
 
 /// `text` as JSON; a key given twice in one object is an error at the line
