@@ -422,16 +422,7 @@ fn metadata(plan: &Plan) -> Value {
     if let Some(cfn) = &plan.cloud_formation {
         meta["stackName"] = json!(cfn.stack_name);
         if !cfn.bindings.is_empty() {
-            // As the plan writes them: a path, or a list when there are several.
-            let written: Map<String, Value> = cfn
-                .bindings
-                .iter()
-                .map(|(k, paths)| match paths.as_slice() {
-                    [one] => (k.clone(), json!(one)),
-                    many => (k.clone(), json!(many)),
-                })
-                .collect();
-            meta["bindings"] = Value::Object(written);
+            meta["bindings"] = crate::model::cloudformation::bindings_json(&cfn.bindings);
         }
         let bound: Map<String, Value> = super::resolve(plan)
             .0

@@ -22,7 +22,7 @@ pub(super) struct Facts {
     /// Whether the instance has a trunk interface (`ecs.awsvpc-trunk-id`).
     pub trunked: bool,
     /// The group's custom attributes.
-    pub custom: Vec<(String, String)>,
+    pub custom: indexmap::IndexMap<String, String>,
 }
 
 impl Facts {
@@ -40,12 +40,7 @@ impl Facts {
                 return Some(format!("eni-trunk-{}", self.id));
             }
             other => {
-                let name = other.strip_prefix("attribute:")?;
-                return self
-                    .custom
-                    .iter()
-                    .find(|(k, _)| k == name)
-                    .map(|(_, v)| v.clone());
+                return self.custom.get(other.strip_prefix("attribute:")?).cloned();
             }
         };
         Some(v.to_string())
@@ -86,11 +81,7 @@ pub(super) fn expected_instances(plan: &Plan) -> Vec<Facts> {
                     _ => t.max_enis.saturating_sub(1) as u64,
                 },
                 trunked: g.awsvpc_trunking && t.trunk_task_limit.is_some(),
-                custom: g
-                    .attributes
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
+                custom: g.attributes.clone(),
             });
         }
     }

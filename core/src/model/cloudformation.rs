@@ -190,20 +190,25 @@ impl<'de> Deserialize<'de> for Paths {
     }
 }
 
-/// A binding of one field as its path, as plans before issue 16 wrote it.
+/// The bindings as a plan (and Berth's template metadata) writes them: a
+/// binding of one field as its path, as plans before issue 16 wrote it; a
+/// list when there are several.
+pub fn bindings_json(bindings: &IndexMap<String, Vec<String>>) -> Value {
+    bindings
+        .iter()
+        .map(|(k, paths)| match paths.as_slice() {
+            [one] => (k.clone(), Value::String(one.clone())),
+            many => (k.clone(), many.into()),
+        })
+        .collect::<serde_json::Map<String, Value>>()
+        .into()
+}
+
 fn one_or_many_out<S: serde::Serializer>(
     bindings: &IndexMap<String, Vec<String>>,
     s: S,
 ) -> Result<S::Ok, S::Error> {
-    use serde::ser::SerializeMap;
-    let mut map = s.serialize_map(Some(bindings.len()))?;
-    for (k, paths) in bindings {
-        match paths.as_slice() {
-            [one] => map.serialize_entry(k, one)?,
-            many => map.serialize_entry(k, many)?,
-        }
-    }
-    map.end()
+    bindings_json(bindings).serialize(s)
 }
 
 fn scalar_map<'de, D: Deserializer<'de>>(d: D) -> Result<IndexMap<String, String>, D::Error> {

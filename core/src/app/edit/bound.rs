@@ -7,21 +7,30 @@
 use crate::cfn::bindings;
 use crate::model::Plan;
 
+/// Each bound field's value in `plan`, none where it cannot be read.
+fn read_all(plan: &Plan, paths: &[String]) -> Vec<Option<String>> {
+    paths.iter().map(|p| bindings::read(plan, p).ok()).collect()
+}
+
 /// After an edit from `before` to `next`: each parameter's bound fields
 /// that the edit left behind take the value the edited ones now share.
 /// Fields edited to different values are left as they are (export then
 /// says they disagree).
 pub(super) fn follow_bindings(before: &Plan, next: &mut Plan) {
-    let Some(cfn) = next.cloud_formation.clone() else {
-        return;
-    };
-    for paths in cfn.bindings.values().filter(|p| p.len() > 1) {
-        let changed: Vec<String> = paths
-            .iter()
-            .filter_map(|p| {
-                let now = bindings::read(next, p).ok()?;
-                (bindings::read(before, p).ok()? != now).then_some(now)
-            })
+    // Only parameters that set several fields; most plans have none.
+    let shared: Vec<Vec<String>> = next
+        .cloud_formation
+        .iter()
+        .flat_map(|c| c.bindings.values())
+        .filter(|p| p.len() > 1)
+        .cloned()
+        .collect();
+    for paths in shared {
+        let was = read_all(before, &paths);
+        let changed: Vec<String> = read_all(next, &paths)
+            .into_iter()
+            .zip(was)
+            .filter_map(|(now, was)| (was.is_some() && now != was).then_some(now?))
             .collect();
         let Some(value) = changed.first() else {
             continue;
@@ -29,7 +38,7 @@ pub(super) fn follow_bindings(before: &Plan, next: &mut Plan) {
         if changed.iter().any(|v| v != value) {
             continue;
         }
-        for p in paths {
+        for p in &paths {
             // A field that cannot take the value stays; export names it.
             let _ = bindings::write(next, p, value);
         }
@@ -46,14 +55,11 @@ pub fn moved_together(before: &Plan, after: &Plan) -> Vec<String> {
     };
     let mut out = Vec::new();
     for (name, paths) in cfn.bindings.iter().filter(|(_, p)| p.len() > 1) {
-        let now: Vec<Option<String>> = paths
-            .iter()
-            .map(|p| bindings::read(after, p).ok())
-            .collect();
-        let moved = paths
+        let now = read_all(after, paths);
+        let moved = read_all(before, paths)
             .iter()
             .zip(&now)
-            .any(|(p, v)| v.is_some() && bindings::read(before, p).ok() != *v);
+            .any(|(was, v)| v.is_some() && was != v);
         if !moved {
             continue;
         }

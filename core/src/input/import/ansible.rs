@@ -20,20 +20,17 @@ pub fn ansible_vars(text: &str) -> Result<ImportOptions, ImportError> {
     };
     let mut options = ImportOptions::default();
     for (key, v) in flatten(vars) {
-        let name = if let Some(name) = key.strip_prefix("Stack.Inputs.") {
-            name.to_string()
+        if let Some(name) = key.strip_prefix("Stack.Inputs.") {
+            options
+                .parameters
+                .insert(name.to_string(), text_of(&key, &v)?);
         } else if let Some(snake) = key.strip_prefix("config_") {
             options
                 .playbook
                 .insert(snake.to_string(), text_of(&key, &v)?);
-            continue;
         } else if key == "Stack.Name" {
             options.stack_name = Some(text_of(&key, &v)?);
-            continue;
-        } else {
-            continue;
-        };
-        options.parameters.insert(name, text_of(&key, &v)?);
+        }
     }
     Ok(options)
 }

@@ -82,6 +82,9 @@ pub(super) struct Ctx<'a> {
     pub(super) bindings: IndexMap<String, Vec<String>>,
     pub(super) unresolved: IndexMap<String, Value>,
     pub(super) warnings: Vec<String>,
+    /// Resources read for what they give another (a target group's
+    /// deregistration delay, a scalable target's range): not "ignored".
+    pub(super) consulted: Vec<String>,
 }
 
 impl Ctx<'_> {

@@ -91,7 +91,16 @@ fn delay_of(ctx: &mut Ctx, id: &str) -> Result<Option<u32>, ImportError> {
     };
     let path = format!("$.Resources.{id}.Properties");
     let props = r.get("Properties").cloned().unwrap_or(json!({}));
-    match r.get("Type").and_then(Value::as_str) {
+    let kind = r.get("Type").and_then(Value::as_str);
+    if matches!(
+        kind,
+        Some(
+            "AWS::ElasticLoadBalancingV2::TargetGroup" | "AWS::ElasticLoadBalancing::LoadBalancer"
+        )
+    ) {
+        ctx.consulted.push(id.to_string());
+    }
+    match kind {
         Some("AWS::ElasticLoadBalancingV2::TargetGroup") => {
             let attributes = props
                 .get("TargetGroupAttributes")

@@ -72,9 +72,10 @@ pub(super) fn read_template(
         bindings: IndexMap::new(),
         unresolved: IndexMap::new(),
         warnings: Vec::new(),
+        consulted: Vec::new(),
     };
     let read = read_resources(&mut ctx, resources, &meta)?;
-    add_kept_bindings(&mut ctx.bindings, &meta, &parameters);
+    add_kept_bindings(&mut ctx, &meta, &parameters);
     let cfn = CloudFormation {
         stack_name: stack_name.unwrap_or_default(),
         parameters,
@@ -140,11 +141,7 @@ fn placement_first(warnings: Vec<String>) -> Vec<String> {
 
 /// Bindings a Berth export kept in its metadata, for fields it had no Ref
 /// for: a path, or a list of them.
-fn add_kept_bindings(
-    bindings: &mut IndexMap<String, Vec<String>>,
-    meta: &Value,
-    parameters: &IndexMap<String, Parameter>,
-) {
+fn add_kept_bindings(ctx: &mut Ctx, meta: &Value, parameters: &IndexMap<String, Parameter>) {
     let Some(b) = meta.get("bindings").and_then(Value::as_object) else {
         return;
     };
@@ -154,11 +151,8 @@ fn add_kept_bindings(
             Value::Array(paths) => paths.iter().filter_map(Value::as_str).collect(),
             _ => Vec::new(),
         };
-        let paths = bindings.entry(k.clone()).or_default();
         for path in kept {
-            if !paths.iter().any(|p| p == path) {
-                paths.push(path.to_string());
-            }
+            ctx.bind(k, path.to_string());
         }
     }
 }
@@ -312,22 +306,6 @@ fn read_services(
     Ok((services, ids))
 }
 
-/// The target groups and load balancers the services' load balancers were
-/// read from (their deregistration delay): not "ignored".
-fn load_balancers_read(services: &[Service]) -> Vec<String> {
-    services
-        .iter()
-        .filter_map(|s| s.load_balancer.as_ref())
-        .flat_map(|lb| ["targetGroupArn", "loadBalancerName"].map(|k| lb.extra.get(k)))
-        .filter_map(|v| {
-            v?.as_str()?
-                .strip_prefix("{{Ref:")?
-                .strip_suffix("}}")
-                .map(str::to_string)
-        })
-        .collect()
-}
-
 /// One warning per resource type Berth does not model, after the warnings
 /// that change the plan (a template's IAM roles and security groups are
 /// dozens of lines else).
@@ -394,10 +372,9 @@ fn read_resources(
         }
     }
     let (mut services, service_ids) = read_services(ctx, resources, &family_of)?;
-    let mut read = scalable_target::attach_scalable_targets(ctx, &mut services, &service_ids)?;
-    read.extend(load_balancers_read(&services));
+    scalable_target::attach_scalable_targets(ctx, &mut services, &service_ids)?;
     for ids in unmodelled.values_mut() {
-        ids.retain(|id| !read.contains(id));
+        ids.retain(|id| !ctx.consulted.contains(id));
     }
     unmodelled.retain(|_, ids| !ids.is_empty());
     say_unmodelled(ctx, unmodelled);

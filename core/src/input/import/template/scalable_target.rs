@@ -11,14 +11,13 @@ use super::super::ImportError;
 use super::intrinsics::Ctx;
 use crate::model::{ScalableTarget, Service};
 
-/// Gives each service the scalable target that names it; returns the ids
-/// of the targets it used (the rest are reported as unmodelled).
+/// Gives each service the scalable target that names it (noting the
+/// targets it read in `ctx.consulted`; the rest are reported as unmodelled).
 pub(super) fn attach_scalable_targets(
     ctx: &mut Ctx,
     services: &mut [Service],
     service_ids: &[String],
-) -> Result<Vec<String>, ImportError> {
-    let mut used = Vec::new();
+) -> Result<(), ImportError> {
     let targets: Vec<(String, Value)> = ctx
         .resources
         .iter()
@@ -71,8 +70,8 @@ pub(super) fn attach_scalable_targets(
                 min_capacity,
                 max_capacity,
             });
-            used.push(id);
+            ctx.consulted.push(id);
         }
     }
-    Ok(used)
+    Ok(())
 }
