@@ -36,6 +36,12 @@ test('each export tab writes its own format, with the plan\'s two instances as A
   const json = JSON.parse(await tab(6));
   assert.equal(json.AWSTemplateFormatVersion, '2010-09-09');
   assert.ok(Object.values(json.Resources).some((r) => r.Type === 'AWS::ECS::Service'));
+  assert.ok(Object.values(json.Resources).some((r) => r.Type === 'AWS::AutoScaling::AutoScalingGroup'), 'the whole stack');
+  const services = await tab(7);
+  assert.match(services, /Cluster: !Ref ClusterName/);
+  assert.doesNotMatch(services, /AWS::AutoScaling::AutoScalingGroup/, 'into an existing cluster');
+  const servicesJson = JSON.parse(await tab(8));
+  assert.equal(servicesJson.Parameters.ClusterName.Default, 'microtrader');
 });
 
 test('a NoEcho password the plan has no value for is written in no format, and each says how to give it', async () => {
@@ -47,8 +53,13 @@ test('a NoEcho password the plan has no value for is written in no format, and e
     assert.doesNotMatch(text, written[i], `format ${i}`);
     assert.match(await note.innerText(), /^Not written: DatabasePassword \(NoEcho, no value in the plan\)/, `format ${i}`);
   }
+  // A template holds no values: its note names what it asks for at deploy
+  // time and the plan's parameters it does not declare.
   await tab(5);
-  assert.equal(await note.count(), 0, 'a template holds no values');
+  assert.match(await note.innerText(), /^To give at deploy time \(no Default\): ApplicationImageId\./);
+  assert.match(await note.innerText(), /Not declared: VpcName, DatabaseUser, DatabasePassword/);
+  await tab(7);
+  assert.match(await note.innerText(), /To give at deploy time \(no Default\): VpcId, ListenerArn\./);
   assert.equal(await page.locator('[data-testid="param-DatabasePassword"]').getAttribute('type'), 'password');
 });
 

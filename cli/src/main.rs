@@ -26,7 +26,7 @@ const USAGE: &str = "usage:
                                   a rolling deployment, step by step (JSON, or a table with --text)
   berth scale PLAN.json --service NAME --desired N [--text]
   berth run-task PLAN.json --task-definition FAMILY[:REV] [--seconds S]
-  berth export PLAN.json --format cfn-parameters|deploy-overrides|codepipeline|ansible|template [--inline] [--json]
+  berth export PLAN.json --format cfn-parameters|deploy-overrides|codepipeline|ansible|template [--inline] [--json] [--shape stack|services]
   berth import FILE [--param KEY=VALUE]... [--ansible-vars GROUP_VARS.yml] [--region R] [--stack-name S]
                                   a Berth plan, ECS task definition or CloudFormation template → plan JSON
 exit: 0 clean / completed / placed, 1 errors, unplaced, stalled, failed or rolled back, 2 bad input or usage";

@@ -274,6 +274,32 @@ fn export_and_import() {
     let (code, _, err) = berth(&["export", &example(), "--format", "pdf"]);
     assert_eq!(code, 2);
     assert!(err.contains("unknown format pdf"), "{err}");
+    // Services into an existing cluster: no cluster of its own, and the
+    // parameters it needs at deploy time said beside it.
+    let (code, yaml, err) = berth(&[
+        "export",
+        &example(),
+        "--format",
+        "template",
+        "--shape",
+        "services",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!yaml.contains("AWS::ECS::Cluster") && yaml.contains("Cluster: !Ref ClusterName"));
+    assert!(
+        err.contains("To give at deploy time (no Default): VpcId, ListenerArn."),
+        "{err}"
+    );
+    let (code, _, err) = berth(&[
+        "export",
+        &example(),
+        "--format",
+        "template",
+        "--shape",
+        "fleet",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown shape fleet"), "{err}");
     let missing = std::fs::read_to_string(example())
         .unwrap()
         .replace("\"DatabaseUser\": \"microtrader\"", "\"Unused\": \"x\"");

@@ -2,7 +2,7 @@
 //! export, and import of templates, task definitions and plans.
 
 use berth_core::cfn::export::{export, Format};
-use berth_core::cfn::template::write_template;
+use berth_core::cfn::template::{write_template, Shape};
 use berth_core::cfn::yaml::to_yaml;
 use berth_core::cfn::{resolve, Source};
 use berth_core::input::import::{import, ImportKind};
@@ -131,10 +131,12 @@ fn cloudformations_own_messages() {
 #[test]
 fn the_round_trip_keeps_every_modelled_field() {
     let plan = example();
-    for text in [
-        serde_json::to_string_pretty(&write_template(&plan)).unwrap(),
-        to_yaml(&write_template(&plan)),
-    ] {
+    let mut texts = Vec::new();
+    for shape in [Shape::Stack, Shape::Services] {
+        texts.push(serde_json::to_string_pretty(&write_template(&plan, shape)).unwrap());
+        texts.push(to_yaml(&write_template(&plan, shape)));
+    }
+    for text in texts {
         let back = import(&text, &[]).unwrap();
         assert_eq!(back.kind, ImportKind::CloudFormationTemplate);
         assert!(back.warnings.is_empty(), "{:?}", back.warnings);
@@ -429,7 +431,7 @@ fn an_allowed_values_error_offers_fixes_that_fix_it() {
         );
     }
     let widened = apply(&plan, &offered[0].edit()).unwrap();
-    let template = write_template(&widened);
+    let template = write_template(&widened, Shape::Stack);
     let allowed = &template["Parameters"]["ApplicationInstanceType"]["AllowedValues"];
     assert!(
         allowed.as_array().unwrap().contains(&json!("m5.large")),
@@ -665,4 +667,63 @@ Resources:
     );
     assert!(placed.unplaced.is_empty());
     assert!(berth_core::checker::check_placement(&plan, &placed).is_empty());
+}
+
+/// Issue 23, item 3: both shapes of the template give back the plan they
+/// were written from, whatever they add to deploy it (network, load
+/// balancing, roles, logs), without a word about what Berth itself added:
+/// every walkthrough's plan, and the example with an awsvpc service, a
+/// trunked group and a parameter named as one of Berth's resources.
+#[test]
+fn every_walkthrough_plan_round_trips_through_both_shapes() {
+    let mut plans: Vec<berth_core::Plan> = berth_core::app::walkthrough::walkthroughs()
+        .into_iter()
+        .flat_map(|w| w.steps.into_iter().map(|s| s.plan))
+        .collect();
+    let mut variant = example();
+    variant.task_definitions[2].network_mode = berth_core::model::NetworkMode::Awsvpc;
+    variant.task_definitions[2].container_definitions[0].port_mappings[0].host_port = None;
+    variant.cluster.instance_groups[0].awsvpc_trunking = true;
+    let cfn = variant.cloud_formation.as_mut().unwrap();
+    cfn.parameters.insert(
+        "Vpc".into(),
+        serde_json::from_value(json!({"Type": "String", "Default": "x"})).unwrap(),
+    );
+    cfn.bindings.insert(
+        "Vpc".into(),
+        vec!["taskDefinitions[audit].containerDefinitions[audit].image".into()],
+    );
+    plans.push(variant);
+    for plan in plans {
+        for shape in [Shape::Stack, Shape::Services] {
+            let back = import(&write_template(&plan, shape).to_string(), &[]).unwrap();
+            let context = format!("{} as {}", plan.name, shape.name());
+            assert!(back.warnings.is_empty(), "{context}: {:?}", back.warnings);
+            let got = back.plan;
+            assert_eq!(
+                got.cluster.cluster_name, plan.cluster.cluster_name,
+                "{context}"
+            );
+            assert_eq!(
+                got.cluster.instance_groups, plan.cluster.instance_groups,
+                "{context}"
+            );
+            assert_eq!(got.task_definitions, plan.task_definitions, "{context}");
+            assert_eq!(got.services, plan.services, "{context}");
+            let (want, have) = (
+                plan.cloud_formation.clone().unwrap_or_default(),
+                got.cloud_formation.unwrap(),
+            );
+            let names = |c: &berth_core::model::CloudFormation| {
+                c.parameters.keys().cloned().collect::<Vec<_>>()
+            };
+            assert_eq!(
+                names(&have),
+                names(&want),
+                "{context}: the plan's parameters, in order"
+            );
+            assert_eq!(have.parameters, want.parameters, "{context}");
+            assert_eq!(have.bindings, want.bindings, "{context}");
+        }
+    }
 }

@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 
 use berth_core::app::report::check_report;
+use berth_core::cfn::template::Shape;
 use berth_core::input::import::{ansible_vars, import, import_with, yaml_to_json, ImportOptions};
 use berth_core::placement::{place, Owner};
 use berth_core::Plan;
@@ -921,7 +922,7 @@ fn one_parameter_many_fields_move_together() {
     );
 
     // Berth's template keeps every binding: a round trip gives them back.
-    let template = berth_core::cfn::template::write_template(&next);
+    let template = berth_core::cfn::template::write_template(&next, Shape::Stack);
     let back = import(&template.to_string(), &[]).unwrap().plan;
     assert_eq!(
         back.cloud_formation.unwrap().bindings,
@@ -1014,7 +1015,7 @@ fn custom_attributes_from_user_data_place_the_mixed_mode_service() {
     assert!(report.unplaced.is_empty(), "{:?}", report.unplaced);
     // Berth's template writes them back into the user data, and reads them again.
     let back = import(
-        &berth_core::cfn::template::write_template(&plan).to_string(),
+        &berth_core::cfn::template::write_template(&plan, Shape::Stack).to_string(),
         &[],
     )
     .unwrap();

@@ -1,6 +1,8 @@
 //! A CloudFormation template (JSON or YAML) imported as a plan: never a panic,
-//! and what imports is a plan Berth can validate and export again.
+//! and what imports is a plan Berth can validate, export again in both
+//! shapes, and import back.
 #![no_main]
+use berth_core::cfn::template::Shape;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -11,6 +13,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let _ = berth_core::rules::validate(&imported.plan);
-    let template = berth_core::cfn::template::write_template(&imported.plan);
-    let _ = berth_core::cfn::yaml::to_yaml(&template);
+    for shape in [Shape::Stack, Shape::Services] {
+        let template = berth_core::cfn::template::write_template(&imported.plan, shape);
+        let _ = berth_core::cfn::yaml::to_yaml(&template);
+        let _ = berth_core::input::import::import(&template.to_string(), &[]);
+    }
 });

@@ -20,8 +20,16 @@ const FORMATS: &[(&str, Format)] = &[
     ("deploy overrides (inline)", Format::DeployOverridesInline),
     ("CodePipeline configuration", Format::CodePipeline),
     ("Ansible group_vars", Format::Ansible),
-    ("template (YAML)", Format::TemplateYaml),
-    ("template (JSON)", Format::TemplateJson),
+    ("whole stack template (YAML)", Format::TemplateYaml),
+    ("whole stack template (JSON)", Format::TemplateJson),
+    (
+        "services into a cluster (YAML)",
+        Format::ServicesTemplateYaml,
+    ),
+    (
+        "services into a cluster (JSON)",
+        Format::ServicesTemplateJson,
+    ),
 ];
 
 /// Offers `text` as a file download.
@@ -157,10 +165,11 @@ pub fn ExportPanel() -> impl IntoView {
                         _ => None,
                     })
                     .map(|note| {
+                        let lines: Vec<String> = note.lines().map(str::to_string).collect();
                         view! {
-                            <p class="at-deploy" role="note" data-testid="at-deploy">
-                                {note}
-                            </p>
+                            <div class="at-deploy" role="note" data-testid="at-deploy">
+                                {lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
+                            </div>
                         }
                     })
             }}

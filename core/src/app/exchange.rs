@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::fixes::{fixes, Fix};
-use crate::cfn::export::{at_deploy_note, export, Format};
+use crate::cfn::export::{export, notes, Format};
 use crate::cfn::{resolve, ParameterError, Resolved};
 use crate::input::import::{import_with, into_plan, ImportOptions};
 use crate::input::share;
@@ -48,7 +48,7 @@ pub fn export_reply(plan_json: &str, format: &str) -> Result<ExportReply, LoadEr
     let parameters = resolve(&plan).0;
     let output = export(&plan, format);
     Ok(ExportReply {
-        at_deploy: at_deploy_note(&parameters, format),
+        at_deploy: notes(&plan, &parameters, format),
         fixes: match &output {
             Err(errors) => fixes(&plan, &parameters, errors),
             Ok(_) => Vec::new(),

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::params::{resolve, ParameterError, Resolved, Source};
-use super::template::write_template;
+use super::template::{write, Shape};
 use super::yaml::{scalar, to_yaml};
 use crate::model::Plan;
 
@@ -25,25 +25,44 @@ pub enum Format {
     CodePipeline,
     /// group_vars YAML with `config_<snake_case>` keys, as in the seed's playbook.
     Ansible,
-    /// The CloudFormation template Berth writes for the plan, as YAML.
+    /// The CloudFormation template of the whole stack (network, load
+    /// balancer, cluster, instances, services), as YAML.
     TemplateYaml,
     /// The same template as JSON.
     TemplateJson,
+    /// The template of the services, into an existing cluster, as YAML.
+    ServicesTemplateYaml,
+    /// The same template as JSON.
+    ServicesTemplateJson,
 }
 
 impl Format {
-    /// The format a CLI name (`--format`) names, with `--inline` and `--json` where they matter; none for an unknown name.
-    pub fn parse(name: &str, inline: bool, json_template: bool) -> Option<Format> {
-        Some(match (name, inline, json_template) {
+    /// The format a CLI name (`--format`) names, with `--inline`, `--json`
+    /// and `--shape` where they matter; none for an unknown name.
+    pub fn parse(name: &str, inline: bool, json_template: bool, shape: Shape) -> Option<Format> {
+        Some(match (name, inline, json_template, shape) {
             ("cfn-parameters", ..) => Format::CfnParameters,
-            ("deploy-overrides", true, _) => Format::DeployOverridesInline,
-            ("deploy-overrides", false, _) => Format::DeployOverrides,
+            ("deploy-overrides", true, ..) => Format::DeployOverridesInline,
+            ("deploy-overrides", false, ..) => Format::DeployOverrides,
             ("codepipeline", ..) => Format::CodePipeline,
             ("ansible", ..) => Format::Ansible,
-            ("template", _, true) => Format::TemplateJson,
-            ("template", _, false) => Format::TemplateYaml,
+            ("template", _, true, Shape::Stack) => Format::TemplateJson,
+            ("template", _, false, Shape::Stack) => Format::TemplateYaml,
+            ("template", _, true, Shape::Services) => Format::ServicesTemplateJson,
+            ("template", _, false, Shape::Services) => Format::ServicesTemplateYaml,
             _ => return None,
         })
+    }
+
+    /// The template's shape and whether it is JSON; none for a parameter format.
+    pub fn template(self) -> Option<(Shape, bool)> {
+        match self {
+            Format::TemplateYaml => Some((Shape::Stack, false)),
+            Format::TemplateJson => Some((Shape::Stack, true)),
+            Format::ServicesTemplateYaml => Some((Shape::Services, false)),
+            Format::ServicesTemplateJson => Some((Shape::Services, true)),
+            _ => None,
+        }
     }
 
     /// A file name a download can use.
@@ -57,6 +76,8 @@ impl Format {
             Format::Ansible => format!("{stem}.yml"),
             Format::TemplateYaml => format!("{stem}.template.yaml"),
             Format::TemplateJson => format!("{stem}.template.json"),
+            Format::ServicesTemplateYaml => format!("{stem}-services.template.yaml"),
+            Format::ServicesTemplateJson => format!("{stem}-services.template.json"),
         }
     }
 }
@@ -142,15 +163,32 @@ pub fn at_deploy_note(resolved: &[Resolved], format: Format) -> Option<String> {
             "Set config_{} in a vars file encrypted with ansible-vault.",
             snake_case(first)
         ),
-        Format::TemplateYaml | Format::TemplateJson => return None,
+        Format::TemplateYaml
+        | Format::TemplateJson
+        | Format::ServicesTemplateYaml
+        | Format::ServicesTemplateJson => return None,
     };
     Some(format!("{lead} {how}"))
 }
 
+/// What to show beside an export: for a parameter format, what is left to
+/// deploy time ([`at_deploy_note`]); for a template, its notes (parameters
+/// to give at deploy time, parameters left out, what it could not write).
+pub fn notes(plan: &Plan, resolved: &[Resolved], format: Format) -> Option<String> {
+    match format.template() {
+        Some((shape, _)) => Some(write(plan, shape).notes.join("\n")).filter(|n| !n.is_empty()),
+        None => at_deploy_note(resolved, format),
+    }
+}
+
 /// Exports the plan in a format, or CloudFormation's errors if any parameter
-/// is missing or breaks a constraint.
+/// is missing or breaks a constraint. A template needs no values (they are
+/// given at deploy time), so only the other errors stop it.
 pub fn export(plan: &Plan, format: Format) -> Result<String, Vec<ParameterError>> {
-    let (resolved, errors) = resolve(plan);
+    let (resolved, mut errors) = resolve(plan);
+    if format.template().is_some() {
+        errors.retain(|e| !e.is_missing_values());
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -211,8 +249,18 @@ pub fn export(plan: &Plan, format: Format) -> Result<String, Vec<ParameterError>
             }
             out
         }
-        Format::TemplateJson => pretty(&write_template(plan)),
-        Format::TemplateYaml => to_yaml(&write_template(plan)),
+        Format::TemplateJson
+        | Format::TemplateYaml
+        | Format::ServicesTemplateYaml
+        | Format::ServicesTemplateJson => {
+            let (shape, json) = format.template().expect("a template format");
+            let template = write(plan, shape).template;
+            if json {
+                pretty(&template)
+            } else {
+                to_yaml(&template)
+            }
+        }
     })
 }
 

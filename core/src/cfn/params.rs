@@ -3,7 +3,7 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{CloudFormation, NetworkMode, Parameter, Plan};
+use crate::model::{CloudFormation, Parameter, Plan};
 
 /// Where a parameter's value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,35 +46,22 @@ pub struct ParameterError {
     pub message: String,
 }
 
-/// The parameter Berth adds for the subnets of awsvpc services.
-pub const AWSVPC_SUBNETS: &str = "AwsvpcSubnets";
-
-fn uses_awsvpc(plan: &Plan) -> bool {
-    plan.services
-        .iter()
-        .filter_map(|s| plan.task_definition(&s.task_definition))
-        .any(|td| td.network_mode == NetworkMode::Awsvpc)
+impl ParameterError {
+    /// Whether it is CloudFormation's "Parameters: [..] must have values",
+    /// which a template export passes over: values are given at deploy time.
+    pub fn is_missing_values(&self) -> bool {
+        self.message.ends_with(MUST_HAVE_VALUES)
+    }
 }
 
-/// The template's Parameters: the plan's, plus the subnets awsvpc services
-/// need (§6.1 NetworkConfiguration) when the plan does not declare them.
+const MUST_HAVE_VALUES: &str = "] must have values";
+
+/// The plan's Parameters, as its template declares them.
 pub fn parameters(plan: &Plan) -> IndexMap<String, Parameter> {
-    let mut ps = plan
-        .cloud_formation
+    plan.cloud_formation
         .as_ref()
         .map(|c| c.parameters.clone())
-        .unwrap_or_default();
-    if uses_awsvpc(plan) && !ps.contains_key(AWSVPC_SUBNETS) {
-        ps.insert(
-            AWSVPC_SUBNETS.into(),
-            Parameter {
-                kind: "List<AWS::EC2::Subnet::Id>".into(),
-                description: Some("Subnets for the ENIs of awsvpc tasks".into()),
-                ..Parameter::default()
-            },
-        );
-    }
-    ps
+        .unwrap_or_default()
 }
 
 /// Resolves every parameter: explicit value, else binding, else Default.
@@ -106,7 +93,7 @@ pub fn resolve(plan: &Plan) -> (Vec<Resolved>, Vec<ParameterError>) {
         ordered.push(ParameterError {
             parameter: missing.join(", "),
             path: format!("$.cloudFormation.values.{}", missing[0]),
-            message: format!("Parameters: [{}] must have values", missing.join(", ")),
+            message: format!("Parameters: [{}{MUST_HAVE_VALUES}", missing.join(", ")),
         });
     }
     ordered.extend(constraint_errors(cfn, &parameters, &out));

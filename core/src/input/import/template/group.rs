@@ -40,7 +40,8 @@ pub(super) fn import_group(
         ));
         return Ok(None);
     };
-    let zones = match props.get("AvailabilityZones") {
+    // Berth's whole stack names subnets, not zones: its metadata keeps them.
+    let zones = match berth_meta(r, "availabilityZones").or(props.get("AvailabilityZones")) {
         Some(Value::Array(a)) => a
             .iter()
             .filter_map(|z| z.as_str().map(str::to_string))

@@ -85,6 +85,10 @@ pub(super) struct Ctx<'a> {
     /// Resources read for what they give another (a target group's
     /// deregistration delay, a scalable target's range): not "ignored".
     pub(super) consulted: Vec<String>,
+    /// Whether Berth wrote the template in one of its shapes: what it
+    /// adds only to deploy (network, roles, logs) is not the user's, and
+    /// leaving it out of the plan is not worth a word.
+    pub(super) written_by_berth: bool,
 }
 
 impl Ctx<'_> {

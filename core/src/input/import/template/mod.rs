@@ -15,7 +15,7 @@ use serde_json::{json, Map, Value};
 
 use super::{empty_cluster, error, ImportError, ImportKind, ImportOptions, Imported};
 use crate::cfn::params::constraint_error;
-use crate::cfn::template::METADATA_KEY;
+use crate::cfn::template::{Shape, DEPLOYMENT_RESOURCES, METADATA_KEY};
 use crate::input::error::ParameterPrompt;
 use crate::model::{
     CloudFormation, Cluster, Parameter, Plan, Service, TaskDefinition, BERTH_VERSION,
@@ -37,15 +37,15 @@ pub(super) fn read_template(
         .get("Resources")
         .and_then(Value::as_object)
         .unwrap_or(&empty);
-    let parameters = declared_parameters(t)?;
-    let mut given = super::ansible::playbook_values(&options.playbook, parameters.keys());
-    given.extend(options.parameters.clone());
-    let values_given = checked_values(&parameters, &given)?;
     let meta = t
         .get("Metadata")
         .and_then(|m| m.get(METADATA_KEY))
         .cloned()
         .unwrap_or(Value::Null);
+    let parameters = plan_parameters(declared_parameters(t)?, &meta)?;
+    let mut given = super::ansible::playbook_values(&options.playbook, parameters.keys());
+    given.extend(options.parameters.clone());
+    let values_given = checked_values(&parameters, &given)?;
     let values = parameter_values(&parameters, &values_given, &meta);
     demand_values(&parameters, &values, &meta)?;
     let stack_name = options
@@ -73,6 +73,7 @@ pub(super) fn read_template(
         unresolved: IndexMap::new(),
         warnings: Vec::new(),
         consulted: Vec::new(),
+        written_by_berth: meta.get("shape").is_some(),
     };
     let read = read_resources(&mut ctx, resources, &meta)?;
     add_kept_bindings(&mut ctx, &meta, &parameters);
@@ -172,6 +173,38 @@ fn stack_name_of(file: &str) -> String {
     } else {
         format!("stack-{name}").trim_end_matches('-').to_string()
     }
+}
+
+/// The plan's parameters from a template's: in Berth's own, without those
+/// it added only to deploy (the cluster, VPC, AMI …) and with those it
+/// left out as unused, in the plan's order.
+fn plan_parameters(
+    mut parameters: IndexMap<String, Parameter>,
+    meta: &Value,
+) -> Result<IndexMap<String, Parameter>, ImportError> {
+    if let Some(names) = meta.get("deployParameters").and_then(Value::as_array) {
+        for name in names.iter().filter_map(Value::as_str) {
+            parameters.shift_remove(name);
+        }
+    }
+    if let Some(unused) = meta.get("unusedParameters").and_then(Value::as_object) {
+        for (name, p) in unused {
+            let path = format!("$.Metadata.{METADATA_KEY}.unusedParameters.{name}");
+            let parsed: Parameter = crate::input::json_path::from_value(p, &path)
+                .map_err(|e| error(e.path, e.message))?;
+            parameters.insert(name.clone(), parsed);
+        }
+    }
+    if let Some(order) = meta.get("parameterOrder").and_then(Value::as_array) {
+        let rank = |name: &str| {
+            order
+                .iter()
+                .position(|o| o.as_str() == Some(name))
+                .unwrap_or(order.len())
+        };
+        parameters.sort_by(|a, _, b, _| rank(a).cmp(&rank(b)));
+    }
+    Ok(parameters)
 }
 
 /// The template's Parameters section, each read as CloudFormation declares it.
@@ -376,8 +409,14 @@ fn read_resources(
     for ids in unmodelled.values_mut() {
         ids.retain(|id| !ctx.consulted.contains(id));
     }
+    if ctx.written_by_berth {
+        unmodelled.retain(|kind, _| !DEPLOYMENT_RESOURCES.contains(&kind.as_str()));
+    }
     unmodelled.retain(|_, ids| !ids.is_empty());
     say_unmodelled(ctx, unmodelled);
+    if meta.get("shape").and_then(Value::as_str) == Some(Shape::Services.name()) {
+        existing_cluster(&mut cluster, meta)?;
+    }
     if cluster.cluster_name.is_empty() {
         cluster.cluster_name = "default".into();
     }
@@ -386,4 +425,18 @@ fn read_resources(
         task_definitions,
         services,
     })
+}
+
+/// The cluster a services template deploys into, which it does not create:
+/// its name and instance groups as Berth's metadata kept them.
+fn existing_cluster(cluster: &mut Cluster, meta: &Value) -> Result<(), ImportError> {
+    if let Some(name) = meta.get("clusterName").and_then(Value::as_str) {
+        cluster.cluster_name = name.to_string();
+    }
+    if let Some(groups) = meta.get("instanceGroups") {
+        let path = format!("$.Metadata.{METADATA_KEY}.instanceGroups");
+        cluster.instance_groups = crate::input::json_path::from_value(groups, &path)
+            .map_err(|e| error(e.path, e.message))?;
+    }
+    Ok(())
 }

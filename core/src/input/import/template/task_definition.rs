@@ -114,10 +114,17 @@ fn say_not_kept(ctx: &mut Ctx, props: &Value, containers: &[Value], path: &str) 
             })
             .unwrap_or_default()
     };
-    let task = unknown(props, TASK_KEYS);
+    let deployment_only = |k: &String| {
+        ctx.written_by_berth && crate::cfn::template::DEPLOYMENT_PROPERTIES.contains(&k.as_str())
+    };
+    let mut task = unknown(props, TASK_KEYS);
+    task.retain(|k| !deployment_only(k));
     let mut in_containers: Vec<String> = Vec::new();
     for c in containers {
-        for k in unknown(c, CONTAINER_KEYS) {
+        for k in unknown(c, CONTAINER_KEYS)
+            .into_iter()
+            .filter(|k| !deployment_only(k))
+        {
             if !in_containers.contains(&k) {
                 in_containers.push(k);
             }
