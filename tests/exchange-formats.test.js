@@ -91,6 +91,17 @@ const DEVELOPMENT = {
   MicrotraderDashboardHttpPort: '8002', MicrotraderAuditHttpPort: '8001', MicrotraderQuoteHttpPort: '8000',
 };
 
+// The seed's stack imported with the playbook's development values, typed into the form.
+async function importStack() {
+  await page.locator('[data-testid="import-file"]').setInputFiles(STACK);
+  await page.locator('[data-testid="import-parameters"]').waitFor();
+  for (const [name, value] of Object.entries(DEVELOPMENT)) {
+    await page.locator(`[data-testid="import-param-${name}"]`).fill(value);
+  }
+  await page.locator('[data-testid="import-parameters-submit"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="service-card"]')?.dataset.service === 'DashboardService');
+}
+
 test('the seed\'s microtrader template asks for its nine parameters, then imports as its four services; undo brings the example back', async () => {
   await page.locator('[data-testid="import-file"]').setInputFiles(STACK);
   const form = page.locator('[data-testid="import-parameters"]');
@@ -131,13 +142,7 @@ test('a value that breaks its parameter\'s Type is refused in CloudFormation\'s 
 });
 
 test('one parameter, many fields: ApplicationDesiredCount moves the group and both services it sets, and says so', async () => {
-  await page.locator('[data-testid="import-file"]').setInputFiles(STACK);
-  await page.locator('[data-testid="import-parameters"]').waitFor();
-  for (const [name, value] of Object.entries(DEVELOPMENT)) {
-    await page.locator(`[data-testid="import-param-${name}"]`).fill(value);
-  }
-  await page.locator('[data-testid="import-parameters-submit"]').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="service-card"]')?.dataset.service === 'DashboardService');
+  await importStack();
   const group = await page.locator('[data-testid="group"]').first().getAttribute('data-group');
   await board.setGroupCount(group, 2);
   const notice = page.locator('[data-testid="notice"]');
@@ -148,4 +153,31 @@ test('one parameter, many fields: ApplicationDesiredCount moves the group and bo
   await page.locator('[data-testid="undo"]').click();
   await page.locator('[data-testid="undo"]').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="service-card"]')?.dataset.service === 'quote');
+});
+
+test('the imported template comes back with only the plan\'s change, shown before download', async () => {
+  await importStack();
+  await page.locator('[data-testid="export"]').scrollIntoViewIfNeeded();
+  const unchanged = await tab(9);
+  const note = page.locator('[data-testid="at-deploy"]');
+  assert.match(await note.innerText(), /^Your template, unchanged/);
+  const group = await page.locator('[data-testid="group"]').first().getAttribute('data-group');
+  await board.setGroupCount(group, 2);
+  await page.waitForFunction((b) => document.querySelector('[data-testid="export-text"]')?.textContent !== b, unchanged);
+  assert.match(await note.innerText(), /^Changed: \$\.Parameters\.ApplicationDesiredCount\.Default: 1 → 2$/m);
+  const changed = await page.locator('[data-testid="export-text"]').innerText();
+  // The microtrader stack's own resources are all still there.
+  for (const id of ['ApplicationLoadBalancer', 'ApplicationDatabase', 'LifecycleHookFunction', 'QuoteService']) {
+    assert.match(changed, new RegExp(`^  ${id}:$`, 'm'), id);
+  }
+  assert.match(await page.locator('[data-testid="download"]').innerText(), /\.yaml$/);
+  const json = JSON.parse(await tab(10));
+  assert.equal(String(json.Parameters.ApplicationDesiredCount.Default), '2');
+  await page.locator('[data-testid="undo"]').click();
+  await page.locator('[data-testid="undo"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="service-card"]')?.dataset.service === 'quote');
+  // The example was not imported: there is no template of the user's to write back.
+  await page.locator('[data-testid="format-9"]').click();
+  await page.locator('[data-testid="export-errors"]').waitFor();
+  assert.match(await page.locator('[data-testid="export-errors"]').innerText(), /not imported from a CloudFormation template/);
 });

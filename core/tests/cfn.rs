@@ -727,3 +727,153 @@ fn every_walkthrough_plan_round_trips_through_both_shapes() {
         }
     }
 }
+
+/// Issue 23, item 4: a plan imported from a template writes that template
+/// back with only what the plan changed, each where it came from (a
+/// literal, a parameter's Default, a declaration a fix widened); the rest
+/// of the document as it was; a change it has no place for named.
+#[test]
+fn the_users_own_template_comes_back_with_only_the_changes() {
+    use berth_core::app::edit::{apply, Edit};
+    use berth_core::cfn::write_back::{write_back, NO_SOURCE};
+    let yaml = r#"
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Tag: {Type: String, Default: "1.4"}
+  InstanceType: {Type: String, Default: t3.small, AllowedValues: [t3.small, t3.medium]}
+Conditions:
+  Never: !Equals [a, b]
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties: {VisibilityTimeout: 60}
+  Template:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        InstanceType: !Ref InstanceType
+  Group:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties:
+      MinSize: "1"
+      MaxSize: "4"
+      DesiredCapacity: "2"
+      LaunchTemplate: {LaunchTemplateId: !Ref Template, Version: !GetAtt Template.LatestVersionNumber}
+  Web:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: web
+      ContainerDefinitions:
+        - Name: web
+          Image: !Sub "example/web:${Tag}"
+          Memory: 256
+          PortMappings: [{ContainerPort: 80}]
+  WebService:
+    Type: AWS::ECS::Service
+    Properties:
+      TaskDefinition: !Ref Web
+      DesiredCount: 2
+"#;
+    let plan = import(yaml, &[]).unwrap().plan;
+    let original = plan
+        .cloud_formation
+        .as_ref()
+        .unwrap()
+        .source
+        .clone()
+        .unwrap()["template"]
+        .clone();
+    // Unedited, it comes back as it was.
+    let same = write_back(&plan).unwrap();
+    assert_eq!(same.template, original);
+    assert!(same.changes.is_empty() && same.not_written.is_empty());
+
+    let group = plan.cluster.instance_groups[0].name.clone();
+    let mut edited = apply(
+        &plan,
+        &Edit::SetGroupCount {
+            group: group.clone(),
+            count: 3,
+        },
+    )
+    .unwrap();
+    edited = apply(
+        &edited,
+        &Edit::AllowParameterValue {
+            name: "InstanceType".into(),
+            value: "m5.large".into(),
+        },
+    )
+    .unwrap();
+    edited = apply(
+        &edited,
+        &Edit::SetGroupType {
+            group,
+            instance_type: "m5.large".into(),
+        },
+    )
+    .unwrap();
+    edited.services[0].desired_count = 4;
+    edited.task_definitions[0].container_definitions[0].image = "example/web:1.5".into();
+    edited.services[0].placement_strategy =
+        serde_json::from_value(json!([{"type": "random"}])).unwrap();
+    let back = write_back(&edited).unwrap();
+    let at: Vec<(&str, serde_json::Value)> = back
+        .changes
+        .iter()
+        .map(|c| (c.at.as_str(), c.to.clone()))
+        .collect();
+    assert_eq!(
+        at,
+        vec![
+            ("$.Resources.Group.Properties.DesiredCapacity", json!("3")),
+            ("$.Resources.WebService.Properties.DesiredCount", json!(4)),
+            (
+                "$.Parameters.InstanceType.AllowedValues",
+                json!(["t3.small", "t3.medium", "m5.large"])
+            ),
+            ("$.Parameters.InstanceType.Default", json!("m5.large")),
+            ("$.Parameters.Tag.Default", json!("1.5")),
+        ]
+    );
+    // Everything else is the document as imported.
+    let mut expected = original.clone();
+    expected["Resources"]["Group"]["Properties"]["DesiredCapacity"] = json!("3");
+    expected["Resources"]["WebService"]["Properties"]["DesiredCount"] = json!(4);
+    expected["Parameters"]["InstanceType"]["AllowedValues"] =
+        json!(["t3.small", "t3.medium", "m5.large"]);
+    expected["Parameters"]["InstanceType"]["Default"] = json!("m5.large");
+    expected["Parameters"]["Tag"]["Default"] = json!("1.5");
+    assert_eq!(back.template, expected);
+    // The strategy has no place in this template: said, not dropped silently.
+    let not_written: Vec<&str> = back.not_written.iter().map(|c| c.at.as_str()).collect();
+    assert_eq!(
+        not_written,
+        [format!(
+            "services[{}].placementStrategy",
+            edited.services[0].service_name
+        )]
+    );
+    // And a plan made otherwise has no template of the user's to write back.
+    assert_eq!(write_back(&example()).unwrap_err(), NO_SOURCE);
+}
+
+/// A template too large to keep in the plan is imported, and the import
+/// says it cannot be written back (a plan file must stay loadable).
+#[test]
+fn a_template_too_large_to_keep_is_said() {
+    let big = "x".repeat(berth_core::input::import::MAX_SOURCE_BYTES);
+    let text = json!({"Description": big, "Resources": {"Web": {"Type": "AWS::ECS::TaskDefinition",
+        "Properties": {"Family": "web", "ContainerDefinitions": [{"Name": "web", "Image": "nginx", "Memory": 128}]}}}})
+    .to_string();
+    let imported = import(&text, &[]).unwrap();
+    assert!(imported.plan.cloud_formation.unwrap().source.is_none());
+    assert!(
+        imported
+            .warnings
+            .iter()
+            .any(|w| w.contains("cannot be written back")),
+        "{:?}",
+        imported.warnings
+    );
+}

@@ -30,6 +30,8 @@ const FORMATS: &[(&str, Format)] = &[
         "services into a cluster (JSON)",
         Format::ServicesTemplateJson,
     ),
+    ("your template, changed (YAML)", Format::OwnTemplateYaml),
+    ("your template, changed (JSON)", Format::OwnTemplateJson),
 ];
 
 /// Offers `text` as a file download.

@@ -243,6 +243,132 @@ class Templates(unittest.TestCase):
         self.lint_plans(plans, formats=([],))
 
 
+def parsed(text):
+    """A template as CloudFormation reads it (cfn-lint's own reader: YAML's
+    short forms as their long-form maps)."""
+    from cfnlint.decode import decode_str
+    doc, problems = decode_str(text)
+    assert not problems, problems
+    return json.loads(json.dumps(doc, default=str))
+
+
+def leaves(v, path="$"):
+    if isinstance(v, dict):
+        for k, x in v.items():
+            yield from leaves(x, f"{path}.{k}")
+    elif isinstance(v, list):
+        for i, x in enumerate(v):
+            yield from leaves(x, f"{path}[{i}]")
+    else:
+        yield path, v
+
+
+def same_scalar(a, b):
+    """Equal, or the one YAML 1.1/1.2 disagreement: a leading-zero scalar
+    (a file mode, 000400) that one reader takes as octal and the other as text."""
+    if a == b:
+        return True
+    for n, s in ((a, b), (b, a)):
+        if isinstance(n, int) and isinstance(s, str) and s.isdigit() and s.startswith("0") and int(s, 8) == n:
+            return True
+    return False
+
+
+def field(plan, path):
+    """(object, key) of a count a binding path names: cluster.instanceGroups[N].count
+    or services[N].desiredCount; None for other fields."""
+    m = re.fullmatch(r"cluster\.instanceGroups\[(.+)\]\.count", path)
+    if m:
+        return next(g for g in plan["cluster"]["instanceGroups"] if g["name"] == m.group(1)), "count"
+    m = re.fullmatch(r"services\[(.+)\]\.desiredCount", path)
+    if m:
+        return next(s for s in plan["services"] if s["serviceName"] == m.group(1)), "desiredCount"
+    return None
+
+
+def same_for_each_parameter(plan):
+    """Counts one parameter sets, made equal to its first: the values set."""
+    out = set()
+    for paths in plan.get("cloudFormation", {}).get("bindings", {}).values():
+        fields = [f for f in map(lambda p: field(plan, p), paths if isinstance(paths, list) else [paths]) if f]
+        for obj, key in fields[1:]:
+            obj[key] = fields[0][0][fields[0][1]]
+            out |= {obj[key], str(obj[key])}
+    return out
+
+
+def lint_rules(*paths):
+    """File → the cfn-lint rules it breaks, once per finding."""
+    proc = subprocess.run([CFN_LINT, "--format", "parseable", *paths], capture_output=True, text=True)
+    out = {}
+    for line in proc.stdout.splitlines():
+        parts = line.rsplit(":", 0)[0].split(":")
+        # parseable: path:line:col:endline:endcol:RULE:message (the path has no colon here)
+        if len(parts) > 5:
+            out.setdefault(parts[0], []).append(parts[5])
+    return out
+
+
+class OwnTemplateRoundTrip(unittest.TestCase):
+    """Issue 23, item 4: every corpus template, imported, edited (each
+    service runs 3 more tasks, each group one more instance, each image
+    takes the tag berth-rt; fields one parameter sets kept equal, as the
+    board's edits keep them) and written back, differs from the original only where
+    the edit put a new value, and what the template has no place for is
+    named; cfn-lint finds nothing the original did not have."""
+
+    def test_only_what_the_edit_changed(self):
+        tmp = tempfile.mkdtemp()
+        pairs = []
+        for name in sorted(os.listdir(CORPUS)):
+            path = os.path.join(CORPUS, name)
+            with self.subTest(template=name):
+                plan = json.loads(import_with_any_values(path))
+                new_values = set()
+                for s in plan["services"]:
+                    s["desiredCount"] += 3
+                    new_values |= {s["desiredCount"], str(s["desiredCount"])}
+                for g in plan["cluster"]["instanceGroups"]:
+                    g["count"] += 1
+                    new_values |= {g["count"], str(g["count"])}
+                new_values |= same_for_each_parameter(plan)
+                edited_images = []
+                for td in plan["taskDefinitions"]:
+                    for c in td["containerDefinitions"]:
+                        repo = c["image"].rsplit(":", 1)[0] if ":" in c["image"].split("/")[-1] else c["image"]
+                        c["image"] = repo + ":berth-rt"
+                        new_values |= {c["image"], "berth-rt"}
+                        edited_images.append(f"taskDefinitions[{td['family']}].containerDefinitions[{c['name']}].image")
+                plan_path = write(tmp, name + ".edited.json", json.dumps(plan))
+                out = berth("export", plan_path, "--format", "own-template")
+                exported = write(tmp, name + ".yaml", out.stdout)
+                with open(path) as f:
+                    before = dict(leaves(parsed(f.read())))
+                after = dict(leaves(parsed(out.stdout)))
+                changed = [(k, before.get(k), after.get(k)) for k in sorted(set(before) | set(after))
+                           if not same_scalar(before.get(k), after.get(k))]
+                for at, old, new in changed:
+                    self.assertIn(new, new_values, f"{at}: {old!r} → {new!r} is not a value the edit set")
+                    self.assertTrue(at.startswith("$.Resources.") or (at.startswith("$.Parameters.") and at.endswith(".Default")), at)
+                # Each edited image is either in the template now or said not to be.
+                written = {str(new) for _, _, new in changed}
+                for field in edited_images:
+                    in_template = any(v.endswith("berth-rt") for v in written)
+                    self.assertTrue(in_template or f"Not written (your template has no value of its own for it; Berth's template has): {field}" in out.stderr,
+                                    f"{field}: {out.stderr}")
+                self.assertTrue(changed, "the edit shows")
+                pairs.append((path, exported))
+        # One cfn-lint run for the originals and one for the written-back
+        # (its start-up is most of its time).
+        originals = lint_rules(*[p for p, _ in pairs])
+        written_back = lint_rules(*[e for _, e in pairs])
+        for (path, exported) in pairs:
+            with self.subTest(template=os.path.basename(path)):
+                had, has = originals.get(path, []), written_back.get(exported, [])
+                for rule in set(has):
+                    self.assertLessEqual(has.count(rule), had.count(rule), f"{rule}: {has} (the original: {had})")
+
+
 class WholeStack(unittest.TestCase):
     """What makes the whole stack deploy, read from the template as
     CloudFormation reads it (cfn-lint does not know ECS needs them)."""

@@ -6,8 +6,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+pub use super::params::snake_case;
 use super::params::{resolve, ParameterError, Resolved, Source};
 use super::template::{write, Shape};
+use super::write_back::{write_back, WrittenBack};
 use super::yaml::{scalar, to_yaml};
 use crate::model::Plan;
 
@@ -34,6 +36,10 @@ pub enum Format {
     ServicesTemplateYaml,
     /// The same template as JSON.
     ServicesTemplateJson,
+    /// The user's own template (the plan's import), with the plan's changes, as YAML.
+    OwnTemplateYaml,
+    /// The same, as JSON.
+    OwnTemplateJson,
 }
 
 impl Format {
@@ -50,12 +56,15 @@ impl Format {
             ("template", _, false, Shape::Stack) => Format::TemplateYaml,
             ("template", _, true, Shape::Services) => Format::ServicesTemplateJson,
             ("template", _, false, Shape::Services) => Format::ServicesTemplateYaml,
+            ("own-template", _, true, _) => Format::OwnTemplateJson,
+            ("own-template", _, false, _) => Format::OwnTemplateYaml,
             _ => return None,
         })
     }
 
     /// The template's shape and whether it is JSON; none for a parameter format.
     pub fn template(self) -> Option<(Shape, bool)> {
+        // (The user's own template is not one of Berth's shapes.)
         match self {
             Format::TemplateYaml => Some((Shape::Stack, false)),
             Format::TemplateJson => Some((Shape::Stack, true)),
@@ -78,6 +87,8 @@ impl Format {
             Format::TemplateJson => format!("{stem}.template.json"),
             Format::ServicesTemplateYaml => format!("{stem}-services.template.yaml"),
             Format::ServicesTemplateJson => format!("{stem}-services.template.json"),
+            Format::OwnTemplateYaml => format!("{stem}.yaml"),
+            Format::OwnTemplateJson => format!("{stem}.json"),
         }
     }
 }
@@ -89,30 +100,8 @@ pub const FORMATS: &[&str] = &[
     "codepipeline",
     "ansible",
     "template",
+    "own-template",
 ];
-
-/// `ApplicationDesiredCount` → `application_desired_count`.
-pub fn snake_case(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_ascii_uppercase() {
-            let prev_lower =
-                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
-            let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
-            if i > 0 && (prev_lower || (prev_upper && next_lower)) {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    out
-}
 
 fn shell_quote(v: &str) -> String {
     if !v.is_empty()
@@ -166,7 +155,9 @@ pub fn at_deploy_note(resolved: &[Resolved], format: Format) -> Option<String> {
         Format::TemplateYaml
         | Format::TemplateJson
         | Format::ServicesTemplateYaml
-        | Format::ServicesTemplateJson => return None,
+        | Format::ServicesTemplateJson
+        | Format::OwnTemplateYaml
+        | Format::OwnTemplateJson => return None,
     };
     Some(format!("{lead} {how}"))
 }
@@ -175,10 +166,48 @@ pub fn at_deploy_note(resolved: &[Resolved], format: Format) -> Option<String> {
 /// deploy time ([`at_deploy_note`]); for a template, its notes (parameters
 /// to give at deploy time, parameters left out, what it could not write).
 pub fn notes(plan: &Plan, resolved: &[Resolved], format: Format) -> Option<String> {
+    if matches!(format, Format::OwnTemplateYaml | Format::OwnTemplateJson) {
+        return write_back(plan).ok().map(|w| write_back_note(&w));
+    }
     match format.template() {
         Some((shape, _)) => Some(write(plan, shape).notes.join("\n")).filter(|n| !n.is_empty()),
         None => at_deploy_note(resolved, format),
     }
+}
+
+/// A value in a note: short, on one line.
+fn brief(v: &Value) -> String {
+    let text = match v {
+        Value::Null => "(absent)".to_string(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match text.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text,
+    }
+}
+
+/// The diff of a written-back template, one line per change, and what the
+/// template has no place for.
+fn write_back_note(w: &WrittenBack) -> String {
+    let mut lines: Vec<String> = if w.changes.is_empty() {
+        vec!["Your template, unchanged: the plan changes none of the values it sets.".into()]
+    } else {
+        w.changes
+            .iter()
+            .map(|c| format!("Changed: {}: {} → {}", c.at, brief(&c.from), brief(&c.to)))
+            .collect()
+    };
+    for c in &w.not_written {
+        lines.push(format!(
+            "Not written (your template has no value of its own for it; Berth's template has): {}: {} → {}",
+            c.at,
+            brief(&c.from),
+            brief(&c.to)
+        ));
+    }
+    lines.join("\n")
 }
 
 /// Exports the plan in a format, or CloudFormation's errors if any parameter
@@ -186,7 +215,9 @@ pub fn notes(plan: &Plan, resolved: &[Resolved], format: Format) -> Option<Strin
 /// given at deploy time), so only the other errors stop it.
 pub fn export(plan: &Plan, format: Format) -> Result<String, Vec<ParameterError>> {
     let (resolved, mut errors) = resolve(plan);
-    if format.template().is_some() {
+    if format.template().is_some()
+        || matches!(format, Format::OwnTemplateYaml | Format::OwnTemplateJson)
+    {
         errors.retain(|e| !e.is_missing_values());
     }
     if !errors.is_empty() {
@@ -248,6 +279,20 @@ pub fn export(plan: &Plan, format: Format) -> Result<String, Vec<ParameterError>
                 }
             }
             out
+        }
+        Format::OwnTemplateYaml | Format::OwnTemplateJson => {
+            let written = write_back(plan).map_err(|message| {
+                vec![ParameterError {
+                    parameter: String::new(),
+                    path: "$.cloudFormation.source".into(),
+                    message,
+                }]
+            })?;
+            if format == Format::OwnTemplateJson {
+                pretty(&written.template)
+            } else {
+                to_yaml(&written.template)
+            }
         }
         Format::TemplateJson
         | Format::TemplateYaml

@@ -7,6 +7,7 @@ pub mod bindings;
 pub mod export;
 pub mod params;
 pub mod template;
+pub mod write_back;
 pub mod yaml;
 
 pub use params::{resolve, ParameterError, Resolved, Source};

@@ -41,6 +41,33 @@ pub struct CloudFormation {
     /// Template values an import could not resolve, by JSON path, kept as found.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub unresolved: IndexMap<String, Value>,
+    /// The template the plan was imported from, to write it back with the
+    /// plan's changes (issue 23, item 4): a [`SourceTemplate`] as JSON,
+    /// read only by the export (so the module that draws the board carries
+    /// no code to read it); none for a plan made otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Value>,
+}
+
+/// A user's template as Berth imported it: the document, what the import
+/// was given, and where each plan field it read from a literal lives in it.
+/// Importing `template` again with `given` and `region` gives the plan as
+/// it was imported, which is what an export compares the plan with.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceTemplate {
+    /// The parsed document (YAML's short forms as their long-form maps).
+    pub template: Value,
+    /// The parameter values the import was given.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub given: IndexMap<String, String>,
+    /// The region the import read `AWS::Region` as, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Plan field (a binding path, `services[web].desiredCount`) → the JSON
+    /// path of the literal it was read from (`$.Resources.Web.Properties.DesiredCount`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub fields: IndexMap<String, String>,
 }
 
 /// One entry of a template's Parameters section (§6.3), CloudFormation's names.

@@ -15,5 +15,5 @@ pub mod requirements;
 pub mod scalar;
 pub mod units;
 
-pub use cloudformation::{CloudFormation, Parameter};
+pub use cloudformation::{CloudFormation, Parameter, SourceTemplate};
 pub use plan::*;

@@ -87,7 +87,7 @@ pub(super) fn playbook_values<'a>(
 ) -> IndexMap<String, String> {
     parameters
         .filter_map(|name| {
-            let snake = crate::cfn::export::snake_case(name);
+            let snake = crate::cfn::params::snake_case(name);
             playbook.get(&snake).map(|v| (name.clone(), v.clone()))
         })
         .collect()

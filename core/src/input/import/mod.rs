@@ -23,9 +23,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::input::{load_plan, LoadError, MAX_PLAN_BYTES};
-use crate::model::{Cluster, Plan, Service, TaskDefinition, BERTH_VERSION};
+use crate::model::{Cluster, Plan, Service, SourceTemplate, TaskDefinition, BERTH_VERSION};
 
 pub use ansible::ansible_vars;
+pub use template::MAX_SOURCE_BYTES;
 pub use yaml::yaml_to_json;
 
 /// What kind of document an import read.
@@ -103,6 +104,24 @@ pub fn import_with(text: &str, options: &ImportOptions) -> Result<Imported, Impo
     }
     crate::input::caps::check(&imported.plan)?;
     Ok(imported)
+}
+
+/// The plan a source template gives again, read with what its import was
+/// given: the plan as it was imported, before any edit.
+pub fn reimport(source: &SourceTemplate, stack_name: &str) -> Result<Plan, ImportError> {
+    let Value::Object(t) = &source.template else {
+        return Err(error(
+            "$.cloudFormation.source.template",
+            "not a template (a JSON object)",
+        ));
+    };
+    let options = ImportOptions {
+        parameters: source.given.clone(),
+        region: source.region.clone(),
+        stack_name: Some(stack_name.to_string()).filter(|s| !s.is_empty()),
+        ..ImportOptions::default()
+    };
+    Ok(template::read_template(t, &options)?.plan)
 }
 
 fn read(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {

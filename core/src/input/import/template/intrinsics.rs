@@ -89,11 +89,18 @@ pub(super) struct Ctx<'a> {
     /// adds only to deploy (network, roles, logs) is not the user's, and
     /// leaving it out of the plan is not worth a word.
     pub(super) written_by_berth: bool,
+    /// Plan field → the template path of the literal it was read from.
+    pub(super) literals: IndexMap<String, String>,
 }
 
 impl Ctx<'_> {
     pub(super) fn resolve(&mut self, v: &Value, path: &str, binding: Option<String>) -> Resolved {
         if let Some(s) = crate::model::scalar::scalar_to_string(v) {
+            // Only the value at `path` itself: a literal inside an intrinsic
+            // (a branch of Fn::If) is not where the field can be written.
+            if let (Some(b), 0) = (binding, self.depth) {
+                self.literals.insert(b, path.to_string());
+            }
             return Resolved::Text(s);
         }
         if self.depth >= MAX_DEPTH {

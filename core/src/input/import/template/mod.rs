@@ -18,7 +18,8 @@ use crate::cfn::params::constraint_error;
 use crate::cfn::template::{Shape, DEPLOYMENT_RESOURCES, METADATA_KEY};
 use crate::input::error::ParameterPrompt;
 use crate::model::{
-    CloudFormation, Cluster, Parameter, Plan, Service, TaskDefinition, BERTH_VERSION,
+    CloudFormation, Cluster, Parameter, Plan, Service, SourceTemplate, TaskDefinition,
+    BERTH_VERSION,
 };
 use group::import_group;
 use intrinsics::Ctx;
@@ -48,15 +49,7 @@ pub(super) fn read_template(
     let values_given = checked_values(&parameters, &given)?;
     let values = parameter_values(&parameters, &values_given, &meta);
     demand_values(&parameters, &values, &meta)?;
-    let stack_name = options
-        .stack_name
-        .clone()
-        .or_else(|| {
-            meta.get("stackName")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        })
-        .or_else(|| options.file_name.as_deref().map(stack_name_of));
+    let stack_name = stack_name(options, &meta);
     let mut ctx = Ctx {
         template: t,
         stack_name: stack_name.clone().unwrap_or_else(|| "stack".into()),
@@ -74,16 +67,18 @@ pub(super) fn read_template(
         warnings: Vec::new(),
         consulted: Vec::new(),
         written_by_berth: meta.get("shape").is_some(),
+        literals: IndexMap::new(),
     };
     let read = read_resources(&mut ctx, resources, &meta)?;
     add_kept_bindings(&mut ctx, &meta, &parameters);
     let cfn = CloudFormation {
         stack_name: stack_name.unwrap_or_default(),
         parameters,
-        values: values_given,
+        values: values_given.clone(),
         bindings: ctx.bindings,
         tags: IndexMap::new(),
         unresolved: ctx.unresolved,
+        source: source_template(t, &values_given, options, ctx.literals, &mut ctx.warnings),
     };
     let plan = Plan {
         berth_version: BERTH_VERSION,
@@ -106,6 +101,36 @@ pub(super) fn read_template(
         plan,
         warnings: placement_first(ctx.warnings),
     })
+}
+
+/// The largest template a plan keeps to write back (JSON bytes): the plan
+/// must stay well inside what a plan file may be ([`crate::input::MAX_PLAN_BYTES`]).
+pub const MAX_SOURCE_BYTES: usize = 1024 * 1024;
+
+/// The template kept in the plan to be written back with its changes, when
+/// it is not too large to keep (which the import then says).
+fn source_template(
+    t: &Map<String, Value>,
+    given: &IndexMap<String, String>,
+    options: &ImportOptions,
+    fields: IndexMap<String, String>,
+    warnings: &mut Vec<String>,
+) -> Option<Value> {
+    let template = Value::Object(t.clone());
+    let bytes = serde_json::to_string(&template).map_or(usize::MAX, |s| s.len());
+    if bytes > MAX_SOURCE_BYTES {
+        warnings.push(format!(
+            "$: the template is {bytes} bytes as JSON, more than the {MAX_SOURCE_BYTES} a plan keeps: it cannot be written back with the plan's changes (Berth's own template can)"
+        ));
+        return None;
+    }
+    serde_json::to_value(SourceTemplate {
+        template,
+        given: given.clone(),
+        region: options.region.clone(),
+        fields,
+    })
+    .ok()
 }
 
 /// The fields whose value decides where tasks go (and whether they exist).
@@ -156,6 +181,20 @@ fn add_kept_bindings(ctx: &mut Ctx, meta: &Value, parameters: &IndexMap<String, 
             ctx.bind(k, path.to_string());
         }
     }
+}
+
+/// `AWS::StackName`: as given, else what a Berth export recorded, else
+/// from the file's name.
+fn stack_name(options: &ImportOptions, meta: &Value) -> Option<String> {
+    options
+        .stack_name
+        .clone()
+        .or_else(|| {
+            meta.get("stackName")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .or_else(|| options.file_name.as_deref().map(stack_name_of))
 }
 
 /// A stack name from a file name, as CloudFormation allows them (a letter,
