@@ -53,6 +53,30 @@ fn member_of_keeps_tasks_on_matching_types_and_reports_attribute() {
     assert_eq!(p.unplaced[0].failure.message, "service api was unable to place a task because no container instance met all of its requirements.");
 }
 
+/// Issue 17, item 3 (ecs-semantics.md §10.3, from the guide's "Cluster
+/// query language", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-query-language.html):
+/// "The matches and not_matches operators expect an argument that conforms
+/// to the Java regular expression syntax." `.*large` (nothing, read as a
+/// glob) keeps every task on the large types; the checker agrees.
+#[test]
+fn matches_reads_a_java_regular_expression() {
+    let groups = json!([group("small", "t2.micro", 2), group("big", "m5.large", 2)]);
+    let mut svc = service("api", 4);
+    svc["placementConstraints"] =
+        json!([{"type": "memberOf", "expression": "attribute:ecs.instance-type =~ .*large"}]);
+    let td = task_def(
+        "api",
+        "bridge",
+        vec![container("api", 0, 100, None, json!([]))],
+    );
+    let p = checked(&plan(groups, vec![td], vec![svc]));
+    assert!(p.unplaced.is_empty(), "{:?}", p.unplaced);
+    for inst in p.instances() {
+        let large = inst.instance.instance_type == "m5.large";
+        assert_eq!(!inst.tasks.is_empty(), large, "{}", inst.instance.id);
+    }
+}
+
 #[test]
 fn distinct_instance_puts_one_task_per_instance() {
     let mut svc = service("api", 3);

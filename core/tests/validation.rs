@@ -250,3 +250,34 @@ fn a_clean_plan_is_clean() {
     assert!(r.is_clean(), "{:?}", r.findings);
     assert_eq!(r.errors, 0);
 }
+
+/// Issue 17, item 5: a memberOf expression on what only a running
+/// instance has (ecs-semantics.md §10.3's subjects: its AMI, VPC, subnet,
+/// registration time, agent, running task count) is read as absent, and
+/// `check` says so (W2010); the attributes Berth knows draw nothing.
+#[test]
+fn subjects_only_a_running_instance_has_are_said() {
+    let with = |expression: &str| {
+        let mut plan = tds(json!([{"name": "a", "image": "nginx", "memory": 128}]));
+        plan["services"][0]["placementConstraints"] =
+            json!([{"type": "memberOf", "expression": expression}]);
+        findings(plan)
+    };
+    let path = "$.services[0].placementConstraints[0].expression";
+    let f = with("attribute:ecs.ami-id == ami-1 and (agentVersion >= 1.20.0 or not(registeredAt < 2024-01-01))");
+    let w: Vec<&Finding> = f
+        .iter()
+        .filter(|x| x.code == "W2010" && x.path == path)
+        .collect();
+    assert_eq!(w.len(), 1, "{f:?}");
+    assert!(
+        w[0].message.starts_with("attribute:ecs.ami-id, registeredAt, agentVersion has a value only on a running instance"),
+        "{}",
+        w[0].message
+    );
+    assert!(!has(
+        &with("attribute:ecs.instance-type =~ t2\\..* and attribute:ecs.os-type == linux"),
+        "W2010",
+        path
+    ));
+}

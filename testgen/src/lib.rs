@@ -213,7 +213,18 @@ const SUBJECTS: &[(&str, &[&str])] = &[
     ("attribute:stack", &["prod", "dev"]),
     ("ec2InstanceId", &["g0-1", "g1-2", "g0-3", "i-0"]),
 ];
-const PATTERNS: &[&str] = &["t2.*", "*.large", "*", "us-east-1?", "*64", "m*.*large"];
+/// Java regular expressions (ecs-semantics.md §10.3), quoted where the
+/// query language would read a character as its own.
+const PATTERNS: &[&str] = &[
+    "t2.*",
+    ".*\\.large",
+    ".*",
+    "us-east-1[ab]",
+    ".*64",
+    "m.*large",
+    "'(t2|m5)\\..*'",
+    "*.large",
+];
 
 impl Test {
     fn render(&self) -> String {
@@ -228,7 +239,7 @@ impl Test {
         };
         let pattern = PATTERNS[self.values.0 as usize % PATTERNS.len()];
         let list = format!("[{}, {}]", value(self.values.0), value(self.values.1));
-        match self.op % 14 {
+        match self.op % 18 {
             0 => format!("{subject} == {}", value(self.values.0)),
             1 => format!("{subject} equals {}", value(self.values.0)),
             2 => format!("{subject} != {}", value(self.values.0)),
@@ -242,6 +253,10 @@ impl Test {
             10 => format!("{subject} exists"),
             11 => format!("{subject} !exists"),
             12 => format!("{subject} not_exists"),
+            13 => format!("{subject} > {}", value(self.values.0)),
+            14 => format!("{subject} >= {}", value(self.values.0)),
+            15 => format!("{subject} < {}", value(self.values.0)),
+            16 => format!("{subject} <= {}", value(self.values.0)),
             _ => format!("{subject} not exists"),
         }
     }

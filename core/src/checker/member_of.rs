@@ -1,14 +1,16 @@
 //! The checker's own reading of a `memberOf` expression (§4.3), written apart
 //! from `placement::cql` on purpose: it evaluates while it reads, over a flat
-//! list of tokens, with no syntax tree, and matches `*` patterns by
-//! recursion rather than by backtracking. A bug in one reading shows as a
+//! list of tokens, with no syntax tree. A bug in one reading shows as a
 //! disagreement with the other.
 //!
-//! The language as Berth reads it: tests `SUBJECT OP VALUE`, with `==`
-//! (`equals`), `!=` (`not_equals`), `=~` (`matches`), `!~` (`not_matches`),
-//! `in [..]`, `not in [..]` (`!in`, `not_in`), `exists`, `!exists`
-//! (`not_exists`, `not exists`); `and` (`&&`) binding tighter than `or` (`||`); `not` (`!`)
-//! and parentheses. Words are case-insensitive; values may be quoted.
+//! The language as Berth reads it (ecs-semantics.md §10.3): tests `SUBJECT
+//! OP VALUE`, with `==` (`equals`), `!=` (`not_equals`), `=~` (`matches`),
+//! `!~` (`not_matches`) taking a Java regular expression that must match
+//! the whole value, `>` `>=` `<` `<=` ordering dotted numbers as numbers
+//! and anything else as text, `in [..]`, `not in [..]` (`!in`, `not_in`),
+//! `exists`, `!exists` (`not_exists`, `not exists`); `and` (`&&`) binding
+//! tighter than `or` (`||`); `not` (`!`) and parentheses. Words are
+//! case-insensitive; values may be quoted.
 
 /// A token: punctuation, or a word (quoted words cannot be keywords).
 #[derive(Debug, Clone, PartialEq)]
@@ -18,8 +20,8 @@ enum Token {
 }
 
 fn tokens(text: &str) -> Option<Vec<Token>> {
-    const PUNCT: [&str; 12] = [
-        "==", "!=", "=~", "!~", "&&", "||", "(", ")", "[", "]", ",", "!",
+    const PUNCT: [&str; 16] = [
+        "==", "!=", "=~", "!~", ">=", "<=", "&&", "||", "(", ")", "[", "]", ",", "!", ">", "<",
     ];
     let mut out = Vec::new();
     let mut rest = text.trim_start();
@@ -33,7 +35,7 @@ fn tokens(text: &str) -> Option<Vec<Token>> {
             rest = &rest[end + 2..];
         } else {
             let end = rest
-                .find(|c: char| c.is_whitespace() || "()[],=!&|\"'".contains(c))
+                .find(|c: char| c.is_whitespace() || "()[],=!&|<>\"'".contains(c))
                 .unwrap_or(rest.len());
             if end == 0 {
                 return None; // a lone '=', '&' or '|'
@@ -59,21 +61,7 @@ impl Reader<'_, '_> {
     }
 
     fn punct(&self, p: &str) -> bool {
-        self.tokens.get(self.at)
-            == Some(&Token::Punct(match p {
-                "&&" => "&&",
-                "||" => "||",
-                "!" => "!",
-                "(" => "(",
-                ")" => ")",
-                "[" => "[",
-                "]" => "]",
-                "," => ",",
-                "==" => "==",
-                "!=" => "!=",
-                "=~" => "=~",
-                _ => "!~",
-            }))
+        matches!(self.tokens.get(self.at), Some(Token::Punct(t)) if *t == p)
     }
 
     fn any_of(&mut self, alternatives: &[&str]) -> bool {
@@ -145,11 +133,13 @@ impl Reader<'_, '_> {
         let subject = self.word()?;
         let actual = (self.value_of)(&subject);
         let is = |v: &str| actual.as_deref() == Some(v);
+        // Pattern.matches: the whole value. A pattern the engine cannot
+        // compile makes the expression unreadable.
         let like = |p: &str| {
-            actual
-                .as_deref()
-                .is_some_and(|a| glob(p.as_bytes(), a.as_bytes()))
+            let whole = regex_lite::Regex::new(&format!("^(?:{p})$")).ok()?;
+            Some(actual.as_deref().is_some_and(|a| whole.is_match(a)))
         };
+        let order = |p: &str| actual.as_deref().map(|a| ordered(a, p));
         if self.any_of(&["==", "equals"]) {
             return Some(is(&self.word()?));
         }
@@ -157,10 +147,22 @@ impl Reader<'_, '_> {
             return Some(!is(&self.word()?));
         }
         if self.any_of(&["=~", "matches"]) {
-            return Some(like(&self.word()?));
+            return like(&self.word()?);
         }
         if self.any_of(&["!~", "not_matches"]) {
-            return Some(!like(&self.word()?));
+            return like(&self.word()?).map(|v| !v);
+        }
+        if self.any_of(&[">="]) {
+            return Some(order(&self.word()?).is_some_and(|o| o.is_ge()));
+        }
+        if self.any_of(&["<="]) {
+            return Some(order(&self.word()?).is_some_and(|o| o.is_le()));
+        }
+        if self.any_of(&[">"]) {
+            return Some(order(&self.word()?).is_some_and(|o| o.is_gt()));
+        }
+        if self.any_of(&["<"]) {
+            return Some(order(&self.word()?).is_some_and(|o| o.is_lt()));
         }
         if self.any_of(&["in"]) {
             return Some(self.list()?.iter().any(|v| is(v)));
@@ -187,12 +189,21 @@ impl Reader<'_, '_> {
     }
 }
 
-/// `*` stands for any run of characters, everything else for itself.
-fn glob(pattern: &[u8], text: &[u8]) -> bool {
-    match pattern.split_first() {
-        None => text.is_empty(),
-        Some((b'*', rest)) => (0..=text.len()).any(|k| glob(rest, &text[k..])),
-        Some((c, rest)) => text.first() == Some(c) && glob(rest, &text[1..]),
+/// `a` against `b`: part by part as numbers when both are dot-separated
+/// numbers (versions: 1.10 after 1.9), as numbers when both read as one,
+/// else as text.
+fn ordered(a: &str, b: &str) -> std::cmp::Ordering {
+    let parts = |s: &str| {
+        s.split('.')
+            .map(str::parse::<u64>)
+            .collect::<Result<Vec<_>, _>>()
+    };
+    match (parts(a), parts(b)) {
+        (Ok(x), Ok(y)) => x.cmp(&y),
+        _ => match (a.parse::<f64>(), b.parse::<f64>()) {
+            (Ok(x), Ok(y)) => x.total_cmp(&y),
+            _ => a.cmp(b),
+        },
     }
 }
 
@@ -245,14 +256,14 @@ mod tests {
         ));
         assert!(on("attribute:ecs.instance-type matches t2.*", "t2.small"));
         assert!(on(
-            "attribute:ecs.instance-type not_matches *.large",
+            "attribute:ecs.instance-type not_matches .*\\.large",
             "t2.small"
         ));
         assert!(!on("attribute:ecs.instance-type !~ t2.*", "t2.small"));
         assert!(on("attribute:stack not_exists", "x"));
         assert!(on("attribute:ecs.instance-type =~ t2.*", "t2.small"));
         assert!(!on("attribute:ecs.instance-type matches t2.*", "m5.large"));
-        assert!(on("attribute:ecs.instance-type !~ *.large", "t2.small"));
+        assert!(on("attribute:ecs.instance-type !~ .*\\.large", "t2.small"));
         assert!(on(
             "attribute:ecs.availability-zone in [us-east-1a, us-east-1b]",
             "x"
@@ -288,6 +299,48 @@ mod tests {
         ] {
             assert!(!on(bad, "t2.micro"), "{bad}");
             assert!(!on(&format!("not ({bad})"), "t2.micro"), "not ({bad})");
+        }
+    }
+
+    /// The two readings agree on every test testgen writes (each operator
+    /// and spelling, quoted and not, Java patterns and comparisons), for
+    /// every value the subject might have, and for none.
+    #[test]
+    fn agrees_with_placement_on_every_generated_test() {
+        let candidates = [
+            "t2.micro",
+            "m5.large",
+            "us-east-1a",
+            "arm64",
+            "linux",
+            "prod",
+            "g0-1",
+            "4",
+            "1.10.0",
+        ];
+        for subject in 0..8u8 {
+            for op in 0..18u8 {
+                for a in 0..8u8 {
+                    for quoted in [false, true] {
+                        let t = berth_testgen::Test {
+                            subject,
+                            op,
+                            values: (a, a + 1),
+                            quoted,
+                        };
+                        let text = berth_testgen::Expr::Test(t).render(0);
+                        let name = text.split_whitespace().next().unwrap().to_string();
+                        for value in candidates.iter().map(|v| Some(*v)).chain([None]) {
+                            let lookup = |s: &str| (s == name).then_some(value).flatten();
+                            let placement = crate::placement::cql::parse(&text)
+                                .map(|e| e.eval(&lookup))
+                                .unwrap_or(false);
+                            let checker = holds(&text, &|s| lookup(s).map(str::to_string));
+                            assert_eq!(placement, checker, "{text} on {value:?}");
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -3,19 +3,23 @@
 //! `attribute:ecs.availability-zone in [us-east-1a, us-east-1b]`, combined
 //! with `and` / `or` / `not` and parentheses.
 //!
-//! Supported operators: `==` (`equals`), `!=` (`not_equals`), `=~` (`matches`,
-//! with `*` wildcards), `!~`, `in [...]`, `!in`, `not_in` and `not in [...]`
-//! (the guide's "Cluster query language" lists `!in` and `not_in`),
-//! `exists`, `!exists` (`not_exists`). Subjects are `attribute:<name>` and
-//! `ec2InstanceId`-style bare names, looked up through the caller.
+//! Every operator of the guide's table (ecs-semantics.md §10.3, "Cluster
+//! query language"): `>` `>=` `<` `<=`, `==` (`equals`), `!=`
+//! (`not_equals`), `exists`, `!exists` (`not_exists`), `in [...]`, `!in`
+//! (`not_in`, `not in`), `=~` (`matches`) and `!~` (`not_matches`), whose
+//! argument is a Java regular expression matched against the whole value,
+//! as `java.util.regex.Pattern.matches` does. Subjects are
+//! `attribute:<name>` and bare names (`ec2InstanceId`, `registeredAt`),
+//! looked up through the caller.
 
+use std::cmp::Ordering;
 use std::fmt;
 
 /// ECS's limit on a memberOf expression.
 pub const MAX_EXPRESSION_LEN: usize = 2000;
 
 /// A parsed cluster query language expression (§4.3), as memberOf constraints hold it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     /// Both sides hold.
     And(Box<Expr>, Box<Expr>),
@@ -31,7 +35,26 @@ pub enum Expr {
         op: Op,
         /// Its argument(s): one for most operators, a list for `in` and `not in`, none for `exists`.
         values: Vec<String>,
+        /// The argument of `=~` / `!~`, compiled once.
+        pattern: Option<JavaPattern>,
     },
+}
+
+/// A `matches` argument: a Java regular expression (`java.util.regex.Pattern`)
+/// as Berth evaluates it ([`super::java_regex`]), matched against the whole value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JavaPattern(super::java_regex::Regex);
+
+impl JavaPattern {
+    /// Compiles `source` as `Pattern.matches` reads it: the whole value.
+    pub fn new(source: &str) -> Result<JavaPattern, String> {
+        super::java_regex::Regex::new(source).map(JavaPattern)
+    }
+
+    /// Whether the whole of `value` matches.
+    pub fn matches(&self, value: &str) -> bool {
+        self.0.is_match(value)
+    }
 }
 
 /// A comparison operator of the cluster query language.
@@ -53,6 +76,14 @@ pub enum Op {
     Exists,
     /// `!exists`, `not exists`, `not_exists`: the subject has no value.
     NotExists,
+    /// `>`: the value is greater (as numbers, versions or text; see [`compare`]).
+    Gt,
+    /// `>=`.
+    Ge,
+    /// `<`.
+    Lt,
+    /// `<=`.
+    Le,
 }
 
 /// Why an expression could not be parsed, and where.
@@ -115,6 +146,10 @@ fn symbol(c: char, next: Option<char>) -> Option<(Tok, usize)> {
         ('=', Some('~')) => (Tok::Sym("=~"), 2),
         ('!', Some('=')) => (Tok::Sym("!="), 2),
         ('!', Some('~')) => (Tok::Sym("!~"), 2),
+        ('>', Some('=')) => (Tok::Sym(">="), 2),
+        ('<', Some('=')) => (Tok::Sym("<="), 2),
+        ('>', _) => (Tok::Sym(">"), 1),
+        ('<', _) => (Tok::Sym("<"), 1),
         ('&', Some('&')) => (Tok::Sym("&&"), 2),
         ('|', Some('|')) => (Tok::Sym("||"), 2),
         ('!', _) => (Tok::Sym("!"), 1),
@@ -148,7 +183,7 @@ fn word(chars: &[(usize, char)], i: usize) -> Result<(Tok, usize), ParseError> {
     let mut word = String::new();
     while j < chars.len() {
         let ch = chars[j].1;
-        if ch.is_whitespace() || "()[],=!&|\"'".contains(ch) {
+        if ch.is_whitespace() || "()[],=!&|<>\"'".contains(ch) {
             break;
         }
         word.push(ch);
@@ -254,6 +289,10 @@ impl Parser {
             Some(Tok::Sym("!=")) => Op::Ne,
             Some(Tok::Sym("=~")) => Op::Matches,
             Some(Tok::Sym("!~")) => Op::NotMatches,
+            Some(Tok::Sym(">")) => Op::Gt,
+            Some(Tok::Sym(">=")) => Op::Ge,
+            Some(Tok::Sym("<")) => Op::Lt,
+            Some(Tok::Sym("<=")) => Op::Le,
             Some(Tok::Sym("!")) => {
                 self.pos += 1;
                 if self.is_word("exists") {
@@ -288,15 +327,23 @@ impl Parser {
             _ => return self.err(format!("expected an operator after '{subject}'")),
         };
         self.pos += 1;
+        let at = self.at();
         let values = match op {
             Op::Exists | Op::NotExists => Vec::new(),
             Op::In | Op::NotIn => self.list()?,
             _ => vec![self.word("a value")?],
         };
+        let pattern = match op {
+            Op::Matches | Op::NotMatches => {
+                Some(JavaPattern::new(&values[0]).map_err(|message| ParseError { at, message })?)
+            }
+            _ => None,
+        };
         Ok(Expr::Test {
             subject,
             op,
             values,
+            pattern,
         })
     }
 
@@ -348,29 +395,18 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
     Ok(e)
 }
 
-/// `*` matches any run of characters; everything else literally.
-pub fn wildcard_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
-    while ti < t.len() {
-        if pi < p.len() && p[pi] != '*' && p[pi] == t[ti] {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
+/// How `>` and its kin order a value and an argument: as dotted numbers
+/// when both are (`4`, `1.10.0` after `1.9.0`: agent versions), else as
+/// numbers, else as text (ISO dates, `registeredAt`, order as text).
+pub fn compare(value: &str, argument: &str) -> Ordering {
+    let dotted = |s: &str| -> Option<Vec<u64>> { s.split('.').map(|p| p.parse().ok()).collect() };
+    if let (Some(a), Some(b)) = (dotted(value), dotted(argument)) {
+        return a.cmp(&b);
     }
-    p[pi..].iter().all(|&c| c == '*')
+    if let (Ok(a), Ok(b)) = (value.parse::<f64>(), argument.parse::<f64>()) {
+        return a.partial_cmp(&b).unwrap_or(Ordering::Equal);
+    }
+    value.cmp(argument)
 }
 
 impl Expr {
@@ -385,18 +421,26 @@ impl Expr {
                 subject,
                 op,
                 values,
+                pattern,
             } => {
                 let value = lookup(subject);
                 let first = values.first().map(String::as_str).unwrap_or("");
+                let like = |v: &str| pattern.as_ref().is_some_and(|p| p.matches(v));
+                let order =
+                    |want: &[Ordering]| value.is_some_and(|v| want.contains(&compare(v, first)));
                 match op {
                     Op::Exists => value.is_some(),
                     Op::NotExists => value.is_none(),
                     Op::Eq => value == Some(first),
                     Op::Ne => value != Some(first),
-                    Op::Matches => value.is_some_and(|v| wildcard_match(first, v)),
-                    Op::NotMatches => !value.is_some_and(|v| wildcard_match(first, v)),
+                    Op::Matches => value.is_some_and(like),
+                    Op::NotMatches => !value.is_some_and(like),
                     Op::In => value.is_some_and(|v| values.iter().any(|x| x == v)),
                     Op::NotIn => !value.is_some_and(|v| values.iter().any(|x| x == v)),
+                    Op::Gt => order(&[Ordering::Greater]),
+                    Op::Ge => order(&[Ordering::Greater, Ordering::Equal]),
+                    Op::Lt => order(&[Ordering::Less]),
+                    Op::Le => order(&[Ordering::Less, Ordering::Equal]),
                 }
             }
         }
@@ -432,7 +476,7 @@ mod tests {
         assert!(on("attribute:ecs.instance-type =~ t2.*", "t2.small", "a"));
         assert!(!on("attribute:ecs.instance-type =~ t2.*", "m5.large", "a"));
         assert!(on(
-            "attribute:ecs.instance-type =~ *.large",
+            "attribute:ecs.instance-type =~ .*large",
             "m5.large",
             "a"
         ));
@@ -475,11 +519,71 @@ mod tests {
         assert!(parse(&"x".repeat(2001)).is_err());
     }
 
+    /// ecs-semantics.md §10.3: "The matches and not_matches operators expect an
+    /// argument that conforms to the Java regular expression syntax" — the
+    /// whole value matches, as `Pattern.matches`; the issue's `.*large`
+    /// (which matched nothing as a glob) matches every large type.
     #[test]
-    fn wildcards() {
-        assert!(wildcard_match("*", ""));
-        assert!(wildcard_match("t*.m*o", "t2.micro"));
-        assert!(!wildcard_match("t*.m*o", "t2.micra"));
-        assert!(wildcard_match("a**b", "ab"));
+    fn matches_is_a_java_regular_expression_over_the_whole_value() {
+        assert!(on(
+            "attribute:ecs.instance-type =~ .*large",
+            "m5.large",
+            "a"
+        ));
+        assert!(on(
+            "attribute:ecs.instance-type =~ .*large",
+            "c5.2xlarge",
+            "a"
+        ));
+        assert!(
+            !on("attribute:ecs.instance-type =~ large", "m5.large", "a"),
+            "whole value"
+        );
+        assert!(on(
+            "attribute:ecs.instance-type matches 't2\\.(micro|small)'",
+            "t2.small",
+            "a"
+        ));
+        assert!(!on(
+            "attribute:ecs.instance-type matches 't2\\.(micro|small)'",
+            "t2x.small",
+            "a"
+        ));
+        assert!(on(
+            "attribute:ecs.instance-type not_matches 'g[0-9]+.*'",
+            "m5.large",
+            "a"
+        ));
+        for java_only in ["'(?=t2).*'", "'(a)\\1'", "'t2.*+'"] {
+            let err = parse(&format!("attribute:ecs.instance-type =~ {java_only}")).unwrap_err();
+            assert!(err.message.contains("Berth can evaluate"), "{err}");
+        }
+        let err = parse("attribute:ecs.instance-type =~ *.large").unwrap_err();
+        assert!(err.message.contains("nothing to repeat"), "{err}");
+        assert_eq!(err.at, 31, "at the argument");
+    }
+
+    /// §10.3's `>` `>=` `<` `<=`: agent versions as dotted numbers, dates as text.
+    #[test]
+    fn comparisons_order_numbers_versions_and_dates() {
+        let with = |expr: &str, subject: &'static str, value: &'static str| {
+            parse(expr)
+                .unwrap()
+                .eval(&move |s| (s == subject).then_some(value))
+        };
+        assert!(with("agentVersion >= 1.10.0", "agentVersion", "1.10.0"));
+        assert!(with("agentVersion > 1.9.0", "agentVersion", "1.10.0"));
+        assert!(!with("agentVersion < 1.9.0", "agentVersion", "1.10.0"));
+        assert!(with("runningTasksCount <= 4", "runningTasksCount", "4"));
+        assert!(!with("runningTasksCount<4", "runningTasksCount", "4"));
+        assert!(with(
+            "registeredAt < 2024-01-01T00:00:00Z",
+            "registeredAt",
+            "2023-06-30T12:00:00Z"
+        ));
+        assert!(
+            !with("registeredAt > 2024-01-01", "other", "2025-01-01"),
+            "absent: no order"
+        );
     }
 }

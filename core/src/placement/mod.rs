@@ -20,6 +20,7 @@ pub mod cql;
 mod explain;
 mod feasible;
 mod hash;
+pub mod java_regex;
 mod ledger;
 mod rank;
 mod reason;

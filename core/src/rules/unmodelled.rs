@@ -96,6 +96,11 @@ pub(super) fn unmodelled_rules(plan: &Plan, out: &mut Out) {
 /// absent, so affinity places nothing and anti-affinity holds everywhere.
 fn task_group_rules(constraints: &[PlacementConstraint], path: &str, out: &mut Out) {
     for (k, c) in constraints.iter().enumerate() {
+        unknowable_subjects(
+            c.expression.as_deref().unwrap_or(""),
+            &format!("{path}[{k}].expression"),
+            out,
+        );
         if c.expression
             .as_deref()
             .is_some_and(|e| e.contains("task:group"))
@@ -109,5 +114,42 @@ fn task_group_rules(constraints: &[PlacementConstraint], path: &str, out: &mut O
                     .into(),
             );
         }
+    }
+}
+
+/// Subjects of the cluster query language (ecs-semantics.md §10.3) whose
+/// value an instance has in an account and not on a plan: its AMI, VPC and
+/// subnet, when it registered, its agent, how many tasks it
+/// runs now. Berth reads them as absent, which `check` says.
+const UNKNOWABLE: &[&str] = &[
+    "attribute:ecs.ami-id",
+    "attribute:ecs.vpc-id",
+    "attribute:ecs.subnet-id",
+    "registeredAt",
+    "agentConnected",
+    "agentVersion",
+    "runningTasksCount",
+];
+
+fn unknowable_subjects(expression: &str, path: &str, out: &mut Out) {
+    let used: Vec<&str> = UNKNOWABLE
+        .iter()
+        .copied()
+        .filter(|s| {
+            expression
+                .split(|c: char| c.is_whitespace() || "()!".contains(c))
+                .any(|w| w == *s)
+        })
+        .collect();
+    if !used.is_empty() {
+        out.warn(
+            CODE,
+            path.to_string(),
+            format!(
+                "{} has a value only on a running instance: Berth reads it as absent, so this \
+                 expression may admit other instances than ECS's",
+                used.join(", ")
+            ),
+        );
     }
 }
