@@ -528,3 +528,62 @@ fn random_spreads_about_evenly_over_instances_with_room() {
     assert_eq!(per.iter().sum::<usize>(), 1000);
     assert!(per.iter().all(|&n| (62..=138).contains(&n)), "{per:?}");
 }
+
+/// Issue 17, item 2 (ecs-semantics.md §10.2, the guide's "Task groups" and
+/// "Cluster query language" examples,
+/// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-groups.html):
+/// "Tasks launched as part of a service use the service name as the task
+/// group name" — affinity `task:group == service:db` keeps web's tasks
+/// beside db's, even with web listed first (in ECS its tasks wait, PENDING,
+/// until db's run); anti-affinity `not(task:group == service:db)` keeps them
+/// off db's instance. The checker agrees, judging each task by the tasks
+/// that started before it.
+#[test]
+fn task_groups_give_affinity_and_anti_affinity() {
+    let td = |name: &str| {
+        task_def(
+            name,
+            "bridge",
+            vec![container(name, 0, 100, None, json!([]))],
+        )
+    };
+    let with = |expression: &str| {
+        let mut web = service("web", 3);
+        web["placementConstraints"] = json!([{"type": "memberOf", "expression": expression}]);
+        checked(&plan(
+            json!([group("app", "m5.large", 4)]),
+            vec![td("web"), td("db")],
+            vec![web, service("db", 1)],
+        ))
+    };
+    let instances_of = |p: &berth_core::placement::Placement, service: &str| -> Vec<String> {
+        p.instances()
+            .iter()
+            .filter(|i| i.tasks.iter().any(|t| t.owner.name() == service))
+            .map(|i| i.instance.id.clone())
+            .collect()
+    };
+    let affinity = with("task:group == service:db");
+    assert!(affinity.unplaced.is_empty(), "{:?}", affinity.unplaced);
+    assert_eq!(
+        instances_of(&affinity, "web"),
+        instances_of(&affinity, "db")
+    );
+
+    let anti = with("not(task:group == service:db)");
+    assert!(anti.unplaced.is_empty(), "{:?}", anti.unplaced);
+    let db = instances_of(&anti, "db");
+    assert_eq!(db.len(), 1);
+    assert!(!instances_of(&anti, "web").contains(&db[0]));
+    // `!=` reads as "no db task here" too.
+    assert_eq!(
+        instances_of(&with("task:group != service:db"), "web"),
+        instances_of(&anti, "web")
+    );
+
+    // Affinity to a group nothing runs in places nothing, in ECS's words.
+    let lonely = with("task:group == service:cache");
+    assert_eq!(lonely.unplaced.len(), 1);
+    assert_eq!(lonely.unplaced[0].count, 3);
+    assert_eq!(lonely.unplaced[0].failure.reason, Reason::Attribute);
+}

@@ -212,6 +212,12 @@ const SUBJECTS: &[(&str, &[&str])] = &[
     ("attribute:ecs.os-type", &["linux", "windows"]),
     ("attribute:stack", &["prod", "dev"]),
     ("ec2InstanceId", &["g0-1", "g1-2", "g0-3", "i-0"]),
+    // The groups of the tasks already on the instance (§10.2): affinity
+    // and anti-affinity between the generated services.
+    (
+        "task:group",
+        &["service:s0", "service:s1", "family:td0", "service:none"],
+    ),
 ];
 /// Java regular expressions (ecs-semantics.md §10.3), quoted where the
 /// query language would read a character as its own.

@@ -223,7 +223,7 @@ fn default_strategy(service: bool) -> Vec<PlacementStrategy> {
 /// The task group `distinctInstance` and `spread` count within (§4.3).
 pub(super) fn group_of(owner: &Owner) -> String {
     match owner {
-        Owner::Service(s) => format!("s/{s}"),
-        Owner::Standalone(r) => format!("f/{}", r.split(':').next().unwrap_or(r)),
+        Owner::Service(s) => format!("service:{s}"),
+        Owner::Standalone(r) => format!("family:{}", r.split(':').next().unwrap_or(r)),
     }
 }

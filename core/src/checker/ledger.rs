@@ -114,15 +114,34 @@ impl Used {
 
     /// Whether the instance admits a task of `owner` under `request`'s
     /// constraints (§4.3), given the tasks already on it.
-    pub fn admits(&self, f: &Facts, owner: &Owner, request: &Request) -> bool {
+    /// With `judge_task_groups` false, a `task:group` expression is taken
+    /// as met: it held (or not) when the task started, which a state in
+    /// the middle of a deployment, its old tasks gone, no longer shows.
+    pub fn admits(
+        &self,
+        f: &Facts,
+        owner: &Owner,
+        request: &Request,
+        judge_task_groups: bool,
+    ) -> bool {
+        let groups: Vec<String> = self
+            .groups
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(g, _)| g.clone())
+            .collect();
         request.constraints.iter().all(|c| match c.kind {
             ConstraintType::DistinctInstance => self.count(owner) == 0,
-            ConstraintType::MemberOf => member_of(c.expression.as_deref(), f),
+            ConstraintType::MemberOf => c.expression.as_deref().is_some_and(|e| {
+                (!judge_task_groups && e.contains("task:group"))
+                    || holds(e, &|s| f.value_of(s), &groups)
+            }),
         })
     }
 }
 
-/// A `memberOf` expression on an instance, by the checker's own reading.
+/// A `memberOf` expression on an instance with no task on it yet, by the
+/// checker's own reading.
 pub(super) fn member_of(expression: Option<&str>, f: &Facts) -> bool {
-    expression.is_some_and(|e| holds(e, &|s| f.value_of(s)))
+    expression.is_some_and(|e| holds(e, &|s| f.value_of(s), &[]))
 }

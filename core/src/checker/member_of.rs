@@ -53,6 +53,8 @@ struct Reader<'t, 'f> {
     tokens: &'t [Token],
     at: usize,
     value_of: &'f dyn Fn(&str) -> Option<String>,
+    /// The groups of the tasks already on the instance (`task:group`).
+    task_groups: &'f [String],
 }
 
 impl Reader<'_, '_> {
@@ -131,15 +133,24 @@ impl Reader<'_, '_> {
 
     fn test(&mut self) -> Option<bool> {
         let subject = self.word()?;
-        let actual = (self.value_of)(&subject);
-        let is = |v: &str| actual.as_deref() == Some(v);
+        // Every value the subject has here: one or none, or for task:group
+        // the group of each task on the instance; a test holds when one
+        // value passes, a negative test when none passes its positive.
+        let actual: Vec<String> = if subject.eq_ignore_ascii_case("task:group") {
+            self.task_groups.to_vec()
+        } else {
+            (self.value_of)(&subject).into_iter().collect()
+        };
+        let is = |v: &str| actual.iter().any(|a| a == v);
         // Pattern.matches: the whole value. A pattern the engine cannot
         // compile makes the expression unreadable.
         let like = |p: &str| {
             let whole = regex_lite::Regex::new(&format!("^(?:{p})$")).ok()?;
-            Some(actual.as_deref().is_some_and(|a| whole.is_match(a)))
+            Some(actual.iter().any(|a| whole.is_match(a)))
         };
-        let order = |p: &str| actual.as_deref().map(|a| ordered(a, p));
+        let order = |p: &str, wanted: fn(std::cmp::Ordering) -> bool| {
+            actual.iter().any(|a| wanted(ordered(a, p)))
+        };
         if self.any_of(&["==", "equals"]) {
             return Some(is(&self.word()?));
         }
@@ -153,16 +164,16 @@ impl Reader<'_, '_> {
             return like(&self.word()?).map(|v| !v);
         }
         if self.any_of(&[">="]) {
-            return Some(order(&self.word()?).is_some_and(|o| o.is_ge()));
+            return Some(order(&self.word()?, std::cmp::Ordering::is_ge));
         }
         if self.any_of(&["<="]) {
-            return Some(order(&self.word()?).is_some_and(|o| o.is_le()));
+            return Some(order(&self.word()?, std::cmp::Ordering::is_le));
         }
         if self.any_of(&[">"]) {
-            return Some(order(&self.word()?).is_some_and(|o| o.is_gt()));
+            return Some(order(&self.word()?, std::cmp::Ordering::is_gt));
         }
         if self.any_of(&["<"]) {
-            return Some(order(&self.word()?).is_some_and(|o| o.is_lt()));
+            return Some(order(&self.word()?, std::cmp::Ordering::is_lt));
         }
         if self.any_of(&["in"]) {
             return Some(self.list()?.iter().any(|v| is(v)));
@@ -171,14 +182,14 @@ impl Reader<'_, '_> {
             return Some(!self.list()?.iter().any(|v| is(v)));
         }
         if self.any_of(&["exists"]) {
-            return Some(actual.is_some());
+            return Some(!actual.is_empty());
         }
         if self.any_of(&["not_exists"]) {
-            return Some(actual.is_none());
+            return Some(actual.is_empty());
         }
         if self.any_of(&["!", "not"]) {
             if self.any_of(&["exists"]) {
-                return Some(actual.is_none());
+                return Some(actual.is_empty());
             }
             // `!` and `not` alike go before `in` (the guide spells it `!in`).
             if self.any_of(&["in"]) {
@@ -209,7 +220,11 @@ fn ordered(a: &str, b: &str) -> std::cmp::Ordering {
 
 /// Whether an instance whose subjects have the values `value_of` gives is a
 /// member; an expression Berth cannot read admits no instance.
-pub(super) fn holds(expression: &str, value_of: &dyn Fn(&str) -> Option<String>) -> bool {
+pub(super) fn holds(
+    expression: &str,
+    value_of: &dyn Fn(&str) -> Option<String>,
+    task_groups: &[String],
+) -> bool {
     if expression.trim().is_empty() || expression.len() > 2000 {
         return false;
     }
@@ -220,6 +235,7 @@ pub(super) fn holds(expression: &str, value_of: &dyn Fn(&str) -> Option<String>)
         tokens: &tokens,
         at: 0,
         value_of,
+        task_groups,
     };
     reader.disjunction(0) == Some(true) && reader.at == tokens.len()
 }
@@ -229,11 +245,15 @@ mod tests {
     use super::*;
 
     fn on(expr: &str, itype: &str) -> bool {
-        holds(expr, &|s| match s {
-            "attribute:ecs.instance-type" => Some(itype.to_string()),
-            "attribute:ecs.availability-zone" => Some("us-east-1a".to_string()),
-            _ => None,
-        })
+        holds(
+            expr,
+            &|s| match s {
+                "attribute:ecs.instance-type" => Some(itype.to_string()),
+                "attribute:ecs.availability-zone" => Some("us-east-1a".to_string()),
+                _ => None,
+            },
+            &[],
+        )
     }
 
     /// Each form against a value that passes and one that fails, from the
@@ -318,7 +338,7 @@ mod tests {
             "4",
             "1.10.0",
         ];
-        for subject in 0..8u8 {
+        for subject in 0..9u8 {
             for op in 0..18u8 {
                 for a in 0..8u8 {
                     for quoted in [false, true] {
@@ -335,7 +355,7 @@ mod tests {
                             let placement = crate::placement::cql::parse(&text)
                                 .map(|e| e.eval(&lookup))
                                 .unwrap_or(false);
-                            let checker = holds(&text, &|s| lookup(s).map(str::to_string));
+                            let checker = holds(&text, &|s| lookup(s).map(str::to_string), &[]);
                             assert_eq!(placement, checker, "{text} on {value:?}");
                         }
                     }

@@ -28,7 +28,7 @@ use ledger::{member_of, Used};
 /// every constraint kept — whatever produced it (placement or a deployment step).
 pub fn check_state(plan: &Plan, state: &ClusterState) -> Vec<String> {
     let mut bad = Vec::new();
-    let _ = check_instances(plan, state.instances.as_slice(), &mut bad);
+    let _ = check_instances(plan, state.instances.as_slice(), false, &mut bad);
     bad
 }
 
@@ -37,7 +37,8 @@ pub fn check_state(plan: &Plan, state: &ClusterState) -> Vec<String> {
 /// on clusters of up to [`order::MAX_INSTANCES`] instances, strategy order.
 pub fn check_placement(plan: &Plan, placement: &Placement) -> Vec<String> {
     let mut bad = Vec::new();
-    let Some((facts, used_by, placed)) = check_instances(plan, placement.instances(), &mut bad)
+    let Some((facts, used_by, placed)) =
+        check_instances(plan, placement.instances(), true, &mut bad)
     else {
         return bad;
     };
@@ -53,7 +54,7 @@ pub fn check_placement(plan: &Plan, placement: &Placement) -> Vec<String> {
 /// it to decide when a deployment has room and so must complete.
 pub fn room_for_one_more(plan: &Plan, state: &ClusterState, owner: &Owner) -> Vec<String> {
     let mut bad = Vec::new();
-    let Some((facts, used_by, _)) = check_instances(plan, &state.instances, &mut bad) else {
+    let Some((facts, used_by, _)) = check_instances(plan, &state.instances, false, &mut bad) else {
         return Vec::new();
     };
     let Some(td) = task_definition_of(plan, owner) else {
@@ -65,7 +66,7 @@ pub fn room_for_one_more(plan: &Plan, state: &ClusterState, owner: &Owner) -> Ve
         .iter()
         .zip(&used_by)
         .filter(|(f, used)| {
-            asked.iter().all(|r| used.admits(f, owner, r))
+            asked.iter().all(|r| used.admits(f, owner, r, true))
                 && used.shortfalls(f, &need, dynamic_range(plan)).is_empty()
         })
         .map(|(f, _)| f.id.clone())
@@ -80,9 +81,14 @@ fn dynamic_range(plan: &Plan) -> (u16, u16) {
 
 type Checked = (Vec<Facts>, Vec<Used>, BTreeMap<Owner, u32>);
 
+/// `judge_task_groups`: whether each task's `task:group` expressions are
+/// judged by the tasks that started before it, as in a placement made
+/// whole; not in a state a deployment or an edit left, where tasks a
+/// constraint saw may have stopped since.
 fn check_instances(
     plan: &Plan,
     states: &[InstanceState],
+    judge_task_groups: bool,
     bad: &mut Vec<String>,
 ) -> Option<Checked> {
     let facts = expected_instances(plan);
@@ -106,12 +112,16 @@ fn check_instances(
             continue;
         }
         let mut used = Used::empty(plan);
-        for t in &st.tasks {
+        // In the order they started (task ids rise): a constraint on
+        // task:group is judged by the tasks that ran before it.
+        let mut tasks: Vec<&PlacedTask> = st.tasks.iter().collect();
+        tasks.sort_by_key(|t| t.id);
+        for t in tasks {
             if !ids.insert(t.id) {
                 bad.push(format!("task id {} appears twice", t.id));
             }
             *placed.entry(t.owner.clone()).or_default() += 1;
-            check_task(plan, f, t, &mut used, bad);
+            check_task(plan, f, t, &mut used, judge_task_groups, bad);
         }
         check_totals(f, st, &used, bad);
         used_by.push(used);
@@ -119,7 +129,14 @@ fn check_instances(
     Some((facts, used_by, placed))
 }
 
-fn check_task(plan: &Plan, f: &Facts, t: &PlacedTask, used: &mut Used, bad: &mut Vec<String>) {
+fn check_task(
+    plan: &Plan,
+    f: &Facts,
+    t: &PlacedTask,
+    used: &mut Used,
+    judge_task_groups: bool,
+    bad: &mut Vec<String>,
+) {
     let Some(td) = plan.task_definition(&t.task_definition_arn) else {
         bad.push(format!(
             "{}: task {} runs unknown {}",
@@ -129,7 +146,11 @@ fn check_task(plan: &Plan, f: &Facts, t: &PlacedTask, used: &mut Used, bad: &mut
     };
     // A task of a standalone definition listed twice may follow either entry.
     let asked = requests(plan, &t.owner, td);
-    if !asked.is_empty() && !asked.iter().any(|r| used.admits(f, &t.owner, r)) {
+    if !asked.is_empty()
+        && !asked
+            .iter()
+            .any(|r| used.admits(f, &t.owner, r, judge_task_groups))
+    {
         bad.push(format!(
             "{}: task {} of {} breaks a placement constraint",
             f.id,
@@ -281,6 +302,17 @@ fn check_unplaced(
             continue;
         };
         let asked = requests(plan, &u.owner, td);
+        // task:group depends on which tasks ran when this one was tried,
+        // which the final state does not show: no claim either way.
+        if asked.iter().any(|r| {
+            r.constraints.iter().any(|c| {
+                c.expression
+                    .as_deref()
+                    .is_some_and(|e| e.contains("task:group"))
+            })
+        }) {
+            continue;
+        }
         let need = Need::of(td);
         let code = u.failure.reason.code();
         let candidates: Vec<(&Facts, &Used)> = facts
@@ -289,7 +321,8 @@ fn check_unplaced(
             .filter(|(f, _)| u.pinned_instance.as_deref().is_none_or(|p| p == f.id))
             .collect();
         // Under every request it may have come from: the strictest holds.
-        let admitted = |f: &Facts, used: &Used| asked.iter().all(|r| used.admits(f, &u.owner, r));
+        let admitted =
+            |f: &Facts, used: &Used| asked.iter().all(|r| used.admits(f, &u.owner, r, true));
         if let Some((f, _)) = candidates
             .iter()
             .find(|(f, used)| admitted(f, used) && used.shortfalls(f, &need, range).is_empty())

@@ -81,7 +81,7 @@ pub(super) fn check_order(
         let asked = requests(plan, &t.owner, td);
         if !t.pinned && !asked.is_empty() {
             let fits = |k: usize, r: &Request| {
-                used[k].admits(&facts[k], &t.owner, r)
+                used[k].admits(&facts[k], &t.owner, r, true)
                     && used[k].shortfalls(&facts[k], &need, range).is_empty()
             };
             let first = |r: &Request| {

@@ -10,7 +10,9 @@
 //! argument is a Java regular expression matched against the whole value,
 //! as `java.util.regex.Pattern.matches` does. Subjects are
 //! `attribute:<name>` and bare names (`ec2InstanceId`, `registeredAt`),
-//! looked up through the caller.
+//! looked up through the caller, and `task:group`, which has a value per
+//! task on the instance (§10.2: affinity `task:group == service:db`,
+//! anti-affinity `not(task:group == service:db)`).
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -409,40 +411,87 @@ pub fn compare(value: &str, argument: &str) -> Ordering {
     value.cmp(argument)
 }
 
+/// The subject that names the task groups of the tasks already on an
+/// instance (ecs-semantics.md §10.2): `service:NAME`, `family:NAME`.
+pub const TASK_GROUP: &str = "task:group";
+
+impl Op {
+    /// The operator a negative one denies (`!=` denies `==`), for a subject
+    /// with several values.
+    fn denied(self) -> Option<Op> {
+        match self {
+            Op::Ne => Some(Op::Eq),
+            Op::NotMatches => Some(Op::Matches),
+            Op::NotIn => Some(Op::In),
+            Op::NotExists => Some(Op::Exists),
+            _ => None,
+        }
+    }
+}
+
 impl Expr {
     /// Evaluates against an instance; `lookup` maps a subject such as
     /// `attribute:ecs.instance-type` to its value, None when absent.
     pub fn eval<'a>(&self, lookup: &dyn Fn(&str) -> Option<&'a str>) -> bool {
+        self.eval_with(lookup, &[])
+    }
+
+    /// [`Self::eval`] on an instance whose tasks are in `task_groups`.
+    /// `task:group` has a value per task: a test holds when one of them
+    /// passes it, a negative one (`!=`, `not_in`, …) when none passes the
+    /// test it denies, so `task:group != service:db` reads as "no db task
+    /// here", as the guide's anti-affinity `not(task:group == service:db)`.
+    pub fn eval_with<'a>(
+        &self,
+        lookup: &dyn Fn(&str) -> Option<&'a str>,
+        task_groups: &[&str],
+    ) -> bool {
         match self {
-            Expr::And(a, b) => a.eval(lookup) && b.eval(lookup),
-            Expr::Or(a, b) => a.eval(lookup) || b.eval(lookup),
-            Expr::Not(a) => !a.eval(lookup),
-            Expr::Test {
-                subject,
-                op,
-                values,
-                pattern,
-            } => {
-                let value = lookup(subject);
-                let first = values.first().map(String::as_str).unwrap_or("");
-                let like = |v: &str| pattern.as_ref().is_some_and(|p| p.matches(v));
-                let order =
-                    |want: &[Ordering]| value.is_some_and(|v| want.contains(&compare(v, first)));
-                match op {
-                    Op::Exists => value.is_some(),
-                    Op::NotExists => value.is_none(),
-                    Op::Eq => value == Some(first),
-                    Op::Ne => value != Some(first),
-                    Op::Matches => value.is_some_and(like),
-                    Op::NotMatches => !value.is_some_and(like),
-                    Op::In => value.is_some_and(|v| values.iter().any(|x| x == v)),
-                    Op::NotIn => !value.is_some_and(|v| values.iter().any(|x| x == v)),
-                    Op::Gt => order(&[Ordering::Greater]),
-                    Op::Ge => order(&[Ordering::Greater, Ordering::Equal]),
-                    Op::Lt => order(&[Ordering::Less]),
-                    Op::Le => order(&[Ordering::Less, Ordering::Equal]),
-                }
-            }
+            Expr::And(a, b) => a.eval_with(lookup, task_groups) && b.eval_with(lookup, task_groups),
+            Expr::Or(a, b) => a.eval_with(lookup, task_groups) || b.eval_with(lookup, task_groups),
+            Expr::Not(a) => !a.eval_with(lookup, task_groups),
+            Expr::Test { subject, op, .. } if subject == TASK_GROUP => match op.denied() {
+                Some(positive) => !task_groups.iter().any(|g| self.test(positive, Some(g))),
+                None => task_groups.iter().any(|g| self.test(*op, Some(g))),
+            },
+            Expr::Test { subject, op, .. } => self.test(*op, lookup(subject)),
+        }
+    }
+
+    /// Whether the expression reads `task:group`, whose value changes as
+    /// tasks are placed.
+    pub fn reads_task_groups(&self) -> bool {
+        match self {
+            Expr::And(a, b) | Expr::Or(a, b) => a.reads_task_groups() || b.reads_task_groups(),
+            Expr::Not(a) => a.reads_task_groups(),
+            Expr::Test { subject, .. } => subject == TASK_GROUP,
+        }
+    }
+
+    /// One test's operator on one value (None: the subject has none).
+    fn test(&self, op: Op, value: Option<&str>) -> bool {
+        let Expr::Test {
+            values, pattern, ..
+        } = self
+        else {
+            return false;
+        };
+        let first = values.first().map(String::as_str).unwrap_or("");
+        let like = |v: &str| pattern.as_ref().is_some_and(|p| p.matches(v));
+        let order = |want: &[Ordering]| value.is_some_and(|v| want.contains(&compare(v, first)));
+        match op {
+            Op::Exists => value.is_some(),
+            Op::NotExists => value.is_none(),
+            Op::Eq => value == Some(first),
+            Op::Ne => value != Some(first),
+            Op::Matches => value.is_some_and(like),
+            Op::NotMatches => !value.is_some_and(like),
+            Op::In => value.is_some_and(|v| values.iter().any(|x| x == v)),
+            Op::NotIn => !value.is_some_and(|v| values.iter().any(|x| x == v)),
+            Op::Gt => order(&[Ordering::Greater]),
+            Op::Ge => order(&[Ordering::Greater, Ordering::Equal]),
+            Op::Lt => order(&[Ordering::Less]),
+            Op::Le => order(&[Ordering::Less, Ordering::Equal]),
         }
     }
 }

@@ -77,10 +77,22 @@ impl ClusterState {
         let inst = &self.instances[idx];
         req.constraints.iter().all(|c| match c {
             Constraint::DistinctInstance => inst.count(group) == 0,
-            Constraint::MemberOf(expr) => expr
-                .as_ref()
-                .is_some_and(|e| e.eval(&lookup(&inst.instance))),
+            Constraint::MemberOf(None) => false,
+            Constraint::MemberOf(Some(e)) if e.reads_task_groups() => {
+                e.eval_with(&lookup(&inst.instance), &self.task_groups_on(idx))
+            }
+            Constraint::MemberOf(Some(e)) => e.eval(&lookup(&inst.instance)),
         })
+    }
+
+    /// The task groups (§10.2) of the tasks on an instance now.
+    pub(super) fn task_groups_on(&self, idx: usize) -> Vec<&str> {
+        let inst = &self.instances[idx];
+        self.group_ids
+            .iter()
+            .filter(|(_, &g)| inst.count(Some(g)) > 0)
+            .map(|(name, _)| name.as_str())
+            .collect()
     }
 
     /// Checks one instance for a request: resources, then constraints.

@@ -175,11 +175,20 @@ fn place_from(plan: &Plan, mut state: ClusterState) -> Placement {
     let mut unplaced = Vec::new();
     // Service by service, in the plan's order: a service's pinned tasks on
     // their instances first, then the rest by the scheduler. A pin thus
-    // changes nothing for the services placed before its own.
-    for svc in plan.services.iter().filter(|s| plan.on_instances(s)) {
-        let Some(req) = TaskRequest::for_service(plan, svc) else {
-            continue;
-        };
+    // changes nothing for the services placed before its own. A service
+    // whose constraints read task:group goes after the others: in ECS its
+    // tasks stay PENDING and are tried again until the tasks they follow
+    // or avoid run (§10.2), so they land where they would once those do.
+    let requests: Vec<(&crate::model::Service, TaskRequest)> = plan
+        .services
+        .iter()
+        .filter(|s| plan.on_instances(s))
+        .filter_map(|s| TaskRequest::for_service(plan, s).map(|r| (s, r)))
+        .collect();
+    let (later, first): (Vec<_>, Vec<_>) = requests
+        .into_iter()
+        .partition(|(_, r)| r.reads_task_groups());
+    for (svc, req) in first.into_iter().chain(later) {
         let pinned = place_pins(plan, &mut state, &mut unplaced, svc, &req);
         place_count(
             &mut state,

@@ -134,6 +134,25 @@ impl TaskRequest {
         }
     }
 
+    /// Whether a constraint reads `task:group`: which instances it admits
+    /// changes as tasks are placed, so the index, which keeps what it
+    /// learnt of each instance, is not asked.
+    pub fn reads_task_groups(&self) -> bool {
+        self.constraints
+            .iter()
+            .any(|c| matches!(c, Constraint::MemberOf(Some(e)) if e.reads_task_groups()))
+    }
+
+    /// The request without its `task:group` expressions: what a running
+    /// task must still meet to stay, since ECS judges those only when it
+    /// starts a task (§10.2).
+    pub fn without_task_groups(&self) -> TaskRequest {
+        let mut r = self.clone();
+        r.constraints
+            .retain(|c| !matches!(c, Constraint::MemberOf(Some(e)) if e.reads_task_groups()));
+        r
+    }
+
     /// True when the first strategy is `random`, which then decides alone.
     pub(super) fn random_first(&self) -> bool {
         self.strategies

@@ -61,7 +61,7 @@ fn wanted(plan: &Plan) -> Vec<Wanted<'_>> {
         .filter_map(|svc| {
             let request = TaskRequest::for_service(plan, svc)?;
             Some(Wanted {
-                keep: request.clone(),
+                keep: request.without_task_groups(),
                 request,
                 count: svc.desired_count,
                 strategy: &svc.placement_strategy,
@@ -115,7 +115,12 @@ pub fn place_from_running(plan: &Plan, running: &[Running]) -> FromRunning {
         }
     }
     let mut unplaced = Vec::new();
-    for (w, on) in owners.iter().zip(&kept) {
+    // Those whose constraints read task:group start last, as in `place`.
+    let (later, first): (Vec<_>, Vec<_>) = owners
+        .iter()
+        .zip(&kept)
+        .partition(|(w, _)| w.request.reads_task_groups());
+    for (w, on) in first.into_iter().chain(later) {
         start_missing(&mut state, &mut unplaced, w, on);
     }
     FromRunning {

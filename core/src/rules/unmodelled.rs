@@ -2,8 +2,9 @@
 //! changes where or how ECS runs tasks, and that Berth does not model yet,
 //! is a warning (W2010) naming what ECS does with it and what Berth plans
 //! instead, so that a clean `check` means the answer can be trusted.
-//! Sources: ecs-semantics.md §10 (daemon scheduling, task groups, GPUs) and
-//! the ECS Developer Guide on deployment controllers and capacity providers.
+//! Sources: ecs-semantics.md §10 (daemon scheduling, the query language's
+//! subjects, GPUs) and the ECS Developer Guide on deployment controllers and
+//! capacity providers. (`task:group` is modelled: placement reads it.)
 
 use serde_json::Value;
 
@@ -53,7 +54,7 @@ pub(super) fn unmodelled_rules(plan: &Plan, out: &mut Out) {
                     .into(),
             );
         }
-        task_group_rules(
+        expression_rules(
             &s.placement_constraints,
             &format!("{path}.placementConstraints"),
             out,
@@ -61,7 +62,7 @@ pub(super) fn unmodelled_rules(plan: &Plan, out: &mut Out) {
     }
     for (i, td) in plan.task_definitions.iter().enumerate() {
         let path = format!("$.taskDefinitions[{i}]");
-        task_group_rules(
+        expression_rules(
             &td.placement_constraints,
             &format!("{path}.placementConstraints"),
             out,
@@ -91,29 +92,14 @@ pub(super) fn unmodelled_rules(plan: &Plan, out: &mut Out) {
     }
 }
 
-/// `task:group` in a memberOf expression: ECS reads the groups of the tasks
-/// already on each instance (affinity, anti-affinity); Berth reads it as
-/// absent, so affinity places nothing and anti-affinity holds everywhere.
-fn task_group_rules(constraints: &[PlacementConstraint], path: &str, out: &mut Out) {
+/// Each memberOf expression's subjects that Berth cannot know.
+fn expression_rules(constraints: &[PlacementConstraint], path: &str, out: &mut Out) {
     for (k, c) in constraints.iter().enumerate() {
         unknowable_subjects(
             c.expression.as_deref().unwrap_or(""),
             &format!("{path}[{k}].expression"),
             out,
         );
-        if c.expression
-            .as_deref()
-            .is_some_and(|e| e.contains("task:group"))
-        {
-            out.warn(
-                CODE,
-                format!("{path}[{k}].expression"),
-                "task:group is not modelled by Berth yet: ECS matches it against the groups of \
-                 the tasks already on each instance; Berth reads it as absent (affinity places \
-                 nothing, anti-affinity is ignored)"
-                    .into(),
-            );
-        }
     }
 }
 
