@@ -149,7 +149,7 @@ fn check_task(
     if !asked.is_empty()
         && !asked
             .iter()
-            .any(|r| used.admits(f, &t.owner, r, judge_task_groups))
+            .any(|r| used.admits(f, &t.owner, r, judge_task_groups && !t.held))
     {
         bad.push(format!(
             "{}: task {} of {} breaks a placement constraint",

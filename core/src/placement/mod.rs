@@ -227,11 +227,15 @@ fn place_pins(
     req: &TaskRequest,
 ) -> u32 {
     let mut count = 0;
+    // A held task is a running task kept where it ran: its task:group
+    // expressions were judged when it started, and are not again (§10.2).
+    let held = req.without_task_groups();
     for pin in plan.pins.iter().filter(|p| p.service == svc.service_name) {
         if count >= svc.desired_count {
             break;
         }
         count += 1;
+        let req = if pin.held { &held } else { req };
         if let Some((idx, id)) = place_pinned(state, unplaced, req, &pin.instance) {
             if pin.held {
                 if let Some(t) = state.instances[idx].tasks.iter_mut().find(|t| t.id == id) {

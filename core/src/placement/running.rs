@@ -79,7 +79,7 @@ fn wanted(plan: &Plan) -> Vec<Wanted<'_>> {
             .filter(|td| !td.fargate_only())?;
         let owner = Owner::Standalone(run.task_definition.as_str().into());
         Some(Wanted {
-            keep: TaskRequest::new(owner.clone(), td, &[], &[]),
+            keep: TaskRequest::new(owner.clone(), td, &[], &[]).without_task_groups(),
             request: TaskRequest::new(
                 owner,
                 td,
