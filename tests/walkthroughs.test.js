@@ -158,6 +158,56 @@ test('rollback: the circuit breaker trips after 3 failures and rolls back', asyn
   assert.match(await page.locator('[data-testid="outcome"]').innerText(), /rolled back/);
 });
 
+/** Instance id → the labels of its chips, board-wide. */
+async function chipsByInstance() {
+  return board.instances().evaluateAll((els) => Object.fromEntries(els.map((e) => [e.dataset.instance,
+    [...e.querySelectorAll('[data-testid="task-chip"]')].map((c) => c.textContent.trim())])));
+}
+
+test('daemon: one log-agent on every instance, marked and fixed, a new instance gets one, replaced one at a time', async () => {
+  await start('daemon', /DAEMON service/);
+  let on = await chipsByInstance();
+  assert.deepEqual(Object.keys(on), ['app-1', 'app-2']);
+  for (const chips of Object.values(on)) assert.equal(chips.filter((c) => c.startsWith('◆ log-agent')).length, 1, JSON.stringify(on));
+  const agent = board.allChips().filter({ hasText: 'log-agent' }).first();
+  assert.equal(await agent.getAttribute('draggable'), 'false');
+  assert.match(await board.serviceCard('log-agent').innerText(), /◆ daemon[\s\S]*2 \/ 2 \(one per instance\)/);
+  await next(/A third instance joins/);
+  on = await chipsByInstance();
+  assert.deepEqual(Object.keys(on), ['app-1', 'app-2', 'app-3']);
+  for (const chips of Object.values(on)) assert.equal(chips.filter((c) => c.startsWith('◆ log-agent')).length, 1, JSON.stringify(on));
+  await next(/Deploying log-agent/);
+  await page.locator('[data-testid="simulation"]').waitFor();
+  const { total } = await stepper.position();
+  const stops = [];
+  for (let i = 1; i <= total; i++) {
+    const a = await stepper.action();
+    if (a.startsWith('stop')) stops.push(a);
+    // Never two log-agent tasks, old and new, on one instance.
+    for (const chips of Object.values(await chipsByInstance())) {
+      assert.ok(chips.filter((c) => c.includes('log-agent')).length <= 1, JSON.stringify(chips));
+    }
+    if (i < total) await stepper.forward();
+  }
+  // 50 % of 3 keeps 2 healthy: one agent replaced at a time.
+  assert.deepEqual(stops, ['stop 1 old (begin draining)', 'stop 1 old (begin draining)', 'stop 1 old (begin draining)']);
+  assert.match(await page.locator('[data-testid="outcome"]').innerText(), /completed/);
+});
+
+test('affinity: web beside cache, then away from it', async () => {
+  await start('affinity', /task:group == service:cache/);
+  const where = (on, svc) => Object.entries(on).filter(([, chips]) => chips.some((c) => c.startsWith(svc))).map(([id]) => id);
+  const count = (on, svc) => Object.values(on).flat().filter((c) => c.startsWith(svc)).length;
+  let on = await chipsByInstance();
+  assert.equal(count(on, 'web'), 2, JSON.stringify(on));
+  assert.equal(where(on, 'cache').length, 2, JSON.stringify(on));
+  assert.ok(where(on, 'web').every((id) => where(on, 'cache').includes(id)), JSON.stringify(on));
+  await next(/does the opposite/);
+  on = await chipsByInstance();
+  assert.equal(count(on, 'web'), 2, JSON.stringify(on));
+  assert.ok(where(on, 'web').every((id) => !where(on, 'cache').includes(id)), JSON.stringify(on));
+});
+
 test('migrate: the one-off task is placed, runs and stops', async () => {
   await start('migrate', /RunTask places it at random/);
   await page.locator('[data-testid="simulation"]').waitFor();

@@ -18,6 +18,7 @@ pub const CASES: &[(u32, u32, &str)] = &[
     (5_000, 100_000, "binpack"),
     (5_000, 100_000, "spread"),
     (5_000, 100_000, "ports"),
+    (5_000, 100_000, "scheduling"),
 ];
 
 thread_local! {

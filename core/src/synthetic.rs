@@ -19,15 +19,21 @@ pub enum Workload {
     /// the same tasks as standalone tasks (RunTask), one entry per task
     /// definition, with RunTask's default `random` strategy (§4.2).
     Standalone,
+    /// spread, with a DAEMON service (§10.1: one task on every instance,
+    /// counted in the tasks) and a service of 1/48th of the tasks kept off a
+    /// 50-task database's instances by `not(task:group == service:svc2)`
+    /// (§10.2, issue 17).
+    Scheduling,
 }
 
 impl Workload {
     /// Every workload, in the order the benchmark table lists them.
-    pub const ALL: [Workload; 4] = [
+    pub const ALL: [Workload; 5] = [
         Workload::Binpack,
         Workload::Spread,
         Workload::Ports,
         Workload::Standalone,
+        Workload::Scheduling,
     ];
 
     /// The workload's name, as `make bench` and the CLI write it.
@@ -37,6 +43,7 @@ impl Workload {
             Workload::Spread => "spread",
             Workload::Ports => "ports",
             Workload::Standalone => "standalone",
+            Workload::Scheduling => "scheduling",
         }
     }
 
@@ -46,11 +53,29 @@ impl Workload {
     }
 }
 
+/// The scheduling workload's database service's tasks.
+const DATABASE_TASKS: u32 = 50;
+
 /// `tasks` tasks of 50 services on `instances` m5.xlarge instances (4 vCPU,
 /// about 15.5 GiB) in three availability zones.
 pub fn cluster(instances: u32, tasks: u32, workload: Workload) -> Plan {
     let services = 50u32;
     let per = tasks / services;
+    // Scheduling: svc0 is the daemon, one task per instance; svc2 is a
+    // database of DATABASE_TASKS that svc1 keeps away from (the guide's
+    // anti-affinity example); the other 48 share what is left, so the plan
+    // still has `tasks` tasks.
+    let daemon = workload == Workload::Scheduling && tasks >= instances + DATABASE_TASKS;
+    let rest = tasks.saturating_sub(instances + DATABASE_TASKS);
+    let count = |s: u32| match (daemon, s) {
+        (true, 0) => 1,
+        (true, 2) => DATABASE_TASKS,
+        (true, _) => {
+            let k = if s == 1 { 0 } else { s - 2 };
+            rest / (services - 2) + u32::from(k < rest % (services - 2))
+        }
+        (false, _) => per,
+    };
     let mut tds = Vec::new();
     let mut svcs = Vec::new();
     let mut standalone = Vec::new();
@@ -75,10 +100,17 @@ pub fn cluster(instances: u32, tasks: u32, workload: Workload) -> Plan {
             standalone.push(json!({"taskDefinition": format!("svc{s}"), "count": per}));
             continue;
         }
-        svcs.push(
-            json!({"serviceName": format!("svc{s}"), "taskDefinition": format!("svc{s}"),
-            "desiredCount": per, "placementStrategy": strategy}),
-        );
+        let mut svc = json!({"serviceName": format!("svc{s}"), "taskDefinition": format!("svc{s}"),
+            "desiredCount": count(s), "placementStrategy": strategy});
+        if daemon && s == 0 {
+            svc["schedulingStrategy"] = json!("DAEMON");
+            svc["placementStrategy"] = json!([]);
+        }
+        if daemon && s == 1 {
+            svc["placementConstraints"] =
+                json!([{"type": "memberOf", "expression": "not(task:group == service:svc2)"}]);
+        }
+        svcs.push(svc);
     }
     let v = json!({"berthVersion": 1, "name": "bench", "cluster": {"instanceGroups": [
         {"name": "g", "instanceType": "m5.xlarge", "count": instances, "availabilityZones": ["a", "b", "c"]}]},

@@ -175,6 +175,9 @@ proptest! {
             return Ok(());
         }
         let svc = plan.services[s % plan.services.len()].service_name.clone();
+        // §10.1: a daemon's maximumPercent is 100.
+        let daemon = plan.service(&svc).unwrap().is_daemon();
+        let max = if daemon { 100 } else { max };
         let opts = berth_core::simulate::DeployOptions {
             change: berth_core::simulate::Change { image: Some(":2".into()), ..Default::default() },
             minimum_healthy_percent: Some(min),
@@ -184,7 +187,13 @@ proptest! {
             ..Default::default()
         };
         let d = berth_core::simulate::deploy(&plan, &svc, &opts).expect("valid options");
-        let desired = plan.service(&svc).unwrap().desired_count;
+        let placed = place(&plan);
+        let desired = if daemon {
+            // The checker's count: each instance meeting the constraints.
+            berth_core::checker::daemon_instances(&plan, &svc).len() as u32
+        } else {
+            plan.service(&svc).unwrap().desired_count
+        };
         let fewest_healthy = (desired * min).div_ceil(100);
         let most_active = desired * max / 100;
         let ((start_healthy, start_active, _), _, _) = tally(&d.steps[0], &svc);
@@ -197,7 +206,6 @@ proptest! {
             prop_assert!(healthy >= fewest_healthy.min(start_healthy), "step {} {}: {} healthy < {}", i, step.action, healthy, fewest_healthy);
             prop_assert!(active <= most_active.max(start_active), "step {} {}: {} active > {}", i, step.action, active, most_active);
         }
-        let placed = place(&plan);
         let owner = Owner::Service(svc.as_str().into());
         let room = berth_core::checker::room_for_one_more(&plan, &placed.state, &owner);
         // Room is judged on the cluster as it is; a task:group expression
@@ -254,6 +262,12 @@ proptest! {
                 prop_assert!(k.is_some(), "{:?} moved after {:?}: {:?}", t, edit, after);
                 started.remove(k.unwrap());
             }
+            // §10.1: "New instances that match get the daemon task".
+            let new_instances: Vec<String> = berth_core::placement::place(&next).instances().iter()
+                .map(|i| i.instance.id.clone())
+                .filter(|id| !placed.instances().iter().any(|i| i.instance.id == *id))
+                .collect();
+            started.retain(|(s, at)| !(next.service(s).is_some_and(|s| s.is_daemon()) && new_instances.contains(at)));
             if placed.unplaced.is_empty() {
                 prop_assert!(started.is_empty(), "{:?} started after {:?}", started, edit);
             }
@@ -357,7 +371,8 @@ proptest! {
             return Ok(());
         }
         svc.desired_count = svc.desired_count.saturating_sub(fewer);
-        let stops = runs - svc.desired_count;
+        // A daemon does not use desiredCount (§10.1): nothing stops.
+        let stops = if svc.is_daemon() { 0 } else { runs - svc.desired_count };
         let after = where_run(&place_from_running(&smaller, &running).placement);
         let mut left = before.clone();
         for t in &after {

@@ -988,11 +988,19 @@ Resources:
     assert_eq!(
         paths,
         [
-            "$.services[0].schedulingStrategy",
             "$.services[1].deploymentController.type",
             "$.services[1].capacityProviderStrategy",
         ]
     );
+    // DAEMON is modelled (§10.1): ECS's daemon defaults, 0 % and 100 %,
+    // where the template gives none, and nothing refused.
+    let agent = &plan.services[0];
+    assert!(agent.is_daemon());
+    let dc = &agent.deployment_configuration;
+    assert_eq!((dc.minimum_healthy_percent, dc.maximum_percent), (0, 100));
+    assert!(!berth_core::rules::validate(&plan)
+        .iter()
+        .any(|f| f.path.starts_with("$.services[0]")));
 }
 
 /// Issue 17, item 3: attributes ECS sets or the agent is given. The

@@ -1,5 +1,6 @@
 //! An instance's tasks as chips: service tasks can be dragged (or picked up
-//! with Enter) to another instance or off the board; standalone tasks stay.
+//! with Enter) to another instance or off the board; standalone tasks and a
+//! daemon's (marked ◆) stay.
 
 use berth_core::app::view::InstanceView;
 use leptos::ev::{DragEvent, KeyboardEvent};
@@ -21,6 +22,7 @@ pub fn TaskChips(inst: InstanceView) -> impl IntoView {
                     let payload = t
                         .service
                         .clone()
+                        .filter(|_| !t.daemon)
                         .map(|service| Payload::Task {
                             service,
                             instance: id.clone(),
@@ -28,14 +30,18 @@ pub fn TaskChips(inst: InstanceView) -> impl IntoView {
                     let draggable = payload.is_some();
                     let p_drag = payload.clone();
                     let phase = t.phase.map_or("plan", |p| p.as_str());
+                    // A daemon's tasks are ECS's to place (§10.1): never dragged.
                     view! {
                         <li
                             class=format!("chip svc-{} phase-{phase}", t.colour)
                             class:pinned=t.pinned
+                            class:daemon=t.daemon
                             draggable=if draggable { "true" } else { "false" }
                             tabindex="0"
                             data-testid="task-chip"
-                            title=if t.pinned {
+                            title=if t.daemon {
+                                "daemon: ECS runs one on each instance that meets its constraints"
+                            } else if t.pinned {
                                 "pinned to this instance"
                             } else {
                                 "placed by the scheduler"
@@ -56,6 +62,7 @@ pub fn TaskChips(inst: InstanceView) -> impl IntoView {
                                 }
                             }
                         >
+                            {t.daemon.then_some("◆ ")}
                             {t.label.clone()}
                             {t.pinned.then_some(" 📌")}
                             {t.phase.map(|p| format!(" · {}", p.as_str()))}

@@ -73,10 +73,12 @@ fn service_card(store: Store, s: ServiceCard) -> impl IntoView {
     let p_key = payload.clone();
     let (edit_name, dup_name, del_name) = (s.name.clone(), s.name.clone(), s.name.clone());
     let short = s.unplaced > 0;
+    let daemon = s.daemon;
     view! {
         <li
             class=format!("service-card svc-{}", s.colour)
-            draggable="true"
+            class:daemon=daemon
+            draggable=if daemon { "false" } else { "true" }
             tabindex="0"
             data-testid="service-card"
             data-service=s.name.clone()
@@ -89,13 +91,17 @@ fn service_card(store: Store, s: ServiceCard) -> impl IntoView {
                         matches!(p, Payload::Service { service } if *service == p_key.service())
                     })
             }
-            on:dragstart=move |ev: DragEvent| start_drag(&ev, &payload)
+            on:dragstart=move |ev: DragEvent| {
+                if !daemon {
+                    start_drag(&ev, &payload)
+                }
+            }
             on:keydown={
                 let p = Payload::Service {
                     service: s.name.clone(),
                 };
                 move |ev: leptos::ev::KeyboardEvent| {
-                    if matches!(ev.key().as_str(), "Enter" | " ")
+                    if matches!(ev.key().as_str(), "Enter" | " ") && !daemon
                         && store.picked.get_untracked().is_none()
                     {
                         ev.prevent_default();
@@ -109,6 +115,17 @@ fn service_card(store: Store, s: ServiceCard) -> impl IntoView {
                 <span class="swatch"></span>
                 <strong>{s.name.clone()}</strong>
                 <span class="pill">{s.network_mode.clone()}</span>
+                {daemon
+                    .then(|| {
+                        view! {
+                            <span
+                                class="pill daemon"
+                                title="DAEMON: ECS runs one task on each instance that meets its constraints, first; desiredCount is not used"
+                            >
+                                "◆ daemon"
+                            </span>
+                        }
+                    })}
             </div>
             <dl class="facts">
                 <div>
@@ -136,6 +153,9 @@ fn service_card(store: Store, s: ServiceCard) -> impl IntoView {
                     <dd class:bad=short data-testid="service-tasks">
                         {match &s.runs_on {
                             Some(kind) => format!("{} on {kind}, not placed here", s.desired_count),
+                            None if daemon => {
+                                format!("{} / {} (one per instance)", s.placed, s.desired_count)
+                            }
                             None => format!("{} / {}", s.placed, s.desired_count),
                         }}
                     </dd>

@@ -72,10 +72,11 @@ pub(super) fn Controls(settings: Settings) -> impl IntoView {
         ..
     } = settings;
     let counts = move || {
-        let Some(desired) = store
-            .plan
-            .with(|p| p.service(&service.get()).map(|s| s.desired_count))
-        else {
+        // A daemon's desiredCount is its instances' number, as ECS sets it.
+        let Some(desired) = store.plan.with(|p| {
+            p.service(&service.get())
+                .map(|s| berth_core::placement::desired_count(p, &store.place(p).state, s))
+        }) else {
             return "The plan has no service to deploy: add one first.".to_string();
         };
         let (lo, hi) = limits(desired, min.get(), max.get());

@@ -13,7 +13,8 @@
 //!   and UDP ports;
 //! - every `memberOf` form Berth reads (every operator, `and`/`or`/`not`,
 //!   parentheses, lists, quoted values) and `distinctInstance`;
-//! - services with every placement strategy and chain, standalone tasks
+//! - services with every placement strategy and chain, daemon services,
+//!   standalone tasks
 //!   (`tasks[]`, with a count), pins;
 //! - now and then a large cluster (300 to 599 instances, 70 to 199 tasks of one
 //!   service) that crosses the placement index's 64-bit words and 128-key
@@ -139,6 +140,9 @@ pub struct TaskDef {
     /// A memberOf constraint.
     pub member_of: Option<Expr>,
 }
+
+/// A service whose strategy byte is this or more is a daemon.
+const DAEMON_FROM: u8 = 232;
 
 /// One service.
 #[derive(Debug, Clone, Arbitrary)]
@@ -434,9 +438,15 @@ pub fn plan_json(recipe: &Recipe) -> Value {
             if let Some(e) = &s.member_of {
                 constraints.as_array_mut().unwrap().push(json!({"type": "memberOf", "expression": e.render(2)}));
             }
-            json!({"serviceName": format!("s{i}"), "taskDefinition": format!("td{}", s.task_definition as usize % n_td),
+            let mut service = json!({"serviceName": format!("s{i}"), "taskDefinition": format!("td{}", s.task_definition as usize % n_td),
                 "desiredCount": s.desired % 12, "placementStrategy": strategy(s.strategy),
-                "placementConstraints": constraints})
+                "placementConstraints": constraints});
+            // One service in eleven or so is a daemon (§10.1): it keeps its
+            // desiredCount and strategies, which ECS does not use.
+            if s.strategy >= DAEMON_FROM {
+                service["schedulingStrategy"] = json!("DAEMON");
+            }
+            service
         })
         .collect();
     if recipe.large.is_multiple_of(16) && !services.is_empty() {

@@ -15,7 +15,7 @@ const criterion = new Map(readFileSync(`${dir}/criterion.txt`, 'utf8').split('\n
   return [m[1], Number(m[2].replace(/,/g, '')) / 1e6];
 }));
 const sizes = [[50, 1000], [500, 10000], [5000, 100000]];
-for (const w of ['binpack', 'spread', 'ports', 'standalone']) {
+for (const w of ['binpack', 'spread', 'ports', 'standalone', 'scheduling']) {
   for (const [inst, tasks] of sizes) {
     const v = criterion.get(`place/${w}/${tasks}`);
     const big = tasks === 100000;

@@ -14,7 +14,7 @@ use berth_core::app::edit::{
 };
 use berth_core::app::exchange::{ExportReply, ImportReply};
 use berth_core::app::view::{board, board_at_step, board_with, catalogue_rows, families};
-use berth_core::placement::Placer;
+use berth_core::placement::{desired_count, Placer};
 use berth_core::simulate::{
     deploy, hint, limits, run_task, run_task_as_deployment, run_task_candidates, scale, Change,
     DeployOptions, Timing,
@@ -117,9 +117,12 @@ pub fn simulate(text: &str, service: &str, what: u32, count: u32) -> Result<Stri
         }
     };
     let last = steps.last().map(|s| board_at_step(&shown, s).groups.len());
+    let desired = p
+        .service(service)
+        .map_or(count, |s| desired_count(&p, &place(&p).state, s));
     Ok(format!(
         "{last:?} {tip:?} {:?}",
-        limits(count, black_box(50), black_box(200))
+        limits(desired, black_box(50), black_box(200))
     ))
 }
 

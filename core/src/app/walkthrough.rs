@@ -102,6 +102,18 @@ impl Builder {
         self
     }
 
+    /// Sets a field of the service named `service`.
+    fn set(mut self, service: &str, key: &str, value: Value) -> Builder {
+        if let Some(s) = self
+            .services
+            .iter_mut()
+            .find(|s| s["serviceName"] == service)
+        {
+            s[key] = value;
+        }
+        self
+    }
+
     fn plan(&self, name: &str) -> Plan {
         let v = json!({"berthVersion": 1, "name": name, "cluster": {"clusterName": "training", "instanceGroups": self.groups},
             "taskDefinitions": self.tds, "services": self.services});
@@ -149,6 +161,8 @@ pub fn walkthroughs() -> Vec<Walkthrough> {
         deploy_at_0(),
         deploy_at_50(),
         rollback(),
+        daemon(),
+        affinity(),
         migration(example.clone()),
         export_parameters(example),
     ]
@@ -336,6 +350,57 @@ fn rollback() -> Walkthrough {
     ]}
 }
 
+/// §10.1: a log agent as a DAEMON beside a replica web service.
+fn agent(instances: u32) -> Builder {
+    let web = container("web", 256, 400, None, ports(DYNAMIC_8000), None);
+    let agent = container("log-agent", 128, 64, Some(128), json!([]), None);
+    Builder::new("t3.small", instances)
+        .service("web", "bridge", 2, web)
+        .service("log-agent", "bridge", 1, agent)
+        .set("log-agent", "schedulingStrategy", json!("DAEMON"))
+        .set(
+            "log-agent",
+            "deploymentConfiguration",
+            json!({"minimumHealthyPercent": 50, "maximumPercent": 100}),
+        )
+}
+
+fn daemon() -> Walkthrough {
+    Walkthrough { id: "daemon", title: "A log agent on every instance (DAEMON)", steps: vec![
+        step("log-agent is a DAEMON service: ECS runs exactly one of its tasks (◆) on each instance, first, and ignores its desiredCount. web's two tasks are placed beside them.", agent(2).plan("daemon-1"), None),
+        step("A third instance joins the group: ECS starts log-agent on it, and nothing that ran moves.", agent(3).plan("daemon-2"), None),
+        step("Deploying log-agent: a daemon's maximumPercent is 100, so on each instance the old task stops before its replacement starts there. At 50 % ECS replaces one of the three agents at a time; at ECS's default of 0 % for a daemon, all three would stop at once.", agent(3).plan("daemon-2"), deploy("log-agent", 50, 100, false)),
+    ]}
+}
+
+/// §10.2: web follows or avoids the cache's task group.
+fn cache_and_web(expression: &str) -> Builder {
+    let cache = container(
+        "cache",
+        256,
+        256,
+        None,
+        json!([{"containerPort": 6379, "hostPort": 6379}]),
+        None,
+    );
+    let web = container("web", 256, 256, None, ports(DYNAMIC_8000), None);
+    Builder::new("t3.small", 4)
+        .service("cache", "bridge", 2, cache)
+        .service("web", "bridge", 2, web)
+        .set(
+            "web",
+            "placementConstraints",
+            json!([{"type": "memberOf", "expression": expression}]),
+        )
+}
+
+fn affinity() -> Walkthrough {
+    Walkthrough { id: "affinity", title: "Task affinity and anti-affinity (task:group)", steps: vec![
+        step("A service's tasks are in task group service:NAME. web's constraint task:group == service:cache puts its two tasks only on the instances where cache runs.", cache_and_web("task:group == service:cache").plan("affinity-1"), None),
+        step("not(task:group == service:cache) does the opposite: web's tasks go only to instances without a cache task.", cache_and_web("not(task:group == service:cache)").plan("affinity-2"), None),
+    ]}
+}
+
 fn migration(example: Plan) -> Walkthrough {
     Walkthrough { id: "migrate", title: "The migration run-task", steps: vec![
         step("The audit database's schema is created by a one-off task: RunTask places it at random, it runs, then stops.", example.clone(), Some(Action::RunTask { task_definition: "migrate".into() })),
@@ -361,7 +426,7 @@ mod tests {
     #[test]
     fn every_walkthrough_shows_what_it_says() {
         let all = walkthroughs();
-        assert_eq!(all.len(), 12);
+        assert_eq!(all.len(), 14);
         let reason = |p: &Plan| place(p).unplaced.first().map(|u| u.failure.reason);
         let w = |id: &str| all.iter().find(|w| w.id == id).unwrap().clone();
         assert_eq!(reason(&w("cpu").steps[1].plan), Some(Reason::Cpu));
@@ -375,6 +440,33 @@ mod tests {
         assert_eq!(jvm[0].1.severity, crate::rules::jvm::Severity::Red);
         let (_, jvm) = crate::rules::jvm_findings(&w("jvm").steps[1].plan);
         assert_ne!(jvm[0].1.severity, crate::rules::jvm::Severity::Red);
+        // One agent on each instance, two then three; web's tasks beside.
+        let runs = |p: &Plan, svc: &str| -> Vec<String> {
+            place(p)
+                .instances()
+                .iter()
+                .flat_map(|i| {
+                    i.tasks
+                        .iter()
+                        .filter(|t| t.owner.name() == svc)
+                        .map(|_| i.instance.id.clone())
+                })
+                .collect()
+        };
+        assert_eq!(
+            runs(&w("daemon").steps[0].plan, "log-agent"),
+            ["app-1", "app-2"]
+        );
+        assert_eq!(runs(&w("daemon").steps[1].plan, "log-agent").len(), 3);
+        assert_eq!(runs(&w("daemon").steps[1].plan, "web").len(), 2);
+        // web beside cache, then away from it.
+        let affine = &w("affinity").steps[0].plan;
+        let cache = runs(affine, "cache");
+        assert!(runs(affine, "web").iter().all(|i| cache.contains(i)));
+        let anti = &w("affinity").steps[1].plan;
+        let cache = runs(anti, "cache");
+        assert_eq!(runs(anti, "web").len(), 2);
+        assert!(runs(anti, "web").iter().all(|i| !cache.contains(i)));
         assert!(!crate::cfn::resolve(&w("export").steps[0].plan).1.is_empty());
         assert!(crate::cfn::resolve(&w("export").steps[1].plan).1.is_empty());
     }

@@ -225,19 +225,32 @@ pub(super) fn holds(
     value_of: &dyn Fn(&str) -> Option<String>,
     task_groups: &[String],
 ) -> bool {
+    read(expression, value_of, task_groups) == Some(true)
+}
+
+/// Whether Berth can read the expression at all, whatever it gives.
+pub(super) fn parses(expression: &str) -> bool {
+    read(expression, &|_| None, &[]).is_some()
+}
+
+/// The expression's value on an instance; None when it cannot be read.
+fn read(
+    expression: &str,
+    value_of: &dyn Fn(&str) -> Option<String>,
+    task_groups: &[String],
+) -> Option<bool> {
     if expression.trim().is_empty() || expression.len() > 2000 {
-        return false;
+        return None;
     }
-    let Some(tokens) = tokens(expression) else {
-        return false;
-    };
+    let tokens = tokens(expression)?;
     let mut reader = Reader {
         tokens: &tokens,
         at: 0,
         value_of,
         task_groups,
     };
-    reader.disjunction(0) == Some(true) && reader.at == tokens.len()
+    let value = reader.disjunction(0)?;
+    (reader.at == tokens.len()).then_some(value)
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 //! - this file: the ledger's totals, counts, unplaced tasks and their
 //!   reasons, pins and revisions.
 
+mod daemon;
 mod facts;
 mod ledger;
 mod member_of;
@@ -42,9 +43,10 @@ pub fn check_placement(plan: &Plan, placement: &Placement) -> Vec<String> {
     else {
         return bad;
     };
-    check_counts(plan, placement, &placed, &mut bad);
+    check_counts(plan, placement, &facts, &placed, &mut bad);
     check_unplaced(plan, placement, &facts, &used_by, &mut bad);
     check_pins_and_revisions(plan, placement, &mut bad);
+    daemon::check_daemons(plan, placement, &facts, &mut bad);
     order::check_order(plan, placement, &facts, &mut bad);
     bad
 }
@@ -70,6 +72,20 @@ pub fn room_for_one_more(plan: &Plan, state: &ClusterState, owner: &Owner) -> Ve
                 && used.shortfalls(f, &need, dynamic_range(plan)).is_empty()
         })
         .map(|(f, _)| f.id.clone())
+        .collect()
+}
+
+/// The container instances a daemon service runs a task on, by the
+/// checker's own reading of its constraints (§10.1); empty for a service
+/// that is not a daemon.
+pub fn daemon_instances(plan: &Plan, service: &str) -> Vec<String> {
+    let facts = expected_instances(plan);
+    plan.service(service)
+        .filter(|s| daemon::is_daemon(s))
+        .map(|s| daemon::daemon_instances(plan, s, &facts))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|k| facts[k].id.clone())
         .collect()
 }
 
@@ -149,7 +165,7 @@ fn check_task(
     if !asked.is_empty()
         && !asked
             .iter()
-            .any(|r| used.admits(f, &t.owner, r, judge_task_groups && !t.held))
+            .any(|r| used.admits(f, &t.owner, r, judge_task_groups && !t.held && !t.pinned))
     {
         bad.push(format!(
             "{}: task {} of {} breaks a placement constraint",
@@ -249,6 +265,7 @@ fn check_totals(f: &Facts, st: &InstanceState, used: &Used, bad: &mut Vec<String
 fn check_counts(
     plan: &Plan,
     placement: &Placement,
+    facts: &[Facts],
     placed: &BTreeMap<Owner, u32>,
     bad: &mut Vec<String>,
 ) {
@@ -264,7 +281,11 @@ fn check_counts(
     {
         *wanted
             .entry(Owner::Service(s.service_name.as_str().into()))
-            .or_default() += s.desired_count;
+            .or_default() += if daemon::is_daemon(s) {
+            daemon::daemon_instances(plan, s, facts).len() as u32
+        } else {
+            s.desired_count
+        };
     }
     for t in plan.tasks.iter().filter(|t| {
         plan.task_definition(&t.task_definition)

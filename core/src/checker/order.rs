@@ -79,7 +79,8 @@ pub(super) fn check_order(
         };
         let need = Need::of(td);
         let asked = requests(plan, &t.owner, td);
-        if !t.pinned && !asked.is_empty() {
+        // A daemon's task goes to each of its instances, not by strategy.
+        if !t.pinned && !asked.is_empty() && !super::daemon::owned_by_daemon(plan, &t.owner) {
             let fits = |k: usize, r: &Request| {
                 used[k].admits(&facts[k], &t.owner, r, true)
                     && used[k].shortfalls(&facts[k], &need, range).is_empty()

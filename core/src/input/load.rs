@@ -38,10 +38,38 @@ pub fn load_plan(text: &str) -> Result<Plan, LoadError> {
         }
         _ => {}
     }
+    let defaulted = daemon_deployment_defaults(value);
+    let text = defaulted.as_deref().unwrap_or(text);
     let plan: Plan =
         crate::input::json_path::from_str(text).map_err(|e| LoadError::new(e.path, e.message))?;
     crate::input::caps::check(&plan)?;
     Ok(plan)
+}
+
+/// §10.1: a DAEMON service's deployment defaults are ECS's for daemons,
+/// minimumHealthyPercent 0 and maximumPercent 100, not a replica's 100 and
+/// 200. The plan's text with them written in, when one is missing.
+fn daemon_deployment_defaults(mut value: serde_json::Value) -> Option<String> {
+    let mut changed = false;
+    let services = value.get_mut("services")?.as_array_mut()?;
+    for s in services.iter_mut().filter_map(|s| s.as_object_mut()) {
+        if s.get("schedulingStrategy").and_then(|v| v.as_str()) != Some("DAEMON") {
+            continue;
+        }
+        let dc = s
+            .entry("deploymentConfiguration")
+            .or_insert_with(|| serde_json::json!({}));
+        let Some(dc) = dc.as_object_mut() else {
+            continue;
+        };
+        for (key, default) in [("minimumHealthyPercent", 0), ("maximumPercent", 100)] {
+            if !dc.contains_key(key) {
+                dc.insert(key.into(), default.into());
+                changed = true;
+            }
+        }
+    }
+    changed.then(|| value.to_string())
 }
 
 #[cfg(test)]

@@ -507,6 +507,23 @@ impl Service {
     pub fn launch_type(&self) -> Option<&str> {
         self.extra.get("launchType").and_then(Value::as_str)
     }
+
+    /// Its `deploymentController.type` when it names one other than ECS's
+    /// own rolling update (CODE_DEPLOY, EXTERNAL).
+    pub fn other_deployment_controller(&self) -> Option<&str> {
+        self.extra
+            .get("deploymentController")
+            .and_then(|c| c.get("type"))
+            .and_then(Value::as_str)
+            .filter(|k| *k != "ECS")
+    }
+
+    /// Whether its `schedulingStrategy` is DAEMON: one task on each active
+    /// container instance that meets its constraints, desiredCount unused
+    /// (§10.1).
+    pub fn is_daemon(&self) -> bool {
+        self.extra.get("schedulingStrategy").and_then(Value::as_str) == Some("DAEMON")
+    }
 }
 
 impl Plan {

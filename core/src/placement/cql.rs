@@ -429,11 +429,30 @@ impl Op {
     }
 }
 
+/// The task groups (§10.2) of the tasks on one instance, as `task:group`
+/// reads them.
+pub trait TaskGroups {
+    /// Whether one of them passes `test`.
+    fn any(&self, test: &mut dyn FnMut(&str) -> bool) -> bool;
+    /// Whether one of them is `name`: what `==` and `in` ask, answered
+    /// without a look at every group.
+    fn has(&self, name: &str) -> bool {
+        self.any(&mut |g| g == name)
+    }
+}
+
+impl TaskGroups for &[&str] {
+    fn any(&self, test: &mut dyn FnMut(&str) -> bool) -> bool {
+        self.iter().any(|g| test(g))
+    }
+}
+
 impl Expr {
     /// Evaluates against an instance; `lookup` maps a subject such as
     /// `attribute:ecs.instance-type` to its value, None when absent.
     pub fn eval<'a>(&self, lookup: &dyn Fn(&str) -> Option<&'a str>) -> bool {
-        self.eval_with(lookup, &[])
+        let none: &[&str] = &[];
+        self.eval_with(lookup, &none)
     }
 
     /// [`Self::eval`] on an instance whose tasks are in `task_groups`.
@@ -444,16 +463,26 @@ impl Expr {
     pub fn eval_with<'a>(
         &self,
         lookup: &dyn Fn(&str) -> Option<&'a str>,
-        task_groups: &[&str],
+        task_groups: &dyn TaskGroups,
     ) -> bool {
         match self {
             Expr::And(a, b) => a.eval_with(lookup, task_groups) && b.eval_with(lookup, task_groups),
             Expr::Or(a, b) => a.eval_with(lookup, task_groups) || b.eval_with(lookup, task_groups),
             Expr::Not(a) => !a.eval_with(lookup, task_groups),
-            Expr::Test { subject, op, .. } if subject == TASK_GROUP => match op.denied() {
-                Some(positive) => !task_groups.iter().any(|g| self.test(positive, Some(g))),
-                None => task_groups.iter().any(|g| self.test(*op, Some(g))),
-            },
+            Expr::Test {
+                subject,
+                op,
+                values,
+                ..
+            } if subject == TASK_GROUP => {
+                let positive = op.denied().unwrap_or(*op);
+                let passes = match positive {
+                    Op::Eq => values.first().is_some_and(|v| task_groups.has(v)),
+                    Op::In => values.iter().any(|v| task_groups.has(v)),
+                    _ => task_groups.any(&mut |g| self.test(positive, Some(g))),
+                };
+                passes != op.denied().is_some()
+            }
             Expr::Test { subject, op, .. } => self.test(*op, lookup(subject)),
         }
     }

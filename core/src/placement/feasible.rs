@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use berth_candidates::Group;
 
+use super::cql::TaskGroups;
 use super::ledger::lookup;
 use super::ledger::{ClusterState, MAX_RESERVED_PORTS};
 use super::reason::Reason;
@@ -76,23 +77,15 @@ impl ClusterState {
     ) -> bool {
         let inst = &self.instances[idx];
         req.constraints.iter().all(|c| match c {
+            // Without a group (a daemon's instances, room aside) only
+            // memberOf decides.
             Constraint::DistinctInstance => inst.count(group) == 0,
             Constraint::MemberOf(None) => false,
             Constraint::MemberOf(Some(e)) if e.reads_task_groups() => {
-                e.eval_with(&lookup(&inst.instance), &self.task_groups_on(idx))
+                e.eval_with(&lookup(&inst.instance), &OnInstance { state: self, idx })
             }
             Constraint::MemberOf(Some(e)) => e.eval(&lookup(&inst.instance)),
         })
-    }
-
-    /// The task groups (§10.2) of the tasks on an instance now.
-    pub(super) fn task_groups_on(&self, idx: usize) -> Vec<&str> {
-        let inst = &self.instances[idx];
-        self.group_ids
-            .iter()
-            .filter(|(_, &g)| inst.count(Some(g)) > 0)
-            .map(|(name, _)| name.as_str())
-            .collect()
     }
 
     /// Checks one instance for a request: resources, then constraints.
@@ -112,5 +105,25 @@ impl ClusterState {
         } else {
             Err(Reason::Attribute)
         }
+    }
+}
+
+/// The task groups (§10.2) of the tasks on one instance now.
+struct OnInstance<'a> {
+    state: &'a ClusterState,
+    idx: usize,
+}
+
+impl TaskGroups for OnInstance<'_> {
+    fn any(&self, test: &mut dyn FnMut(&str) -> bool) -> bool {
+        let inst = &self.state.instances[self.idx];
+        self.state
+            .group_ids
+            .iter()
+            .any(|(name, &g)| inst.count(Some(g)) > 0 && test(name))
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.state.instances[self.idx].count(self.state.group_id(name)) > 0
     }
 }

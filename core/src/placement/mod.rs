@@ -17,6 +17,7 @@
 //! hashes `random` and the group map use.
 
 pub mod cql;
+mod daemon;
 mod explain;
 mod feasible;
 mod hash;
@@ -31,6 +32,7 @@ mod shortfall;
 
 use crate::model::Plan;
 
+pub use daemon::desired_count;
 pub use ledger::{ClusterState, HostPort, InstanceState, PlacedTask, MAX_RESERVED_PORTS};
 pub use reason::{Failure, Reason, Unplaced};
 pub use request::{default_strategy, Owner, TaskRequest};
@@ -173,27 +175,39 @@ pub fn place_by_scan(plan: &Plan) -> Placement {
 
 fn place_from(plan: &Plan, mut state: ClusterState) -> Placement {
     let mut unplaced = Vec::new();
-    // Service by service, in the plan's order: a service's pinned tasks on
-    // their instances first, then the rest by the scheduler. A pin thus
-    // changes nothing for the services placed before its own. A service
-    // whose constraints read task:group goes after the others: in ECS its
-    // tasks stay PENDING and are tried again until the tasks they follow
-    // or avoid run (§10.2), so they land where they would once those do.
     let requests: Vec<(&crate::model::Service, TaskRequest)> = plan
         .services
         .iter()
         .filter(|s| plan.on_instances(s))
         .filter_map(|s| TaskRequest::for_service(plan, s).map(|r| (s, r)))
         .collect();
+    // Tasks an edit keeps where they ran (held pins) go back first: they
+    // are running, and ECS never stops one to make room for another.
+    let held: Vec<u32> = requests
+        .iter()
+        .map(|(svc, req)| place_pins(plan, &mut state, &mut unplaced, svc, req, Pins::Held))
+        .collect();
+    // §10.1: "the daemon task is the first task to launch on the instances".
+    for (_, req) in requests.iter().filter(|(s, _)| s.is_daemon()) {
+        daemon::place_daemon(&mut state, &mut unplaced, req);
+    }
+    // Service by service, in the plan's order: a service's pinned tasks on
+    // their instances first, then the rest by the scheduler. A pin thus
+    // changes nothing for the services placed before its own. A service
+    // whose constraints read task:group goes after the others: in ECS its
+    // tasks stay PENDING and are tried again until the tasks they follow
+    // or avoid run (§10.2), so they land where they would once those do.
     let (later, first): (Vec<_>, Vec<_>) = requests
-        .into_iter()
-        .partition(|(_, r)| r.reads_task_groups());
-    for (svc, req) in first.into_iter().chain(later) {
-        let pinned = place_pins(plan, &mut state, &mut unplaced, svc, &req);
+        .iter()
+        .zip(held)
+        .filter(|((s, _), _)| !s.is_daemon())
+        .partition(|((_, r), _)| r.reads_task_groups());
+    for ((svc, req), held) in first.into_iter().chain(later) {
+        let pinned = held + place_pins(plan, &mut state, &mut unplaced, svc, req, Pins::Own(held));
         place_count(
             &mut state,
             &mut unplaced,
-            &req,
+            req,
             svc.desired_count.saturating_sub(pinned),
         );
     }
@@ -217,34 +231,60 @@ fn place_from(plan: &Plan, mut state: ClusterState) -> Placement {
     Placement { state, unplaced }
 }
 
-/// A service's pins, each on its instance (never more than its
-/// desiredCount; validation reports the rest). Returns how many were tried.
+/// Which of a service's pins [`place_pins`] places.
+#[derive(Clone, Copy)]
+enum Pins {
+    /// The tasks an edit keeps where they ran.
+    Held,
+    /// The user's own, after `n` held ones took their share of desiredCount.
+    Own(u32),
+}
+
+/// A service's pins of one kind, each on its instance (never more than its
+/// desiredCount in all; validation reports the rest). Returns how many were
+/// tried. A daemon's tasks go where §10.1 says: the user pins none, and
+/// one an edit holds stays only where the daemon still belongs.
 fn place_pins(
     plan: &Plan,
     state: &mut ClusterState,
     unplaced: &mut Vec<Unplaced>,
     svc: &crate::model::Service,
     req: &TaskRequest,
+    which: Pins,
 ) -> u32 {
-    let mut count = 0;
-    // A held task is a running task kept where it ran: its task:group
-    // expressions were judged when it started, and are not again (§10.2).
-    let held = req.without_task_groups();
-    for pin in plan.pins.iter().filter(|p| p.service == svc.service_name) {
+    if svc.is_daemon() {
+        if matches!(which, Pins::Held) {
+            daemon::keep_held(plan, state, svc, req);
+        }
+        return 0;
+    }
+    let (held, mut count) = match which {
+        Pins::Held => (true, 0),
+        Pins::Own(n) => (false, n),
+    };
+    let started = count;
+    // A pinned task is a running one: held where it ran by an edit, or put
+    // there by the user's drop, which judged its task:group expressions
+    // then (§10.2). ECS does not judge them again while it runs.
+    let req = &req.without_task_groups();
+    for pin in plan
+        .pins
+        .iter()
+        .filter(|p| p.service == svc.service_name && p.held == held)
+    {
         if count >= svc.desired_count {
             break;
         }
         count += 1;
-        let req = if pin.held { &held } else { req };
         if let Some((idx, id)) = place_pinned(state, unplaced, req, &pin.instance) {
-            if pin.held {
+            if held {
                 if let Some(t) = state.instances[idx].tasks.iter_mut().find(|t| t.id == id) {
                     t.held = true;
                 }
             }
         }
     }
-    count
+    count - started
 }
 
 /// One task of `req` on the instance it is pinned to: its (instance index,

@@ -137,7 +137,7 @@ impl ClusterState {
         req: &TaskRequest,
         group: Group,
     ) -> Result<(usize, u32), Failure> {
-        let picked = if self.use_index && !req.reads_task_groups() {
+        let picked = if self.use_index {
             self.pick_by_index(req, group)
         } else {
             None

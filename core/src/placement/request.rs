@@ -135,8 +135,8 @@ impl TaskRequest {
     }
 
     /// Whether a constraint reads `task:group`: which instances it admits
-    /// changes as tasks are placed, so the index, which keeps what it
-    /// learnt of each instance, is not asked.
+    /// changes as tasks are placed, so its tasks start after the others'
+    /// (the index asks afresh, on each walk, whether an instance fits).
     pub fn reads_task_groups(&self) -> bool {
         self.constraints
             .iter()
@@ -163,12 +163,28 @@ impl TaskRequest {
     /// A service task, with the service's constraints and strategies.
     pub fn for_service(plan: &Plan, service: &crate::model::Service) -> Option<TaskRequest> {
         let td = plan.task_definition(&service.task_definition)?;
-        Some(TaskRequest::new(
-            Owner::Service(service.service_name.as_str().into()),
+        Some(TaskRequest::of_service(service, td))
+    }
+
+    /// A task of `td` for `service` (a deployment's new revision, say). A
+    /// daemon's task (§10.1) takes no strategy, and is one to an instance:
+    /// in a deployment its replacement starts where the old one stopped.
+    pub fn of_service(service: &crate::model::Service, td: &TaskDefinition) -> TaskRequest {
+        let owner = Owner::Service(service.service_name.as_str().into());
+        if service.is_daemon() {
+            let mut constraints = service.placement_constraints.clone();
+            constraints.push(PlacementConstraint {
+                kind: ConstraintType::DistinctInstance,
+                expression: None,
+            });
+            return TaskRequest::new(owner, td, &constraints, &[]);
+        }
+        TaskRequest::new(
+            owner,
             td,
             &service.placement_constraints,
             &service.placement_strategy,
-        ))
+        )
     }
 }
 

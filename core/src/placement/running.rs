@@ -6,6 +6,7 @@
 //!
 //! [`place`]: super::place
 
+use super::daemon::place_daemon;
 use super::scale_in::stop_order;
 use super::{place_count, place_pinned, ClusterState, Owner, Placement, TaskRequest};
 use crate::model::{PlacementStrategy, Plan};
@@ -51,6 +52,9 @@ struct Wanted<'a> {
     count: u32,
     strategy: &'a [PlacementStrategy],
     pins: Vec<&'a str>,
+    /// A daemon (§10.1): one task on each instance that meets its
+    /// constraints, whatever `count` says.
+    daemon: bool,
 }
 
 fn wanted(plan: &Plan) -> Vec<Wanted<'_>> {
@@ -63,7 +67,12 @@ fn wanted(plan: &Plan) -> Vec<Wanted<'_>> {
             Some(Wanted {
                 keep: request.without_task_groups(),
                 request,
-                count: svc.desired_count,
+                count: if svc.is_daemon() {
+                    u32::MAX
+                } else {
+                    svc.desired_count
+                },
+                daemon: svc.is_daemon(),
                 strategy: &svc.placement_strategy,
                 pins: plan
                     .pins
@@ -89,6 +98,7 @@ fn wanted(plan: &Plan) -> Vec<Wanted<'_>> {
             count: run.count,
             strategy: &run.placement_strategy,
             pins: Vec::new(),
+            daemon: false,
         })
     });
     services.chain(standalone).collect()
@@ -115,10 +125,15 @@ pub fn place_from_running(plan: &Plan, running: &[Running]) -> FromRunning {
         }
     }
     let mut unplaced = Vec::new();
-    // Those whose constraints read task:group start last, as in `place`.
+    // Daemons start first on the instances that lack theirs (§10.1), and
+    // those whose constraints read task:group last, as in `place`.
+    for w in owners.iter().filter(|w| w.daemon) {
+        place_daemon(&mut state, &mut unplaced, &w.request);
+    }
     let (later, first): (Vec<_>, Vec<_>) = owners
         .iter()
         .zip(&kept)
+        .filter(|(w, _)| !w.daemon)
         .partition(|(w, _)| w.request.reads_task_groups());
     for (w, on) in first.into_iter().chain(later) {
         start_missing(&mut state, &mut unplaced, w, on);

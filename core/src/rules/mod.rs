@@ -8,11 +8,13 @@
 //!
 //! Files: `cluster`, `task_definition`, `constraints` (shared by task
 //! definitions, services and standalone tasks), `service` (services, their
-//! standalone tasks and pins), `placed` (what needs the placement or the JVM
+//! standalone tasks and pins), `daemon` (DAEMON services), `unmodelled`
+//! (what ECS acts on and Berth does not model), `placed` (what needs the placement or the JVM
 //! estimate), `jvm` (the JVM memory estimate itself).
 
 mod cluster;
 mod constraints;
+mod daemon;
 mod fargate;
 pub mod jvm;
 mod placed;
@@ -109,6 +111,7 @@ pub fn validate(plan: &Plan) -> Vec<Finding> {
     }
     service::service_rules(plan, &mut out);
     fargate::fargate_rules(plan, &mut out);
+    daemon::daemon_rules(plan, &mut out);
     unmodelled::unmodelled_rules(plan, &mut out);
     out.0
 }

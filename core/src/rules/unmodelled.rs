@@ -2,9 +2,9 @@
 //! changes where or how ECS runs tasks, and that Berth does not model yet,
 //! is a warning (W2010) naming what ECS does with it and what Berth plans
 //! instead, so that a clean `check` means the answer can be trusted.
-//! Sources: ecs-semantics.md §10 (daemon scheduling, the query language's
-//! subjects, GPUs) and the ECS Developer Guide on deployment controllers and
-//! capacity providers. (`task:group` is modelled: placement reads it.)
+//! Sources: ecs-semantics.md §10 (the query language's subjects, GPUs) and the ECS Developer Guide on deployment controllers and
+//! capacity providers. (`task:group` and DAEMON
+//! scheduling are modelled.)
 
 use serde_json::Value;
 
@@ -16,26 +16,7 @@ const CODE: &str = "W2010";
 pub(super) fn unmodelled_rules(plan: &Plan, out: &mut Out) {
     for (i, s) in plan.services.iter().enumerate() {
         let path = format!("$.services[{i}]");
-        let text = |k: &str| s.extra.get(k).and_then(Value::as_str);
-        if text("schedulingStrategy") == Some("DAEMON") {
-            out.warn(
-                CODE,
-                format!("{path}.schedulingStrategy"),
-                format!(
-                    "DAEMON scheduling is not modelled by Berth yet: ECS runs one task of {} on \
-                     each instance that meets its constraints, first; Berth plans it as a replica \
-                     service of desiredCount {}",
-                    s.service_name, s.desired_count
-                ),
-            );
-        }
-        if let Some(kind) = s
-            .extra
-            .get("deploymentController")
-            .and_then(|c| c.get("type"))
-            .and_then(Value::as_str)
-            .filter(|k| *k != "ECS")
-        {
+        if let Some(kind) = s.other_deployment_controller() {
             out.warn(
                 CODE,
                 format!("{path}.deploymentController.type"),

@@ -4,7 +4,7 @@
 //! back to the old.
 
 use super::revision::new_revision;
-use super::sim::{request_for, service_and_task_definition, start_sim, Sim};
+use super::sim::{service_and_task_definition, start_sim, Sim};
 use super::Stall;
 use super::{
     err, limits, ActionKind, DeployError, DeployOptions, Deployment, Outcome, TaskStatus, Version,
@@ -35,6 +35,17 @@ fn settings(service: &Service, options: &DeployOptions) -> Result<Settings, Depl
         return Err(err(
             "minimumHealthyPercent",
             format!("{min_percent} must be between 0 and 100"),
+        ));
+    }
+    // §5.2, §10.1: a daemon's replacement starts only once its old task
+    // has stopped, on the same instance.
+    if service.is_daemon() && max_percent > 100 {
+        return Err(err(
+            "maximumPercent",
+            format!(
+                "{max_percent}: the daemon scheduling strategy does not support values above \
+                 100 for maximumPercent"
+            ),
         ));
     }
     if max_percent < 100 {
@@ -84,8 +95,6 @@ pub fn deploy(
     if working.task_definition(&new_arn).is_none() {
         working.task_definitions.push(new_td.clone());
     }
-    let desired = service.desired_count;
-    let (min_healthy, max_tasks) = limits(desired, settings.min_percent, settings.max_percent);
     let mut sim = start_sim(
         plan,
         &working,
@@ -93,11 +102,14 @@ pub fn deploy(
         options.timing,
         settings.drain_seconds,
     );
+    // A daemon wants one task on each of its instances (§10.1).
+    let desired = crate::placement::desired_count(plan, &sim.state, &service);
+    let (min_healthy, max_tasks) = limits(desired, settings.min_percent, settings.max_percent);
     sim.step(ActionKind::Start, format!("deploy {new_arn}"), Vec::new());
     let threshold = options.threshold_rule.threshold(desired);
     let rollout = |target: &TaskDefinition, failing, breaker| Rollout {
         name: service.service_name.clone(),
-        req: request_for(&service, target),
+        req: TaskRequest::of_service(&service, target),
         desired,
         min_healthy,
         max_tasks,

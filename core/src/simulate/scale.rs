@@ -1,7 +1,7 @@
 //! Changing a service's desiredCount: scale out places new tasks (§4),
 //! scale in stops tasks in §4.2's order and drains them (§5.8).
 
-use super::sim::{request_for, service_and_task_definition, start_sim, Sim};
+use super::sim::{service_and_task_definition, start_sim, Sim};
 use super::{
     err, limits, ActionKind, DeployError, Deployment, Outcome, Stall, Timing, Version,
     DEFAULT_STOP_TIMEOUT_SECONDS, MAX_STEPS,
@@ -27,6 +27,17 @@ pub fn scale(
         ));
     }
     let (service, td) = service_and_task_definition(plan, service_name)?;
+    if service.is_daemon() {
+        // §10.1: "there is no need to specify a desired number of tasks".
+        return Err(err(
+            "desiredCount",
+            format!(
+                "{service_name} is a DAEMON service: ECS runs one task on each instance that \
+                 meets its constraints, and has no desiredCount to scale; add or remove \
+                 instances instead"
+            ),
+        ));
+    }
     let drain = service
         .load_balancer
         .as_ref()
@@ -40,7 +51,7 @@ pub fn scale(
         format!("scale {service_name} from {current} to {desired} tasks"),
         Vec::new(),
     );
-    let req = request_for(&service, &td);
+    let req = TaskRequest::of_service(&service, &td);
     let outcome = loop {
         if sim.steps.len() > MAX_STEPS {
             break Outcome::Stalled {

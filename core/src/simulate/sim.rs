@@ -225,15 +225,6 @@ impl Sim<'_> {
 }
 
 /// The placement request for new tasks of a service running `td`.
-pub(super) fn request_for(service: &Service, td: &TaskDefinition) -> TaskRequest {
-    TaskRequest::new(
-        Owner::Service(service.service_name.as_str().into()),
-        td,
-        &service.placement_constraints,
-        &service.placement_strategy,
-    )
-}
-
 /// The service and the task definition it runs, or which of them is missing.
 pub(super) fn service_and_task_definition(
     plan: &Plan,

@@ -16,10 +16,12 @@ use crate::placement::{place_from_running, Owner, Placement, Placer, Running};
 /// edit's own pin: the tasks already running keep their places first, as in
 /// ECS, where nothing moves to make room.
 pub(super) fn hold(next: &mut Plan, service: &str, at: Vec<String>) {
+    // A daemon has no pins of the user's (§10.1): all its kept tasks are held.
+    let daemon = next.service(service).is_some_and(|s| s.is_daemon());
     let mut own: Vec<String> = next
         .pins
         .iter()
-        .filter(|p| p.service == service && !p.held)
+        .filter(|p| p.service == service && !p.held && !daemon)
         .map(|p| p.instance.clone())
         .collect();
     next.pins.retain(|p| p.service != service);

@@ -151,6 +151,27 @@ impl EditError {
     }
 }
 
+/// §10.1: a daemon's tasks go on every instance that meets its
+/// constraints, one each, where ECS puts them; none is dropped, moved or
+/// taken off by hand.
+fn refuse_daemon_moves(plan: &Plan, edit: &Edit) -> Result<(), EditError> {
+    let service = match edit {
+        Edit::DropOnGroup { service, .. }
+        | Edit::DropOnInstance { service, .. }
+        | Edit::MoveTask { service, .. }
+        | Edit::RemoveTask { service, .. } => service,
+        _ => return Ok(()),
+    };
+    if plan.service(service).is_some_and(|s| s.is_daemon()) {
+        return Err(refuse(format!(
+            "{service} is a DAEMON service: ECS runs one of its tasks on each instance that \
+             meets its constraints and places them itself; change its constraints or the \
+             instance groups instead"
+        )));
+    }
+    Ok(())
+}
+
 fn refuse(message: impl Into<String>) -> EditError {
     EditError {
         message: message.into(),
@@ -184,6 +205,7 @@ pub fn apply(plan: &Plan, edit: &Edit) -> Result<Plan, EditError> {
 /// [`apply`], placing through the caller's `placer`, which then remembers the
 /// edited plan's placement for the board to draw.
 pub fn apply_with(placer: &mut Placer, plan: &Plan, edit: &Edit) -> Result<Plan, EditError> {
+    refuse_daemon_moves(plan, edit)?;
     let mut next = plan.clone();
     let next_ref = &mut next;
     match edit {

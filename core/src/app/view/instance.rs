@@ -71,6 +71,9 @@ pub struct TaskChip {
     pub colour: usize,
     /// Whether the user pinned the task to this instance.
     pub pinned: bool,
+    /// A DAEMON service's task (§10.1): one on each instance that meets its
+    /// constraints, placed by ECS, never dragged.
+    pub daemon: bool,
     /// During a deployment step, which part of it the task is in.
     pub phase: Option<Phase>,
 }
@@ -311,6 +314,7 @@ fn task_chips(plan: &Plan, s: &InstanceState, phases: &Phases) -> Vec<TaskChip> 
             },
             colour: colour_of(plan, &t.owner),
             pinned: t.pinned && !t.held,
+            daemon: matches!(&t.owner, Owner::Service(n) if plan.service(n).is_some_and(|s| s.is_daemon())),
             phase: phases.get(&t.id).copied(),
         })
         .collect()

@@ -114,8 +114,11 @@ pub struct ServiceCard {
     pub colour: usize,
     /// Its task definition's network mode (bridge, host, awsvpc, none).
     pub network_mode: String,
-    /// Its desiredCount.
+    /// Its desiredCount; a daemon's is the number of instances that meet
+    /// its constraints, as ECS sets it (§10.1).
     pub desired_count: u32,
+    /// Whether it is a DAEMON service.
+    pub daemon: bool,
     /// CPU units one task reserves.
     pub cpu: u32,
     /// Memory (MiB) one task reserves: the reservation, else the hard limit.
@@ -281,7 +284,8 @@ pub(super) fn service_cards(plan: &Plan, placement: &Placement) -> Vec<ServiceCa
                 task_definition: s.task_definition.clone(),
                 colour: colour_of(plan, &owner),
                 network_mode: td.map_or("?", |t| t.network_mode.as_str()).to_string(),
-                desired_count: s.desired_count,
+                desired_count: crate::placement::desired_count(plan, &placement.state, s),
+                daemon: s.is_daemon(),
                 cpu: req.as_ref().map_or(0, |r| r.cpu),
                 memory_reservation: req.as_ref().map_or(0, |r| r.memory),
                 hard_limit: td.and_then(|td| {

@@ -54,7 +54,7 @@ pub(super) fn import_service(
         )?,
         None => Some(1),
     };
-    let deployment = deployment_configuration(ctx, props, path)?;
+    let mut deployment = deployment_configuration(ctx, props, path)?;
     let strategies = placement_strategies(ctx, props, path)?;
     let load_balancer = match berth_meta(r, "loadBalancer") {
         Some(lb) => serde_json::from_value(lb.clone()).ok(),
@@ -67,6 +67,7 @@ pub(super) fn import_service(
         },
     };
     let extra = service_extra(ctx, props, path)?;
+    daemon_defaults(&extra, props, &mut deployment);
     Ok(Service {
         task_definition: td,
         desired_count: desired.unwrap_or(1),
@@ -83,6 +84,25 @@ pub(super) fn import_service(
         extra,
         service_name: name,
     })
+}
+
+/// §10.1: a daemon's deployment defaults are 0 % and 100 %, not a
+/// replica's, where the template gives none.
+fn daemon_defaults(
+    extra: &crate::model::Extra,
+    props: &Value,
+    deployment: &mut DeploymentConfiguration,
+) {
+    if extra.get("schedulingStrategy").and_then(Value::as_str) != Some("DAEMON") {
+        return;
+    }
+    let given = props.get("DeploymentConfiguration");
+    if given.and_then(|d| d.get("MinimumHealthyPercent")).is_none() {
+        deployment.minimum_healthy_percent = 0;
+    }
+    if given.and_then(|d| d.get("MaximumPercent")).is_none() {
+        deployment.maximum_percent = 100;
+    }
 }
 
 /// What the plan keeps of a service besides the fields it models: a launch
@@ -107,7 +127,7 @@ fn service_extra(
     )? {
         extra.insert("healthCheckGracePeriodSeconds".into(), json!(grace));
     }
-    // Kept so that `check` can say what Berth does not model (W2010).
+    // DAEMON: one task on each instance that meets the constraints (§10.1).
     if let Some(strategy) = ctx.text(
         props.get("SchedulingStrategy"),
         &format!("{path}.SchedulingStrategy"),
