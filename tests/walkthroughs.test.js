@@ -208,6 +208,18 @@ test('affinity: web beside cache, then away from it', async () => {
   assert.ok(where(on, 'web').every((id) => !where(on, 'cache').includes(id)), JSON.stringify(on));
 });
 
+test('gpu: RESOURCE:GPU on an m5.large, one of two on a g4dn.xlarge, both on a g4dn.12xlarge', async () => {
+  await start('gpu', /An m5\.large has none/);
+  assert.match(await tray(), /2 × train[\s\S]*RESOURCE:GPU[\s\S]*insufficient GPU units available/);
+  await next(/g4dn\.xlarge registers one GPU/);
+  const id = await firstInstance();
+  assert.equal(await only(id).locator('[data-testid="gpu-summary"]').innerText(), '0 of 1 free');
+  assert.match(await tray(), /1 × train[\s\S]*RESOURCE:GPU/);
+  await next(/g4dn\.12xlarge registers four/);
+  await page.waitForFunction(() => document.querySelector('[data-testid="gpu-summary"]')?.textContent === '2 of 4 free');
+  assert.equal(await page.locator('[data-testid="unplaced"]').count(), 0);
+});
+
 test('migrate: the one-off task is placed, runs and stops', async () => {
   await start('migrate', /RunTask places it at random/);
   await page.locator('[data-testid="simulation"]').waitFor();

@@ -877,3 +877,51 @@ fn a_template_too_large_to_keep_is_said() {
         imported.warnings
     );
 }
+
+/// §10.4: ECS registers an instance's GPUs only on the GPU-optimised AMI,
+/// so a group of a GPU type boots that AMI; others keep theirs (x86_64,
+/// arm64).
+#[test]
+fn a_gpu_group_boots_the_gpu_optimised_ami() {
+    let mut plan =
+        berth_core::load_plan(include_str!("../../public/examples/microtrader.json")).unwrap();
+    plan.cloud_formation = None;
+    let group = |name: &str, itype: &str| -> berth_core::model::InstanceGroup {
+        serde_json::from_value(serde_json::json!({"name": name, "instanceType": itype, "count": 1}))
+            .unwrap()
+    };
+    plan.cluster.instance_groups = vec![
+        group("gpu", "g4dn.xlarge"),
+        group("cpu", "m5.large"),
+        group("arm", "c6g.large"),
+    ];
+    let t = write_template(&plan, Shape::Stack);
+    let defaults: Vec<&str> = ["EcsAmiGpu", "EcsAmi", "EcsAmiArm64"]
+        .iter()
+        .map(|p| {
+            t["Parameters"][p]["Default"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{p}"))
+        })
+        .collect();
+    assert_eq!(
+        defaults[0],
+        "/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id"
+    );
+    assert!(defaults[1].ends_with("amazon-linux-2023/recommended/image_id"));
+    assert!(defaults[2].ends_with("amazon-linux-2023/arm64/recommended/image_id"));
+    let image =
+        |lt: &str| t["Resources"][lt]["Properties"]["LaunchTemplateData"]["ImageId"].clone();
+    let ids: Vec<String> = t["Resources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| r["Type"] == "AWS::EC2::LaunchTemplate")
+        .map(|(id, _)| id.clone())
+        .collect();
+    let gpu_lt = ids
+        .iter()
+        .find(|id| id.starts_with("Gpu"))
+        .unwrap_or_else(|| panic!("{ids:?}"));
+    assert_eq!(image(gpu_lt), serde_json::json!({"Ref": "EcsAmiGpu"}));
+}

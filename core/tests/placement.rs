@@ -446,6 +446,8 @@ fn run_tasks_place_at_random_and_report_runtask_failures() {
         count: 2,
         placement_strategy: vec![],
         placement_constraints: vec![],
+        group: None,
+        extra: Default::default(),
     }];
     let p = checked(&pl);
     assert_eq!(p.instances()[0].tasks.len(), 1);
@@ -586,4 +588,131 @@ fn task_groups_give_affinity_and_anti_affinity() {
     assert_eq!(lonely.unplaced.len(), 1);
     assert_eq!(lonely.unplaced[0].count, 3);
     assert_eq!(lonely.unplaced[0].failure.reason, Reason::Attribute);
+}
+
+/// Issue 17, item 2: RunTask's `group` (ecs-semantics.md §10.2; RunTask API
+/// reference, https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html:
+/// "The name of the task group to associate with the task. The default
+/// value is the family name of the task definition (for example,
+/// family:my-family-name)"). distinctInstance counts within each group, so
+/// two groups of one family share instances; `task:group` reads the
+/// group's name, so a service that follows the nightly batch waits for it
+/// and lands beside it; the field is kept through a save.
+#[test]
+fn run_task_group_names_the_task_group() {
+    let td = task_def(
+        "report",
+        "bridge",
+        vec![container("report", 0, 100, None, json!([]))],
+    );
+    let reader = task_def(
+        "reader",
+        "bridge",
+        vec![container("reader", 0, 100, None, json!([]))],
+    );
+    let mut follows = service("reader", 2);
+    follows["placementConstraints"] =
+        json!([{"type": "memberOf", "expression": "task:group == batch:nightly"}]);
+    let mut v = serde_json::to_value(plan(
+        json!([group("g", "t2.micro", 3)]),
+        vec![td, reader],
+        vec![follows],
+    ))
+    .unwrap();
+    let distinct = json!([{"type": "distinctInstance"}]);
+    v["tasks"] = json!([
+        {"taskDefinition": "report", "count": 2, "group": "batch:nightly", "placementConstraints": distinct, "startedBy": "cron"},
+        {"taskDefinition": "report", "count": 3, "placementConstraints": distinct}
+    ]);
+    let pl = berth_core::load_plan(&v.to_string()).unwrap();
+    let p = checked(&pl);
+    assert!(p.unplaced.is_empty(), "{:?}", p.unplaced);
+    let on = |owner: &str| -> Vec<String> {
+        let mut ids: Vec<String> = p
+            .instances()
+            .iter()
+            .flat_map(|i| {
+                i.tasks
+                    .iter()
+                    .filter(|t| t.owner.name() == owner)
+                    .map(|_| i.instance.id.clone())
+            })
+            .collect();
+        ids.sort();
+        ids
+    };
+    // 2 + 3 report tasks on 3 instances: two groups, each distinct.
+    assert_eq!(on("report").len(), 5);
+    let nightly: Vec<String> = p
+        .instances()
+        .iter()
+        .filter(|i| i.tasks.iter().any(|t| &*t.group == "batch:nightly"))
+        .map(|i| i.instance.id.clone())
+        .collect();
+    assert_eq!(nightly.len(), 2);
+    assert!(
+        on("reader").iter().all(|i| nightly.contains(i)),
+        "{:?} {nightly:?}",
+        on("reader")
+    );
+    // Kept through a save: the group and what Berth does not model.
+    let saved = serde_json::to_value(&pl).unwrap();
+    assert_eq!(saved["tasks"][0]["group"], "batch:nightly");
+    assert_eq!(saved["tasks"][0]["startedBy"], "cron");
+    assert!(saved["tasks"][1].get("group").is_none());
+}
+
+/// Issue 17, item 4 (ecs-semantics.md §10.4; ECS Developer Guide, "Amazon
+/// ECS task definitions for GPU workloads",
+/// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-gpu.html):
+/// "The number of GPUs reserved for all containers in a task cannot exceed
+/// the number of available GPUs on the container instance the task is
+/// launched on." A g4dn.12xlarge registers 4 GPUs: two tasks of two GPUs
+/// (one container of 1 and one of 1) fill it, a third is RESOURCE:GPU; an
+/// m5.large beside it takes none of them, and a task without GPUs still
+/// lands on either.
+#[test]
+fn gpus_are_reserved_per_task_and_refused_as_resource_gpu() {
+    let gpu = |name: &str| {
+        let mut c = container(name, 0, 256, None, json!([]));
+        c["resourceRequirements"] = json!([{"type": "GPU", "value": "1"}]);
+        c
+    };
+    let train = task_def("train", "bridge", vec![gpu("a"), gpu("b")]);
+    let web = task_def(
+        "web",
+        "bridge",
+        vec![container("web", 0, 256, None, json!([]))],
+    );
+    let p = checked(&plan(
+        json!([
+            group("cpu", "m5.large", 1),
+            group("gpu", "g4dn.12xlarge", 1)
+        ]),
+        vec![train, web],
+        vec![service("train", 3), service("web", 2)],
+    ));
+    let on = |id: &str, owner: &str| {
+        p.instances()
+            .iter()
+            .find(|i| i.instance.id == id)
+            .unwrap()
+            .tasks
+            .iter()
+            .filter(|t| t.owner.name() == owner)
+            .count()
+    };
+    assert_eq!(on("gpu-1", "train"), 2);
+    assert_eq!(on("cpu-1", "train"), 0);
+    assert_eq!(on("cpu-1", "web") + on("gpu-1", "web"), 2);
+    assert_eq!(p.unplaced.len(), 1);
+    assert_eq!(p.unplaced[0].count, 1);
+    assert_eq!(p.unplaced[0].failure.reason, Reason::Gpu);
+    assert_eq!(p.unplaced[0].failure.reason.code(), "RESOURCE:GPU");
+    let gpu_1 = p
+        .instances()
+        .iter()
+        .find(|i| i.instance.id == "gpu-1")
+        .unwrap();
+    assert_eq!((gpu_1.instance.gpus, gpu_1.gpus_used), (4, 4));
 }

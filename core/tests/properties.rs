@@ -100,6 +100,13 @@ fn the_checker_catches_broken_placements() {
     assert!(check_placement(&bigger, &stale)
         .iter()
         .any(|m| m.contains("fits on g-3")));
+
+    // A task in a task group its owner does not name (§10.2).
+    let mut regrouped = good.clone();
+    regrouped.state.instances[0].tasks[0].group = "family:a".into();
+    assert!(check_placement(&plan, &regrouped)
+        .iter()
+        .any(|m| m.contains("is in task group family:a")));
 }
 
 fn arb_deployment() -> impl Strategy<Value = (Plan, usize, u32, u32, u32, bool)> {

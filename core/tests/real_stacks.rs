@@ -943,24 +943,52 @@ fn fields_ecs_acts_on_that_berth_does_not_model_are_said() {
         .into_iter()
         .find(|f| name_of(f).contains("nvidia-gpu"))
         .unwrap();
-    let plan = import(&std::fs::read_to_string(gpu).unwrap(), &[])
+    let mut plan = import(&std::fs::read_to_string(gpu).unwrap(), &[])
         .unwrap()
         .plan;
-    let said: Vec<(String, String)> = berth_core::rules::validate(&plan)
-        .into_iter()
-        .filter(|f| f.code == "W2010")
-        .map(|f| (f.path, f.message))
-        .collect();
+    // GPUs are modelled (§10.4): the agent's own GPU test task asks for one
+    // GPU, which an m5.large does not have and a g4dn.xlarge does; a GPU
+    // type whose count Berth does not have is said (W2010).
+    let gpu_warnings = |plan: &berth_core::Plan| -> Vec<(String, String)> {
+        berth_core::rules::validate(plan)
+            .into_iter()
+            .filter(|f| f.code == "W2010")
+            .map(|f| (f.path, f.message))
+            .collect()
+    };
+    assert_eq!(gpu_warnings(&plan), []);
+    let family = plan.task_definitions[0].family.clone();
+    let on = |plan: &mut berth_core::Plan, itype: &str| {
+        plan.cluster.instance_groups = vec![serde_json::from_value(
+            serde_json::json!({"name": "gpu", "instanceType": itype, "count": 1}),
+        )
+        .unwrap()];
+        plan.tasks =
+            vec![
+                serde_json::from_value(serde_json::json!({"taskDefinition": family, "count": 2}))
+                    .unwrap(),
+            ];
+        plan.services.clear();
+        let placed = berth_core::place(plan);
+        assert!(berth_core::checker::check_placement(plan, &placed).is_empty());
+        placed
+    };
+    let placed = on(&mut plan, "m5.large");
+    assert_eq!(placed.unplaced[0].failure.reason.code(), "RESOURCE:GPU");
+    assert_eq!(placed.unplaced[0].count, 2);
+    // One GPU, two tasks of one GPU each: one runs, one waits.
+    let placed = on(&mut plan, "g4dn.xlarge");
+    assert_eq!(placed.instances()[0].tasks.len(), 1);
+    assert_eq!(placed.unplaced[0].failure.reason.code(), "RESOURCE:GPU");
+    let placed = on(&mut plan, "g4dn.12xlarge");
+    assert_eq!(placed.instances()[0].tasks.len(), 2);
+    on(&mut plan, "p5.48xlarge");
+    let said = gpu_warnings(&plan);
     assert_eq!(said.len(), 1, "{said:?}");
-    assert_eq!(
-        said[0].0,
-        "$.taskDefinitions[0].containerDefinitions[0].resourceRequirements"
-    );
-    assert!(
-        said[0].1.starts_with("GPUs (1) are not modelled"),
-        "{}",
-        said[0].1
-    );
+    assert_eq!(said[0].0, "$.cluster.instanceGroups[0].instanceType");
+    assert!(said[0]
+        .1
+        .contains("does not know how many GPUs a p5.48xlarge has"));
 
     let yaml = r#"
 Resources:

@@ -79,6 +79,17 @@ pub fn InstanceCard(inst: InstanceView) -> impl IntoView {
             </div>
             <MemoryBar inst=inst.clone() />
             <CpuBar inst=inst.clone() />
+            {(inst.registered_gpus > 0)
+                .then(|| {
+                    view! {
+                        <div class="bar-label">
+                            <span>"GPUs"</span>
+                            <span class="muted" data-testid="gpu-summary">
+                                {format!("{} of {} free", inst.free_gpus, inst.registered_gpus)}
+                            </span>
+                        </div>
+                    }
+                })}
             <TaskChips inst=inst.clone() />
             <PortMap inst=inst />
         </article>

@@ -10,12 +10,12 @@
 //!   limit of 100);
 //! - task definitions in bridge, host and awsvpc mode, container- and
 //!   task-level CPU and memory, reservations, hard limits, static, dynamic
-//!   and UDP ports;
+//!   and UDP ports, GPUs;
 //! - every `memberOf` form Berth reads (every operator, `and`/`or`/`not`,
 //!   parentheses, lists, quoted values) and `distinctInstance`;
 //! - services with every placement strategy and chain, daemon services,
 //!   standalone tasks
-//!   (`tasks[]`, with a count), pins;
+//!   (`tasks[]`, with a count and sometimes RunTask's `group`), pins;
 //! - now and then a large cluster (300 to 599 instances, 70 to 199 tasks of one
 //!   service) that crosses the placement index's 64-bit words and 128-key
 //!   blocks.
@@ -24,7 +24,7 @@ use arbitrary::{Arbitrary, Unstructured};
 use serde_json::{json, Value};
 
 /// Instance types the recipes choose from: burstable and not, x86_64 and
-/// arm64, ENI trunking and not.
+/// arm64, ENI trunking and not, with GPUs (4) and without.
 pub const TYPES: &[&str] = &[
     "t2.micro",
     "t2.small",
@@ -34,6 +34,7 @@ pub const TYPES: &[&str] = &[
     "t3.nano",
     "c6g.large",
     "m5.xlarge",
+    "g4dn.12xlarge",
 ];
 const ZONES: &[&str] = &["us-east-1a", "us-east-1b", "us-east-1c"];
 const MODES: &[&str] = &["bridge", "bridge", "host", "awsvpc"];
@@ -144,6 +145,12 @@ pub struct TaskDef {
 /// A service whose strategy byte is this or more is a daemon.
 const DAEMON_FROM: u8 = 232;
 
+/// A container whose CPU is this or more asks for GPUs.
+const GPU_FROM: u16 = 60_000;
+
+/// A standalone entry whose count byte is this or more names its own group.
+const GROUP_FROM: u8 = 192;
+
 /// One service.
 #[derive(Debug, Clone, Arbitrary)]
 pub struct Svc {
@@ -220,7 +227,13 @@ const SUBJECTS: &[(&str, &[&str])] = &[
     // and anti-affinity between the generated services.
     (
         "task:group",
-        &["service:s0", "service:s1", "family:td0", "service:none"],
+        &[
+            "service:s0",
+            "service:s1",
+            "family:td0",
+            "batch:1",
+            "service:none",
+        ],
     ),
 ];
 /// Java regular expressions (ecs-semantics.md §10.3), quoted where the
@@ -322,6 +335,10 @@ fn container(k: usize, c: &Container, mode: &str) -> Value {
         .collect();
     let reservation = u32::from(c.reservation % 1024).max(6);
     let mut v = json!({"name": format!("c{k}"), "cpu": c.cpu % 1536, "portMappings": ports});
+    // Now and then one or two GPUs (§10.4), from the CPU byte's top bits.
+    if c.cpu >= GPU_FROM {
+        v["resourceRequirements"] = json!([{"type": "GPU", "value": (1 + c.cpu % 2).to_string()}]);
+    }
     if c.limit_only {
         v["memory"] = json!(reservation);
     } else {
@@ -406,6 +423,35 @@ fn cluster(recipe: &Recipe) -> Value {
         "reservedPorts": reserved, "reservedPortsUdp": udp})
 }
 
+/// `[{"type": "distinctInstance"}]` when `on`, else no constraint.
+fn distinct(on: bool) -> Value {
+    if on {
+        json!([{"type": "distinctInstance"}])
+    } else {
+        json!([])
+    }
+}
+
+/// Service `i` of a recipe, on one of its `n_td` task definitions.
+fn service(i: usize, s: &Svc, n_td: usize) -> Value {
+    let mut constraints = distinct(s.distinct);
+    if let Some(e) = &s.member_of {
+        constraints
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"type": "memberOf", "expression": e.render(2)}));
+    }
+    let mut service = json!({"serviceName": format!("s{i}"), "taskDefinition": format!("td{}", s.task_definition as usize % n_td),
+        "desiredCount": s.desired % 12, "placementStrategy": strategy(s.strategy),
+        "placementConstraints": constraints});
+    // One service in eleven or so is a daemon (§10.1): it keeps its
+    // desiredCount and strategies, which ECS does not use.
+    if s.strategy >= DAEMON_FROM {
+        service["schedulingStrategy"] = json!("DAEMON");
+    }
+    service
+}
+
 /// The plan a recipe describes, as Berth plan JSON. It always loads; it may
 /// break validation rules (the board shows such plans too).
 pub fn plan_json(recipe: &Recipe) -> Value {
@@ -421,33 +467,12 @@ pub fn plan_json(recipe: &Recipe) -> Value {
         tds.push(json!({"family": "td0", "containerDefinitions": [{"name": "c0", "memoryReservation": 64}]}));
     }
     let n_td = tds.len().max(1);
-    let distinct = |on: bool| {
-        if on {
-            json!([{"type": "distinctInstance"}])
-        } else {
-            json!([])
-        }
-    };
     let mut services: Vec<Value> = recipe
         .services
         .iter()
         .take(5)
         .enumerate()
-        .map(|(i, s)| {
-            let mut constraints = distinct(s.distinct);
-            if let Some(e) = &s.member_of {
-                constraints.as_array_mut().unwrap().push(json!({"type": "memberOf", "expression": e.render(2)}));
-            }
-            let mut service = json!({"serviceName": format!("s{i}"), "taskDefinition": format!("td{}", s.task_definition as usize % n_td),
-                "desiredCount": s.desired % 12, "placementStrategy": strategy(s.strategy),
-                "placementConstraints": constraints});
-            // One service in eleven or so is a daemon (§10.1): it keeps its
-            // desiredCount and strategies, which ECS does not use.
-            if s.strategy >= DAEMON_FROM {
-                service["schedulingStrategy"] = json!("DAEMON");
-            }
-            service
-        })
+        .map(|(i, s)| service(i, s, n_td))
         .collect();
     if recipe.large.is_multiple_of(16) && !services.is_empty() {
         services[0]["desiredCount"] = json!(70 + u32::from(recipe.large_size.1) % 130);
@@ -457,9 +482,15 @@ pub fn plan_json(recipe: &Recipe) -> Value {
         .iter()
         .take(3)
         .map(|t| {
-            json!({"taskDefinition": format!("td{}", t.task_definition as usize % n_td),
+            let mut run = json!({"taskDefinition": format!("td{}", t.task_definition as usize % n_td),
                 "count": 1 + t.count % 6, "placementStrategy": strategy(t.strategy),
-                "placementConstraints": distinct(t.distinct)})
+                "placementConstraints": distinct(t.distinct)});
+            // Now and then RunTask's own task group (§10.2), shared by the
+            // entries that draw the same count.
+            if t.count >= GROUP_FROM {
+                run["group"] = json!(format!("batch:{}", t.count % 2));
+            }
+            run
         })
         .collect();
     let instances: Vec<String> = cluster["instanceGroups"]

@@ -163,6 +163,7 @@ pub fn walkthroughs() -> Vec<Walkthrough> {
         rollback(),
         daemon(),
         affinity(),
+        gpus(),
         migration(example.clone()),
         export_parameters(example),
     ]
@@ -401,6 +402,21 @@ fn affinity() -> Walkthrough {
     ]}
 }
 
+/// §10.4: a training service asking one GPU per task.
+fn training(itype: &str) -> Builder {
+    let mut c = container("train", 1024, 2048, None, json!([]), None);
+    c["resourceRequirements"] = json!([{"type": "GPU", "value": "1"}]);
+    Builder::new(itype, 1).service("train", "bridge", 2, c)
+}
+
+fn gpus() -> Walkthrough {
+    Walkthrough { id: "gpu", title: "GPUs: RESOURCE:GPU", steps: vec![
+        step("train asks for one GPU per task. An m5.large has none: both tasks wait with RESOURCE:GPU, however much CPU and memory is free.", training("m5.large").plan("gpu-1"), None),
+        step("A g4dn.xlarge registers one GPU: one task runs, the second waits with RESOURCE:GPU.", training("g4dn.xlarge").plan("gpu-2"), None),
+        step("A g4dn.12xlarge registers four: both tasks run, two GPUs stay free. Its launch template boots the GPU-optimised AMI, which registers them.", training("g4dn.12xlarge").plan("gpu-3"), None),
+    ]}
+}
+
 fn migration(example: Plan) -> Walkthrough {
     Walkthrough { id: "migrate", title: "The migration run-task", steps: vec![
         step("The audit database's schema is created by a one-off task: RunTask places it at random, it runs, then stops.", example.clone(), Some(Action::RunTask { task_definition: "migrate".into() })),
@@ -426,7 +442,7 @@ mod tests {
     #[test]
     fn every_walkthrough_shows_what_it_says() {
         let all = walkthroughs();
-        assert_eq!(all.len(), 14);
+        assert_eq!(all.len(), 15);
         let reason = |p: &Plan| place(p).unplaced.first().map(|u| u.failure.reason);
         let w = |id: &str| all.iter().find(|w| w.id == id).unwrap().clone();
         assert_eq!(reason(&w("cpu").steps[1].plan), Some(Reason::Cpu));
@@ -467,6 +483,19 @@ mod tests {
         let cache = runs(anti, "cache");
         assert_eq!(runs(anti, "web").len(), 2);
         assert!(runs(anti, "web").iter().all(|i| !cache.contains(i)));
+        // Two GPU tasks: none, one, then both run.
+        let gpu = |k: usize| {
+            let p = place(&w("gpu").steps[k].plan);
+            let waiting = p.unplaced.iter().map(|u| u.count).sum::<u32>();
+            (
+                runs(&w("gpu").steps[k].plan, "train").len(),
+                waiting,
+                reason(&w("gpu").steps[k].plan),
+            )
+        };
+        assert_eq!(gpu(0), (0, 2, Some(Reason::Gpu)));
+        assert_eq!(gpu(1), (1, 1, Some(Reason::Gpu)));
+        assert_eq!(gpu(2), (2, 0, None));
         assert!(!crate::cfn::resolve(&w("export").steps[0].plan).1.is_empty());
         assert!(crate::cfn::resolve(&w("export").steps[1].plan).1.is_empty());
     }

@@ -19,6 +19,8 @@ pub(super) struct Facts {
     pub cpu: u64,
     pub memory: u64,
     pub enis: u64,
+    /// GPUs it registers (§10.4, the catalogue's GPU counts).
+    pub gpus: u64,
     /// Whether the instance has a trunk interface (`ecs.awsvpc-trunk-id`).
     pub trunked: bool,
     /// The group's custom attributes.
@@ -81,6 +83,7 @@ pub(super) fn expected_instances(plan: &Plan) -> Vec<Facts> {
                     _ => t.max_enis.saturating_sub(1) as u64,
                 },
                 trunked: g.awsvpc_trunking && t.trunk_task_limit.is_some(),
+                gpus: u64::from(crate::model::gpus::gpu_count(&t.name).registered()),
                 custom: g.attributes.clone(),
             });
         }
@@ -95,6 +98,8 @@ pub(super) struct Need {
     /// (protocol, host port or None for dynamic, container port) per mapping.
     pub ports: Vec<(Protocol, Option<u16>, u16)>,
     pub awsvpc: bool,
+    /// GPUs: each container's `resourceRequirements` of type GPU, summed.
+    pub gpus: u64,
 }
 
 impl Need {
@@ -131,11 +136,24 @@ impl Need {
                 }
             }
         }
+        let gpus = td
+            .container_definitions
+            .iter()
+            .flat_map(|c| {
+                c.extra
+                    .get("resourceRequirements")
+                    .and_then(|r| r.as_array())
+            })
+            .flatten()
+            .filter(|r| r.get("type").and_then(|t| t.as_str()) == Some("GPU"))
+            .filter_map(|r| r.get("value")?.as_str()?.trim().parse::<u64>().ok())
+            .sum();
         Need {
             cpu,
             memory,
             ports,
             awsvpc: td.network_mode == NetworkMode::Awsvpc,
+            gpus,
         }
     }
 
@@ -153,6 +171,9 @@ impl Need {
 pub(super) struct Request<'a> {
     pub constraints: Vec<&'a PlacementConstraint>,
     pub strategies: Vec<PlacementStrategy>,
+    /// The task group its tasks join (§10.2): `service:NAME`, RunTask's
+    /// `group`, or `family:NAME`.
+    pub group: String,
 }
 
 /// The task definition an owner's tasks run, as the plan names it.
@@ -171,7 +192,10 @@ pub(super) fn requests<'a>(
     owner: &Owner,
     td: &'a TaskDefinition,
 ) -> Vec<Request<'a>> {
-    let with = |extra: &'a [PlacementConstraint], strategies: &[PlacementStrategy], default| {
+    let with = |extra: &'a [PlacementConstraint],
+                strategies: &[PlacementStrategy],
+                default,
+                group: Option<&str>| {
         let mut constraints: Vec<&PlacementConstraint> = td.placement_constraints.iter().collect();
         constraints.extend(extra);
         let strategies = if strategies.is_empty() {
@@ -182,19 +206,34 @@ pub(super) fn requests<'a>(
         Request {
             constraints,
             strategies,
+            group: group.map_or_else(|| group_of(owner), str::to_string),
         }
     };
     match owner {
         Owner::Service(s) => plan
             .service(s)
-            .map(|svc| with(&svc.placement_constraints, &svc.placement_strategy, true))
+            .map(|svc| {
+                with(
+                    &svc.placement_constraints,
+                    &svc.placement_strategy,
+                    true,
+                    None,
+                )
+            })
             .into_iter()
             .collect(),
         Owner::Standalone(r) => plan
             .tasks
             .iter()
             .filter(|t| *t.task_definition == **r)
-            .map(|t| with(&t.placement_constraints, &t.placement_strategy, false))
+            .map(|t| {
+                with(
+                    &t.placement_constraints,
+                    &t.placement_strategy,
+                    false,
+                    t.group.as_deref(),
+                )
+            })
             .collect(),
     }
 }

@@ -4,16 +4,17 @@
 
 use std::collections::BTreeMap;
 
-use super::facts::{group_of, Facts, Need, Request};
+use super::facts::{Facts, Need, Request};
 use super::member_of::holds;
 use crate::model::{ConstraintType, Plan, Protocol};
-use crate::placement::Owner;
 
 /// What the tasks on one instance use, counted by the checker.
 pub(super) struct Used {
     pub cpu: u64,
     pub memory: u64,
     pub enis: u64,
+    /// GPUs its tasks reserve.
+    pub gpus: u64,
     /// Each host port and how many tasks (or the agent) hold it.
     pub ports: BTreeMap<(Protocol, u16), usize>,
     /// Reserved (non-dynamic) ports, which count toward the limit of 100.
@@ -36,27 +37,29 @@ impl Used {
             cpu: 0,
             memory: 0,
             enis: 0,
+            gpus: 0,
             ports,
             reserved: plan.cluster.reserved_ports.len() + plan.cluster.reserved_ports_udp.len(),
             groups: BTreeMap::new(),
         }
     }
 
-    /// Adds one task of `owner` holding `host_ports`.
-    pub fn add(&mut self, owner: &Owner, need: &Need, host_ports: &[(Protocol, u16)]) {
+    /// Adds one task of task group `group` holding `host_ports`.
+    pub fn add(&mut self, group: &str, need: &Need, host_ports: &[(Protocol, u16)]) {
         self.cpu += need.cpu;
         self.memory += need.memory;
         self.enis += u64::from(need.awsvpc);
+        self.gpus += need.gpus;
         self.reserved += need.statics().len();
         for hp in host_ports {
             *self.ports.entry(*hp).or_default() += 1;
         }
-        *self.groups.entry(group_of(owner)).or_default() += 1;
+        *self.groups.entry(group.to_string()).or_default() += 1;
     }
 
-    /// Tasks of `owner`'s group here.
-    pub fn count(&self, owner: &Owner) -> u64 {
-        self.groups.get(&group_of(owner)).copied().unwrap_or(0)
+    /// Tasks of task group `group` here.
+    pub fn count(&self, group: &str) -> u64 {
+        self.groups.get(group).copied().unwrap_or(0)
     }
 
     /// ECS's reason codes for why one more task needing `need` does not fit
@@ -65,6 +68,9 @@ impl Used {
         let mut why = Vec::new();
         if self.cpu + need.cpu > f.cpu {
             why.push("RESOURCE:CPU");
+        }
+        if self.gpus + need.gpus > f.gpus {
+            why.push("RESOURCE:GPU");
         }
         if self.memory + need.memory > f.memory {
             why.push("RESOURCE:MEMORY");
@@ -117,13 +123,7 @@ impl Used {
     /// With `judge_task_groups` false, a `task:group` expression is taken
     /// as met: it held (or not) when the task started, which a state in
     /// the middle of a deployment, its old tasks gone, no longer shows.
-    pub fn admits(
-        &self,
-        f: &Facts,
-        owner: &Owner,
-        request: &Request,
-        judge_task_groups: bool,
-    ) -> bool {
+    pub fn admits(&self, f: &Facts, request: &Request, judge_task_groups: bool) -> bool {
         let groups: Vec<String> = self
             .groups
             .iter()
@@ -131,7 +131,7 @@ impl Used {
             .map(|(g, _)| g.clone())
             .collect();
         request.constraints.iter().all(|c| match c.kind {
-            ConstraintType::DistinctInstance => self.count(owner) == 0,
+            ConstraintType::DistinctInstance => self.count(&request.group) == 0,
             ConstraintType::MemberOf => c.expression.as_deref().is_some_and(|e| {
                 (!judge_task_groups && e.contains("task:group"))
                     || holds(e, &|s| f.value_of(s), &groups)

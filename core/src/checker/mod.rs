@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Plan, Protocol};
 use crate::placement::{ClusterState, InstanceState, Owner, PlacedTask, Placement};
-use facts::{expected_instances, requests, task_definition_of, Facts, Need};
+use facts::{expected_instances, requests, task_definition_of, Facts, Need, Request};
 use ledger::{member_of, Used};
 
 /// Checks one ledger — every instance within its CPU, memory, ENIs and ports,
@@ -68,7 +68,7 @@ pub fn room_for_one_more(plan: &Plan, state: &ClusterState, owner: &Owner) -> Ve
         .iter()
         .zip(&used_by)
         .filter(|(f, used)| {
-            asked.iter().all(|r| used.admits(f, owner, r, true))
+            asked.iter().all(|r| used.admits(f, r, true))
                 && used.shortfalls(f, &need, dynamic_range(plan)).is_empty()
         })
         .map(|(f, _)| f.id.clone())
@@ -160,12 +160,15 @@ fn check_task(
         ));
         return;
     };
-    // A task of a standalone definition listed twice may follow either entry.
+    // A task of a standalone definition listed twice may follow either entry
+    // (of its task group).
     let asked = requests(plan, &t.owner, td);
+    let group = task_group(f, t, &asked, bad);
+    let asked: Vec<_> = asked.into_iter().filter(|r| r.group == group).collect();
     if !asked.is_empty()
         && !asked
             .iter()
-            .any(|r| used.admits(f, &t.owner, r, judge_task_groups && !t.held && !t.pinned))
+            .any(|r| used.admits(f, r, judge_task_groups && !t.held && !t.pinned))
     {
         bad.push(format!(
             "{}: task {} of {} breaks a placement constraint",
@@ -183,7 +186,7 @@ fn check_task(
             t.host_ports.len(),
             need.ports.len()
         ));
-        used.add(&t.owner, &need, &[]);
+        used.add(&group, &need, &[]);
         return;
     }
     let (lo, hi) = dynamic_range(plan);
@@ -211,7 +214,23 @@ fn check_task(
         .iter()
         .map(|h| (h.protocol, h.host_port))
         .collect();
-    used.add(&t.owner, &need, &held);
+    used.add(&group, &need, &held);
+}
+
+/// The task group a task is in: one its owner names (`service:NAME`, a
+/// RunTask entry's `group` or `family:NAME`, §10.2), else a violation.
+fn task_group(f: &Facts, t: &PlacedTask, asked: &[Request], bad: &mut Vec<String>) -> String {
+    if asked.is_empty() || asked.iter().any(|r| *r.group == *t.group) {
+        return t.group.to_string();
+    }
+    bad.push(format!(
+        "{}: task {} of {} is in task group {}, which its owner does not name",
+        f.id,
+        t.id,
+        t.owner.name(),
+        t.group
+    ));
+    asked[0].group.clone()
 }
 
 /// One instance's totals against what it registers: CPU, memory, ENIs,
@@ -227,6 +246,12 @@ fn check_totals(f: &Facts, st: &InstanceState, used: &Used, bad: &mut Vec<String
         bad.push(format!(
             "{}: {} MiB reserved of {}",
             f.id, used.memory, f.memory
+        ));
+    }
+    if used.gpus > f.gpus {
+        bad.push(format!(
+            "{}: {} GPUs reserved of {}",
+            f.id, used.gpus, f.gpus
         ));
     }
     if used.enis > f.enis {
@@ -342,8 +367,7 @@ fn check_unplaced(
             .filter(|(f, _)| u.pinned_instance.as_deref().is_none_or(|p| p == f.id))
             .collect();
         // Under every request it may have come from: the strictest holds.
-        let admitted =
-            |f: &Facts, used: &Used| asked.iter().all(|r| used.admits(f, &u.owner, r, true));
+        let admitted = |f: &Facts, used: &Used| asked.iter().all(|r| used.admits(f, r, true));
         if let Some((f, _)) = candidates
             .iter()
             .find(|(f, used)| admitted(f, used) && used.shortfalls(f, &need, range).is_empty())

@@ -12,7 +12,7 @@ use super::dynamic_range;
 use super::facts::{requests, Facts, Need, Request};
 use super::ledger::Used;
 use crate::model::{Plan, Protocol, StrategyType};
-use crate::placement::{Owner, Placement};
+use crate::placement::Placement;
 
 /// The largest cluster whose order is checked.
 pub(super) const MAX_INSTANCES: usize = 64;
@@ -24,7 +24,7 @@ fn key(
     k: usize,
     facts: &[Facts],
     used: &[Used],
-    owner: &Owner,
+    group: &str,
 ) -> Option<u64> {
     let field = strategy.field.as_deref().unwrap_or("");
     Some(match strategy.kind {
@@ -40,18 +40,18 @@ fn key(
                 .iter()
                 .zip(used)
                 .filter(|(f, _)| f.value_of(field) == mine)
-                .map(|(_, u)| u.count(owner))
+                .map(|(_, u)| u.count(group))
                 .sum()
         }
     })
 }
 
 /// The instance's keys under a request's strategies, up to a `random`.
-fn keys(request: &Request, k: usize, facts: &[Facts], used: &[Used], owner: &Owner) -> Vec<u64> {
+fn keys(request: &Request, k: usize, facts: &[Facts], used: &[Used]) -> Vec<u64> {
     request
         .strategies
         .iter()
-        .map_while(|s| key(s, k, facts, used, owner))
+        .map_while(|s| key(s, k, facts, used, &request.group))
         .collect()
 }
 
@@ -78,19 +78,23 @@ pub(super) fn check_order(
             return;
         };
         let need = Need::of(td);
-        let asked = requests(plan, &t.owner, td);
+        // Its task group's requests (check_task holds the group to the owner's).
+        let asked: Vec<Request> = requests(plan, &t.owner, td)
+            .into_iter()
+            .filter(|r| *r.group == *t.group)
+            .collect();
         // A daemon's task goes to each of its instances, not by strategy.
         if !t.pinned && !asked.is_empty() && !super::daemon::owned_by_daemon(plan, &t.owner) {
             let fits = |k: usize, r: &Request| {
-                used[k].admits(&facts[k], &t.owner, r, true)
+                used[k].admits(&facts[k], r, true)
                     && used[k].shortfalls(&facts[k], &need, range).is_empty()
             };
             let first = |r: &Request| {
                 let best = (0..facts.len())
                     .filter(|&k| fits(k, r))
-                    .map(|k| keys(r, k, facts, &used, &t.owner))
+                    .map(|k| keys(r, k, facts, &used))
                     .min();
-                fits(at, r) && best == Some(keys(r, at, facts, &used, &t.owner))
+                fits(at, r) && best == Some(keys(r, at, facts, &used))
             };
             if !asked.iter().any(first) {
                 bad.push(format!(
@@ -106,6 +110,6 @@ pub(super) fn check_order(
             .iter()
             .map(|h| (h.protocol, h.host_port))
             .collect();
-        used[at].add(&t.owner, &need, &held);
+        used[at].add(&t.group, &need, &held);
     }
 }

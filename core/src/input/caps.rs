@@ -191,6 +191,8 @@ mod tests {
             count,
             placement_strategy: Vec::new(),
             placement_constraints: Vec::new(),
+            group: None,
+            extra: Default::default(),
         };
         plan.tasks = vec![run(1), run(MAX_TASKS as u32 - services - 1)];
         assert_eq!(check(&plan), Ok(()));

@@ -33,6 +33,8 @@ pub struct ContainerInstance {
     pub memory_estimated: bool,
     /// §3.6: how many awsvpc tasks the instance's ENIs allow.
     pub eni_capacity: u32,
+    /// §10.4: the GPUs it registers (none where Berth does not know them).
+    pub gpus: u32,
     /// `ecs.awsvpc-trunk-id`: set when the instance has a trunk network
     /// interface (its group turns trunking on and its type supports it).
     pub awsvpc_trunk_id: Option<String>,
@@ -92,6 +94,7 @@ pub fn container_instances(plan: &Plan) -> Vec<ContainerInstance> {
                 nominal_memory: t.memory_mib,
                 memory_estimated: estimated,
                 eni_capacity: t.awsvpc_task_limit(group.awsvpc_trunking),
+                gpus: super::gpus::gpu_count(&t.name).registered(),
                 awsvpc_trunk_id: trunked.then(|| format!("eni-trunk-{}-{}", group.name, n + 1)),
                 custom_attributes: custom_attributes.clone(),
             });

@@ -10,6 +10,7 @@
 pub mod catalogue;
 pub mod cloudformation;
 pub mod cluster;
+pub mod gpus;
 pub mod plan;
 pub mod requirements;
 pub mod scalar;

@@ -468,6 +468,14 @@ pub struct RunTask {
     #[serde(default)]
     /// Placement constraints for this call.
     pub placement_constraints: Vec<PlacementConstraint>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// RunTask's `group`: the task group its tasks join, for `spread`,
+    /// `distinctInstance` and `task:group` (§10.2); `family:NAME` when
+    /// absent.
+    pub group: Option<String>,
+    #[serde(flatten)]
+    /// Fields Berth does not model, kept and written back unchanged.
+    pub extra: Extra,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -29,6 +29,8 @@ pub struct Requirements {
     pub ports: Vec<PortNeed>,
     /// awsvpc tasks take one ENI attachment each.
     pub eni: bool,
+    /// §10.4: "The number of GPUs reserved for all containers in a task".
+    pub gpus: u32,
 }
 
 impl Requirements {
@@ -93,6 +95,11 @@ pub fn requirements(td: &TaskDefinition) -> Requirements {
         memory,
         ports,
         eni: td.network_mode == NetworkMode::Awsvpc,
+        gpus: td
+            .container_definitions
+            .iter()
+            .map(super::gpus::container_gpus)
+            .fold(0u32, u32::saturating_add),
     }
 }
 

@@ -21,6 +21,12 @@ impl ClusterState {
         if req.cpu > inst.remaining_cpu {
             return Err(Reason::Cpu);
         }
+        // §10.4: "The number of GPUs reserved for all containers in a task
+        // cannot exceed the number of available GPUs on the container
+        // instance"; the guide's step 1 checks "CPU, GPU, memory, and port".
+        if req.gpus > inst.instance.gpus.saturating_sub(inst.gpus_used) {
+            return Err(Reason::Gpu);
+        }
         if req.memory > inst.remaining_memory {
             return Err(Reason::Memory);
         }

@@ -56,12 +56,23 @@ pub struct PlacedTask {
     pub host_ports: Vec<HostPort>,
     /// Whether it has its own ENI (awsvpc).
     pub eni: bool,
+    /// GPUs it reserves (§10.4).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub gpus: u32,
     /// Whether a pin placed it on this instance.
     pub pinned: bool,
     /// Whether that pin is Berth's, keeping the task where it ran (not the
     /// user's choice, and not drawn as a pin).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub held: bool,
+    /// Its task group (§10.2): `service:NAME`, RunTask's `group`, or
+    /// `family:NAME`. Shared with the request.
+    #[serde(skip)]
+    pub group: Arc<str>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// Host ports in use on one instance for one protocol: a sorted list, which
@@ -115,6 +126,8 @@ pub struct InstanceState {
     pub remaining_memory: u32,
     /// awsvpc tasks on it, each on its own ENI (§3.6).
     pub enis_used: u32,
+    /// GPUs its tasks reserve (§10.4).
+    pub gpus_used: u32,
     /// Host ports in use (agent-reserved, static and dynamic), per protocol.
     pub(super) used_tcp: PortSet,
     pub(super) used_udp: PortSet,
@@ -139,6 +152,7 @@ impl PartialEq for InstanceState {
             && self.remaining_cpu == other.remaining_cpu
             && self.remaining_memory == other.remaining_memory
             && self.enis_used == other.enis_used
+            && self.gpus_used == other.gpus_used
             && self.used_tcp == other.used_tcp
             && self.used_udp == other.used_udp
             && self.reserved_count == other.reserved_count
@@ -232,6 +246,7 @@ impl ClusterState {
                 remaining_cpu: instance.registered_cpu,
                 remaining_memory: instance.registered_memory,
                 enis_used: 0,
+                gpus_used: 0,
                 reserved_count: reserved_tcp.len() + reserved_udp.len(),
                 used_tcp: PortSet::from_sorted(&reserved_tcp),
                 used_udp: PortSet::from_sorted(&reserved_udp),
@@ -332,6 +347,7 @@ impl ClusterState {
         if req.requirements.eni {
             inst.enis_used += 1;
         }
+        inst.gpus_used += req.requirements.gpus;
         // Static ports first, so a dynamic scan never takes one the task itself needs.
         for p in &req.requirements.ports {
             if let Some(hp) = p.host_port {
@@ -380,8 +396,10 @@ impl ClusterState {
             memory: req.requirements.memory,
             host_ports,
             eni: req.requirements.eni,
+            gpus: req.requirements.gpus,
             pinned,
             held: false,
+            group: Arc::clone(&req.group),
         });
         self.slot_changed(idx, group, 1);
         id
@@ -417,7 +435,7 @@ impl ClusterState {
                 .map(|pos| (idx, pos))
         })?;
         // A task's group was numbered when it started.
-        let group = self.group_id_or_new(&self.instances[idx].tasks[pos].owner.group());
+        let group = self.group_id_or_new(&Arc::clone(&self.instances[idx].tasks[pos].group));
         self.slot_changing(idx, group);
         let inst = &mut self.instances[idx];
         let task = inst.tasks.remove(pos);
@@ -429,6 +447,7 @@ impl ClusterState {
         if task.eni {
             inst.enis_used -= 1;
         }
+        inst.gpus_used -= task.gpus;
         for hp in &task.host_ports {
             if inst.used_mut(hp.protocol).remove(hp.host_port) && (lo..=hi).contains(&hp.host_port)
             {

@@ -191,42 +191,44 @@ fn place_from(plan: &Plan, mut state: ClusterState) -> Placement {
     for (_, req) in requests.iter().filter(|(s, _)| s.is_daemon()) {
         daemon::place_daemon(&mut state, &mut unplaced, req);
     }
-    // Service by service, in the plan's order: a service's pinned tasks on
-    // their instances first, then the rest by the scheduler. A pin thus
-    // changes nothing for the services placed before its own. A service
-    // whose constraints read task:group goes after the others: in ECS its
-    // tasks stay PENDING and are tried again until the tasks they follow
-    // or avoid run (§10.2), so they land where they would once those do.
-    let (later, first): (Vec<_>, Vec<_>) = requests
+    // Service by service, in the plan's order, then standalone tasks: a
+    // service's pinned tasks on their instances first, then the rest by the
+    // scheduler. A pin thus changes nothing for the services placed before
+    // its own. Those whose constraints read task:group go after all the
+    // others: in ECS their tasks stay PENDING and are tried again until the
+    // tasks they follow or avoid run (§10.2), so they land where they would
+    // once those do.
+    let services = requests
         .iter()
         .zip(held)
         .filter(|((s, _), _)| !s.is_daemon())
-        .partition(|((_, r), _)| r.reads_task_groups());
-    for ((svc, req), held) in first.into_iter().chain(later) {
-        let pinned = held + place_pins(plan, &mut state, &mut unplaced, svc, req, Pins::Own(held));
-        place_count(
-            &mut state,
-            &mut unplaced,
-            req,
-            svc.desired_count.saturating_sub(pinned),
-        );
-    }
-
-    for run in &plan.tasks {
+        .map(|((svc, req), held)| (Some((*svc, held)), req.clone(), 0));
+    let standalone = plan.tasks.iter().filter_map(|run| {
         // A Fargate-only task definition never lands on an instance.
-        let Some(td) = plan
+        let td = plan
             .task_definition(&run.task_definition)
-            .filter(|td| !td.fargate_only())
-        else {
-            continue;
-        };
+            .filter(|td| !td.fargate_only())?;
         let req = TaskRequest::new(
             Owner::Standalone(run.task_definition.as_str().into()),
             td,
             &run.placement_constraints,
             &run.placement_strategy,
-        );
-        place_count(&mut state, &mut unplaced, &req, run.count);
+        )
+        .in_group(run.group.as_deref());
+        Some((None, req, run.count))
+    });
+    let (later, first): (Vec<_>, Vec<_>) = services
+        .chain(standalone)
+        .partition(|(_, r, _)| r.reads_task_groups());
+    for (service, req, count) in first.into_iter().chain(later) {
+        let count = match service {
+            Some((svc, held)) => {
+                let own = place_pins(plan, &mut state, &mut unplaced, svc, &req, Pins::Own(held));
+                svc.desired_count.saturating_sub(held + own)
+            }
+            None => count,
+        };
+        place_count(&mut state, &mut unplaced, &req, count);
     }
     Placement { state, unplaced }
 }

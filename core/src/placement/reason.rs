@@ -14,6 +14,9 @@ pub enum Reason {
     /// No instance has enough memory left.
     #[serde(rename = "RESOURCE:MEMORY")]
     Memory,
+    /// No instance has enough GPUs free (§10.4).
+    #[serde(rename = "RESOURCE:GPU")]
+    Gpu,
     /// A static TCP host port the task needs is taken on every instance.
     #[serde(rename = "RESOURCE:PORTS")]
     Ports,
@@ -40,6 +43,7 @@ impl Reason {
         match self {
             Reason::Cpu => "RESOURCE:CPU",
             Reason::Memory => "RESOURCE:MEMORY",
+            Reason::Gpu => "RESOURCE:GPU",
             Reason::Ports | Reason::PortLimit => "RESOURCE:PORTS",
             Reason::PortsUdp => "RESOURCE:PORTS_UDP",
             Reason::Eni => "RESOURCE:ENI",
@@ -52,6 +56,8 @@ impl Reason {
     pub(super) fn clause(self) -> &'static str {
         match self {
             Reason::Cpu => "has insufficient CPU units available.",
+            // Berth's sentence, in the frame of ECS's CPU and memory ones.
+            Reason::Gpu => "has insufficient GPU units available.",
             Reason::Memory => "has insufficient memory available. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.",
             Reason::Ports | Reason::PortsUdp => "is already using a port required by your task. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.",
             // §3.2 documented cause, in the same sentence frame.

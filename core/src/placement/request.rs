@@ -98,7 +98,7 @@ pub struct TaskRequest {
     pub(super) constraints: Vec<Constraint>,
     pub(super) strategies: Vec<PlacementStrategy>,
     /// The task group (§4.2) that spread and distinctInstance count within.
-    pub(super) group: String,
+    pub(super) group: Arc<str>,
     /// `strategies` as the index walks them, worked out once.
     pub(super) walks: Option<Vec<Walk>>,
     /// A number no other request has (clones keep it, with the same walks):
@@ -129,9 +129,18 @@ impl TaskRequest {
             walks: walks(&strategies),
             walks_id: NEXT_WALKS_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             strategies,
-            group: owner.group(),
+            group: owner.group().into(),
             owner,
         }
+    }
+
+    /// The request with RunTask's `group` in place of the default
+    /// `family:NAME`, when it names one (§10.2).
+    pub fn in_group(mut self, group: Option<&str>) -> TaskRequest {
+        if let Some(g) = group {
+            self.group = g.into();
+        }
+        self
     }
 
     /// Whether a constraint reads `task:group`: which instances it admits

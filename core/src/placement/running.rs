@@ -88,13 +88,16 @@ fn wanted(plan: &Plan) -> Vec<Wanted<'_>> {
             .filter(|td| !td.fargate_only())?;
         let owner = Owner::Standalone(run.task_definition.as_str().into());
         Some(Wanted {
-            keep: TaskRequest::new(owner.clone(), td, &[], &[]).without_task_groups(),
+            keep: TaskRequest::new(owner.clone(), td, &[], &[])
+                .in_group(run.group.as_deref())
+                .without_task_groups(),
             request: TaskRequest::new(
                 owner,
                 td,
                 &run.placement_constraints,
                 &run.placement_strategy,
-            ),
+            )
+            .in_group(run.group.as_deref()),
             count: run.count,
             strategy: &run.placement_strategy,
             pins: Vec::new(),

@@ -48,6 +48,12 @@ pub fn shortfall(plan: &Plan, placement: &Placement, unplaced: &Unplaced) -> Opt
             |i| i.remaining_cpu,
             |i| i.instance.registered_cpu,
         ),
+        Reason::Gpu => (
+            "GPUs",
+            need.gpus,
+            |i| i.instance.gpus.saturating_sub(i.gpus_used),
+            |i| i.instance.gpus,
+        ),
         Reason::Ports | Reason::PortsUdp => {
             let protocol = if unplaced.failure.reason == Reason::Ports {
                 Protocol::Tcp

@@ -2,9 +2,10 @@
 //! changes where or how ECS runs tasks, and that Berth does not model yet,
 //! is a warning (W2010) naming what ECS does with it and what Berth plans
 //! instead, so that a clean `check` means the answer can be trusted.
-//! Sources: ecs-semantics.md §10 (the query language's subjects, GPUs) and the ECS Developer Guide on deployment controllers and
-//! capacity providers. (`task:group` and DAEMON
-//! scheduling are modelled.)
+//! Sources: ecs-semantics.md §10 (the query language's subjects, GPUs) and
+//! the ECS Developer Guide on deployment controllers and capacity providers.
+//! (`task:group`, DAEMON scheduling and GPUs are modelled; a GPU type whose
+//! count Berth does not have is said.)
 
 use serde_json::Value;
 
@@ -49,26 +50,58 @@ pub(super) fn unmodelled_rules(plan: &Plan, out: &mut Out) {
             out,
         );
         for (j, c) in td.container_definitions.iter().enumerate() {
-            let gpus: Vec<&str> = c
-                .extra
-                .get("resourceRequirements")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter(|r| r.get("type").and_then(Value::as_str) == Some("GPU"))
-                .filter_map(|r| r.get("value").and_then(Value::as_str))
-                .collect();
-            if !gpus.is_empty() {
-                out.warn(
-                    CODE,
-                    format!("{path}.containerDefinitions[{j}].resourceRequirements"),
-                    format!(
-                        "GPUs ({}) are not modelled by Berth yet: ECS places the task only where \
-                         they are free (RESOURCE:GPU); Berth places it as if it needed none",
-                        gpus.join(", ")
-                    ),
-                );
-            }
+            unreadable_gpus(c, &format!("{path}.containerDefinitions[{j}]"), out);
+        }
+    }
+    gpu_types_unknown(plan, out);
+}
+
+/// A GPU requirement whose value is not a whole number: Berth reserves
+/// none for it.
+fn unreadable_gpus(c: &crate::model::ContainerDefinition, path: &str, out: &mut Out) {
+    let values = c
+        .extra
+        .get("resourceRequirements")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|r| r.get("type").and_then(Value::as_str) == Some("GPU"))
+        .map(|r| r.get("value").and_then(Value::as_str));
+    for v in values.filter(|v| v.is_none_or(|v| v.trim().parse::<u32>().is_err())) {
+        out.warn(
+            CODE,
+            format!("{path}.resourceRequirements"),
+            format!(
+                "a GPU requirement of {} is not a whole number of GPUs: Berth reserves none for it",
+                v.map_or("no value".to_string(), |v| format!("\"{v}\""))
+            ),
+        );
+    }
+}
+
+/// §10.4: where a task asks for GPUs, a group of a GPU type whose count
+/// Berth's catalogue does not have registers none here, which ECS would not.
+fn gpu_types_unknown(plan: &Plan, out: &mut Out) {
+    let asks = plan.task_definitions.iter().any(|td| {
+        td.container_definitions
+            .iter()
+            .any(|c| crate::model::gpus::container_gpus(c) > 0)
+    });
+    if !asks {
+        return;
+    }
+    for (i, g) in plan.cluster.instance_groups.iter().enumerate() {
+        if crate::model::gpus::gpu_count(&g.instance_type) == crate::model::gpus::GpuCount::Unknown
+        {
+            out.warn(
+                CODE,
+                format!("$.cluster.instanceGroups[{i}].instanceType"),
+                format!(
+                    "Berth does not know how many GPUs a {} has: it places no GPU task on \
+                     group {}, where ECS would use the GPUs the instances register",
+                    g.instance_type, g.name
+                ),
+            );
         }
     }
 }

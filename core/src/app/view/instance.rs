@@ -120,6 +120,10 @@ pub struct InstanceView {
     pub enis_used: u32,
     /// How many awsvpc tasks the instance's ENIs allow (§3.6).
     pub eni_capacity: u32,
+    /// GPUs the instance registers (§10.4); none on most types.
+    pub registered_gpus: u32,
+    /// GPUs no task reserves.
+    pub free_gpus: u32,
     /// The task chips.
     pub tasks: Vec<TaskChip>,
 }
@@ -154,6 +158,7 @@ impl InstanceView {
             self.eni_capacity,
         )
             .hash(&mut h);
+        (self.registered_gpus, self.free_gpus).hash(&mut h);
         for m in &self.memory {
             (
                 &m.label,
@@ -217,6 +222,8 @@ pub(super) fn instance_view(
         ports,
         enis_used: s.enis_used,
         eni_capacity: i.eni_capacity,
+        registered_gpus: i.gpus,
+        free_gpus: i.gpus.saturating_sub(s.gpus_used),
         tasks: task_chips(plan, s, phases),
     }
 }

@@ -129,6 +129,18 @@ fn container(w: &Writer, td: &TaskDefinition, c: &ContainerDefinition, log_group
     if !c.command.is_empty() {
         m.insert("Command".into(), json!(c.command));
     }
+    // GPUs (§10.4) and any other requirement, as the plan has them.
+    if let Some(list) = c
+        .extra
+        .get("resourceRequirements")
+        .and_then(Value::as_array)
+    {
+        let items: Vec<Value> = list
+            .iter()
+            .map(|r| json!({"Type": r.get("type"), "Value": r.get("value")}))
+            .collect();
+        m.insert("ResourceRequirements".into(), json!(items));
+    }
     m.insert(
         "LogConfiguration".into(),
         json!({"LogDriver": "awslogs", "Options": {

@@ -23,6 +23,10 @@ const ECS_AMI_X86_64: &str =
     "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
 const ECS_AMI_ARM64: &str =
     "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id";
+/// The GPU-optimised variant, with the NVIDIA driver ECS needs to register
+/// an instance's GPUs (ecs-semantics.md §10.4).
+const ECS_AMI_GPU: &str =
+    "/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id";
 
 /// The cluster, the instance role and profile, and each group's launch
 /// template and Auto Scaling group.
@@ -94,8 +98,9 @@ fn user_data(w: &Writer, g: &InstanceGroup) -> String {
 }
 
 /// The AMI: the plan's own image parameter when it declares one, else the
-/// current ECS-optimised AMI for the group's architecture, read from its
-/// public SSM parameter at deploy time.
+/// current ECS-optimised AMI for the group's architecture (GPU-optimised
+/// for a type with GPUs), read from its public SSM parameter at deploy
+/// time.
 fn image_id(w: &mut Writer, g: &InstanceGroup) -> Value {
     let plan_ami = w.plan.cloud_formation.as_ref().and_then(|c| {
         c.parameters
@@ -107,10 +112,11 @@ fn image_id(w: &mut Writer, g: &InstanceGroup) -> Value {
         return reference(name);
     }
     let arm = graviton(&g.instance_type);
-    let (name, path, arch) = if arm {
-        ("EcsAmiArm64", ECS_AMI_ARM64, "arm64")
-    } else {
-        ("EcsAmi", ECS_AMI_X86_64, "x86_64")
+    let gpus = crate::model::gpus::gpu_count(&g.instance_type).registered() > 0;
+    let (name, path, arch) = match (arm, gpus) {
+        (true, _) => ("EcsAmiArm64", ECS_AMI_ARM64, "arm64"),
+        (false, true) => ("EcsAmiGpu", ECS_AMI_GPU, "x86_64, GPU-optimised"),
+        (false, false) => ("EcsAmi", ECS_AMI_X86_64, "x86_64"),
     };
     w.deploy_parameter(
         name,
