@@ -214,7 +214,7 @@ test('gpu: RESOURCE:GPU on an m5.large, one of two on a g4dn.xlarge, both on a g
   await next(/g4dn\.xlarge registers one GPU/);
   const id = await firstInstance();
   assert.equal(await only(id).locator('[data-testid="gpu-summary"]').innerText(), '0 of 1 free');
-  assert.match(await tray(), /1 × train[\s\S]*RESOURCE:GPU/);
+  assert.match(await tray(), /1 × train[\s\S]*RESOURCE:GPU[\s\S]*Needs 1 GPU; the most free on any instance is 0/);
   await next(/g4dn\.12xlarge registers four/);
   await page.waitForFunction(() => document.querySelector('[data-testid="gpu-summary"]')?.textContent === '2 of 4 free');
   assert.equal(await page.locator('[data-testid="unplaced"]').count(), 0);

@@ -134,6 +134,11 @@ fn eni_sentence(instances: Vec<&InstanceState>) -> String {
 
 fn sentence(r: &Resource) -> String {
     let Resource { unit, need, offers } = r;
+    let unit = if *need == 1 && *unit == "GPUs" {
+        "GPU"
+    } else {
+        unit
+    };
     let largest = offers.iter().max_by_key(|o| o.1);
     let freest = offers.iter().max_by_key(|o| o.0);
     match (largest, freest) {
