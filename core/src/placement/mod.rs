@@ -1,7 +1,7 @@
 //! Where ECS would put each task, and why it would not (§2.3, §3, §4).
 //!
-//! [`ClusterState`] is the per-instance ledger (CPU, memory, host ports per
-//! protocol, ENIs) that both the one-shot [`place`] and the deployment
+//! [`ClusterState`] is the per-instance ledger (CPU, memory, GPUs, host
+//! ports per protocol, ENIs) that both the one-shot [`place`] and the deployment
 //! simulator mutate one task at a time. A task is checked against resources,
 //! then constraints, then ordered by strategies, in ECS's order (§4.1).
 //! Everything is deterministic: `random` is a seeded hash, ties go to the
@@ -12,9 +12,12 @@
 //! The pipeline, one file a step: `request` (what a task asks, for whom),
 //! `ledger` (the instances and their tasks), `feasible` (does it fit), `rank`
 //! (which fitting instance), `explain` (why none, as a `reason`),
-//! `shortfall` (the numbers beside the reason), and here the
-//! whole plan: each service (its pins, then the rest), then standalone tasks. `hash` holds the
-//! hashes `random` and the group map use.
+//! `shortfall` (the numbers beside the reason), `daemon` (a DAEMON
+//! service's instances), `running` (from the tasks running now), and here
+//! the whole plan: the tasks edits hold where they ran, then daemons, then
+//! each service (its pins, then the rest) and standalone task, those that
+//! read `task:group` last. `hash` holds the hashes `random` and the group
+//! map use.
 
 pub mod cql;
 mod daemon;
