@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use super::facts::{requests, task_definition_of, Facts};
 use super::ledger::member_of;
-use super::member_of::parses;
+use super::member_of::{parses, reads_task_groups};
 use crate::model::{ConstraintType, Plan, Service};
 use crate::placement::{Owner, Placement};
 
@@ -40,7 +40,7 @@ pub(super) fn daemon_instances(plan: &Plan, svc: &Service, facts: &[Facts]) -> V
                     .all(|c| match c.expression.as_deref() {
                         // task:group is judged when the task starts: as met
                         // here, if it can be read at all.
-                        Some(e) if e.contains("task:group") => parses(e),
+                        Some(e) if reads_task_groups(e) => parses(e),
                         e => member_of(e, &facts[k]),
                     })
             })

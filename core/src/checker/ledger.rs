@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::facts::{Facts, Need, Request};
-use super::member_of::holds;
+use super::member_of::{holds, reads_task_groups};
 use crate::model::{ConstraintType, Plan, Protocol};
 
 /// What the tasks on one instance use, counted by the checker.
@@ -118,23 +118,28 @@ impl Used {
         why
     }
 
-    /// Whether the instance admits a task of `owner` under `request`'s
-    /// constraints (§4.3), given the tasks already on it.
+    /// Whether the instance admits a task under `request`'s constraints
+    /// (§4.3), given the tasks already on it.
     /// With `judge_task_groups` false, a `task:group` expression is taken
     /// as met: it held (or not) when the task started, which a state in
     /// the middle of a deployment, its old tasks gone, no longer shows.
     pub fn admits(&self, f: &Facts, request: &Request, judge_task_groups: bool) -> bool {
-        let groups: Vec<String> = self
-            .groups
-            .iter()
-            .filter(|(_, n)| **n > 0)
-            .map(|(g, _)| g.clone())
-            .collect();
+        // The groups here, listed only for an expression that reads them.
+        let groups = || -> Vec<String> {
+            self.groups
+                .iter()
+                .filter(|(_, n)| **n > 0)
+                .map(|(g, _)| g.clone())
+                .collect()
+        };
         request.constraints.iter().all(|c| match c.kind {
             ConstraintType::DistinctInstance => self.count(&request.group) == 0,
             ConstraintType::MemberOf => c.expression.as_deref().is_some_and(|e| {
-                (!judge_task_groups && e.contains("task:group"))
-                    || holds(e, &|s| f.value_of(s), &groups)
+                if !reads_task_groups(e) {
+                    holds(e, &|s| f.value_of(s), &[])
+                } else {
+                    !judge_task_groups || holds(e, &|s| f.value_of(s), &groups())
+                }
             }),
         })
     }

@@ -228,6 +228,12 @@ pub(super) fn holds(
     read(expression, value_of, task_groups) == Some(true)
 }
 
+/// Whether an expression names `task:group`, whose values are the groups
+/// of the tasks on the instance (§10.2).
+pub(super) fn reads_task_groups(expression: &str) -> bool {
+    expression.contains("task:group")
+}
+
 /// Whether Berth can read the expression at all, whatever it gives.
 pub(super) fn parses(expression: &str) -> bool {
     read(expression, &|_| None, &[]).is_some()

@@ -354,7 +354,7 @@ fn check_unplaced(
             r.constraints.iter().any(|c| {
                 c.expression
                     .as_deref()
-                    .is_some_and(|e| e.contains("task:group"))
+                    .is_some_and(member_of::reads_task_groups)
             })
         }) {
             continue;

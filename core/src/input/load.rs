@@ -62,7 +62,8 @@ fn daemon_deployment_defaults(mut value: serde_json::Value) -> Option<String> {
         let Some(dc) = dc.as_object_mut() else {
             continue;
         };
-        for (key, default) in [("minimumHealthyPercent", 0), ("maximumPercent", 100)] {
+        let (min, max) = crate::model::DeploymentConfiguration::DAEMON_DEFAULTS;
+        for (key, default) in [("minimumHealthyPercent", min), ("maximumPercent", max)] {
             if !dc.contains_key(key) {
                 dc.insert(key.into(), default.into());
                 changed = true;

@@ -77,18 +77,28 @@ pub fn gpu_count(instance_type: &str) -> GpuCount {
     }
 }
 
-/// The GPUs a container reserves: the sum of its `resourceRequirements`
-/// of type GPU (a value that is not a whole number counts as none;
-/// validation names it).
-pub fn container_gpus(c: &ContainerDefinition) -> u32 {
+/// The value of each of a container's `resourceRequirements` of type GPU,
+/// as written (None where it has no text value).
+pub fn gpu_requirements(c: &ContainerDefinition) -> impl Iterator<Item = Option<&str>> {
     c.extra
         .get("resourceRequirements")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .filter(|r| r.get("type").and_then(Value::as_str) == Some("GPU"))
-        .filter_map(|r| r.get("value").and_then(Value::as_str))
-        .filter_map(|v| v.trim().parse::<u32>().ok())
+        .map(|r| r.get("value").and_then(Value::as_str))
+}
+
+/// A GPU requirement's count, when it is a whole number.
+pub fn gpu_value(value: Option<&str>) -> Option<u32> {
+    value?.trim().parse().ok()
+}
+
+/// The GPUs a container reserves: the sum of its GPU requirements (a value
+/// that is not a whole number counts as none; validation names it).
+pub fn container_gpus(c: &ContainerDefinition) -> u32 {
+    gpu_requirements(c)
+        .filter_map(gpu_value)
         .fold(0u32, u32::saturating_add)
 }
 

@@ -405,6 +405,12 @@ fn default_max_percent() -> u32 {
     200
 }
 
+impl DeploymentConfiguration {
+    /// §10.1: ECS's minimumHealthyPercent and maximumPercent for a DAEMON
+    /// service that gives none (a replica's are 100 and 200).
+    pub const DAEMON_DEFAULTS: (u32, u32) = (0, 100);
+}
+
 impl Default for DeploymentConfiguration {
     fn default() -> Self {
         DeploymentConfiguration {

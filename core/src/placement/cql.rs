@@ -475,13 +475,14 @@ impl Expr {
                 values,
                 ..
             } if subject == TASK_GROUP => {
-                let positive = op.denied().unwrap_or(*op);
+                let denied = op.denied();
+                let positive = denied.unwrap_or(*op);
                 let passes = match positive {
                     Op::Eq => values.first().is_some_and(|v| task_groups.has(v)),
                     Op::In => values.iter().any(|v| task_groups.has(v)),
                     _ => task_groups.any(&mut |g| self.test(positive, Some(g))),
                 };
-                passes != op.denied().is_some()
+                passes != denied.is_some()
             }
             Expr::Test { subject, op, .. } => self.test(*op, lookup(subject)),
         }

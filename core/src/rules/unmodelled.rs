@@ -7,8 +7,6 @@
 //! (`task:group`, DAEMON scheduling and GPUs are modelled; a GPU type whose
 //! count Berth does not have is said.)
 
-use serde_json::Value;
-
 use super::Out;
 use crate::model::{PlacementConstraint, Plan};
 
@@ -59,15 +57,8 @@ pub(super) fn unmodelled_rules(plan: &Plan, out: &mut Out) {
 /// A GPU requirement whose value is not a whole number: Berth reserves
 /// none for it.
 fn unreadable_gpus(c: &crate::model::ContainerDefinition, path: &str, out: &mut Out) {
-    let values = c
-        .extra
-        .get("resourceRequirements")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|r| r.get("type").and_then(Value::as_str) == Some("GPU"))
-        .map(|r| r.get("value").and_then(Value::as_str));
-    for v in values.filter(|v| v.is_none_or(|v| v.trim().parse::<u32>().is_err())) {
+    use crate::model::gpus::{gpu_requirements, gpu_value};
+    for v in gpu_requirements(c).filter(|v| gpu_value(*v).is_none()) {
         out.warn(
             CODE,
             format!("{path}.resourceRequirements"),

@@ -310,6 +310,13 @@ fn port_map(plan: &Plan, s: &InstanceState) -> Vec<PortEntry> {
 
 /// One chip per task; service tasks carry their service, so they can be dragged.
 fn task_chips(plan: &Plan, s: &InstanceState, phases: &Phases) -> Vec<TaskChip> {
+    // Looked up once per card, not once per chip (a board draws thousands).
+    let daemons: Vec<&str> = plan
+        .services
+        .iter()
+        .filter(|s| s.is_daemon())
+        .map(|s| s.service_name.as_str())
+        .collect();
     in_board_order(plan, s)
         .into_iter()
         .map(|t| TaskChip {
@@ -321,7 +328,7 @@ fn task_chips(plan: &Plan, s: &InstanceState, phases: &Phases) -> Vec<TaskChip> 
             },
             colour: colour_of(plan, &t.owner),
             pinned: t.pinned && !t.held,
-            daemon: matches!(&t.owner, Owner::Service(n) if plan.service(n).is_some_and(|s| s.is_daemon())),
+            daemon: matches!(&t.owner, Owner::Service(n) if daemons.contains(&&**n)),
             phase: phases.get(&t.id).copied(),
         })
         .collect()

@@ -97,11 +97,12 @@ fn daemon_defaults(
         return;
     }
     let given = props.get("DeploymentConfiguration");
+    let (min, max) = DeploymentConfiguration::DAEMON_DEFAULTS;
     if given.and_then(|d| d.get("MinimumHealthyPercent")).is_none() {
-        deployment.minimum_healthy_percent = 0;
+        deployment.minimum_healthy_percent = min;
     }
     if given.and_then(|d| d.get("MaximumPercent")).is_none() {
-        deployment.maximum_percent = 100;
+        deployment.maximum_percent = max;
     }
 }
 
