@@ -5,67 +5,46 @@
 //! "copy into my plan" is the one way a walkthrough's plan becomes the user's.
 //! Large type; N / B or PageDown / PageUp work from the keyboard.
 
-use berth_core::app::walkthrough::{walkthroughs, Action, Walkthrough};
-use berth_core::simulate::Change;
+use berth_core::app::walkthrough::{walkthroughs, Action, WalkStep, Walkthrough};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::stepper::{run_deploy, run_task_simulation, Settings, Simulation};
+use crate::stepper::{Settings, Simulation};
 use crate::store::use_store;
 
-/// What a walkthrough step does beyond its plan: run a deployment or a
-/// run-task on the stepper, or bring the export panel into view.
+/// What a walkthrough step does beyond its plan: run its deployment or
+/// run-task on the stepper, opened at the moment its text describes, or
+/// bring the export panel into view.
 fn run_action(
-    plan: &berth_core::Plan,
-    action: Option<Action>,
+    step: &WalkStep,
     title: &str,
     (sim, settings): (RwSignal<Option<Simulation>>, Settings),
 ) {
-    match action {
-        Some(Action::Deploy {
-            service,
-            tag,
-            min_healthy,
-            max_percent,
-            failing,
-        }) => {
-            settings.show_deployment(&service, &tag, min_healthy, max_percent, failing);
-            if let Ok(run) = run_deploy(
-                plan,
-                &service,
-                Change {
-                    image: Some(format!(":{tag}")),
-                    ..Change::default()
-                },
-                min_healthy,
-                max_percent,
-                failing,
-            ) {
-                sim.set(Some(Simulation {
-                    run,
-                    step: 0,
-                    title: title.to_string(),
-                }));
-            }
+    if let Some(Action::Deploy {
+        service,
+        tag,
+        min_healthy,
+        max_percent,
+        failing,
+        ..
+    }) = &step.action
+    {
+        settings.show_deployment(service, tag, *min_healthy, *max_percent, *failing);
+    }
+    if let Some(Ok((run, at))) = step.simulation() {
+        sim.set(Some(Simulation {
+            run,
+            step: at,
+            title: title.to_string(),
+        }));
+    }
+    if let Some(Action::Export) = step.action {
+        let el = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("export-h"));
+        if let Some(el) = el {
+            el.scroll_into_view();
         }
-        Some(Action::RunTask { task_definition }) => {
-            if let Ok(run) = run_task_simulation(plan, &task_definition) {
-                sim.set(Some(Simulation {
-                    run,
-                    step: 0,
-                    title: title.to_string(),
-                }));
-            }
-        }
-        Some(Action::Export) => {
-            let el = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id("export-h"));
-            if let Some(el) = el {
-                el.scroll_into_view();
-            }
-        }
-        None => {}
     }
 }
 
@@ -77,13 +56,10 @@ pub fn Walkthroughs(sim: RwSignal<Option<Simulation>>, settings: Settings) -> im
     let active: RwSignal<Option<(usize, usize)>> = RwSignal::new(None);
 
     let apply = move |w: usize, i: usize| {
-        let (plan, action, title) = all.with_value(|a| {
-            let s = &a[w].steps[i];
-            (s.plan.clone(), s.action.clone(), a[w].title)
-        });
+        let (step, title) = all.with_value(|a| (a[w].steps[i].clone(), a[w].title));
         sim.set(None);
-        store.show_walkthrough_plan(plan.clone());
-        run_action(&plan, action, title, (sim, settings));
+        store.show_walkthrough_plan(step.plan.clone());
+        run_action(&step, title, (sim, settings));
         active.set(Some((w, i)));
         store.announce.set(format!(
             "{title}: step {} of {}",

@@ -67,12 +67,12 @@ test('a revision that fails its health checks is rolled back to the old tasks', 
   assert.match(await outcome(), /rolled back/);
   // §5.6: for 4 tasks the threshold is clamp(ceil(2), 3, 200) = 3.
   assert.match(await outcome(), /threshold is 3/);
-  // The rollback is a deployment of the last good revision: its tasks are
-  // the primary deployment's, all four healthy, none of the failed ones left.
+  // The rollback is a deployment of the last good revision: its tasks keep
+  // their label "old", all four healthy, and none of the failed new ones is left.
   const rollback = actions.find((a) => a.startsWith('roll back to quote:'));
   assert.ok(rollback, actions.join('\n'));
   assert.ok(actions.indexOf(rollback) > actions.findIndex((a) => /circuit breaker tripped/.test(a)));
   const last = await stepper.counts();
-  assert.deepEqual([last.oldRunning, last.draining, last.healthy], [0, 0, 4]);
+  assert.deepEqual([last.old.healthy, last.old.draining, last.new.pending + last.new.running + last.new.draining], [4, 0, 0]);
   assert.equal((await quoteChips()).length, 4);
 });

@@ -20,15 +20,15 @@ test('stepping a 50 % deployment of four tasks shows each step\'s counts', async
   const seenActions = [];
   for (let i = 1; i <= total; i++) {
     const c = await stepper.counts();
-    assert.ok(c.oldRunning + c.healthy >= 2, `step ${i}: ${JSON.stringify(c)} keeps at least 2 healthy`);
-    assert.ok(c.oldRunning + c.pending + c.newRunning <= 8, `step ${i}: at most 8 running or pending`);
+    assert.ok(c.old.healthy + c.new.healthy >= 2, `step ${i}: ${JSON.stringify(c)} keeps at least 2 healthy`);
+    assert.ok(c.old.pending + c.old.running + c.new.pending + c.new.running <= 8, `step ${i}: at most 8 running or pending`);
     seenActions.push(await stepper.action());
     assert.equal((await stepper.position()).index, i);
     if (i < total) await stepper.forward();
   }
   assert.deepEqual(seenActions.filter((a) => a.startsWith('stop')), ['stop 2 old (begin draining)', 'stop 2 old (begin draining)']);
   const last = await stepper.counts();
-  assert.deepEqual([last.oldRunning, last.newRunning, last.healthy], [0, 4, 4]);
+  assert.deepEqual([last.old.running, last.new.running, last.new.healthy], [0, 4, 4]);
   assert.match(await page.locator('[data-testid="outcome"]').innerText(), /Outcome: completed/);
   // The board shows the step: every task on it is the new revision.
   const chips = await page.locator('[data-testid="task-chip"]').allInnerTexts();

@@ -88,12 +88,12 @@ test('host-port: dashboard on 8000 and audit on 8001, a second dashboard cannot 
   assert.match(await tray(), /dashboard[\s\S]*RESOURCE:PORTS/);
 });
 
-test('jvm: 672 + 128 fill the 800 MiB limit (red); the smaller settings fit (§7.5 sums)', async () => {
+test('jvm: 672 + 128 fill the 800 MiB limit (amber, a known risk); the smaller settings fit (§7.5 sums)', async () => {
   await start('jvm', /-Xmx672m/);
   const jvm = page.locator('[data-testid="jvm"]').first();
   // heap 672 + metaspace 128 + 200 threads × 1 MiB + code cache 240 + direct 10 + max(10 % of heap, 64).
   const first = 672 + 128 + 200 + 240 + 10 + Math.max(67.2, 64);
-  assert.match(await jvm.innerText(), new RegExp(`red[\\s\\S]*needs ≈ ${Math.round(first)} MiB of 800 MiB`, 'i'));
+  assert.match(await jvm.innerText(), new RegExp(`amber[\\s\\S]*needs ≈ ${Math.round(first)} MiB of 800 MiB`, 'i'));
   await next(/A 400 MiB heap/);
   // heap 400 + 128 + 200 × 0.5 MiB + 64 + 32 + max(40, 64).
   const second = 400 + 128 + 100 + 64 + 32 + 64;
@@ -101,42 +101,61 @@ test('jvm: 672 + 128 fill the 800 MiB limit (red); the smaller settings fit (§7
   assert.match(await jvm.innerText(), /\bok\b/i);
 });
 
-test('deploy-200: static ports stall at 200 %, dynamic ports complete', async () => {
+/** The stepper's 1-based position, once the simulation is on screen. */
+async function opened() {
+  await page.locator('[data-testid="simulation"]').waitFor();
+  return stepper.position();
+}
+const events = () => page.locator('[data-testid="step-event"]').allInnerTexts();
+const healthy = (c) => c.old.healthy + c.new.healthy;
+const chart = () => page.locator('.timeline svg').innerHTML();
+
+test('deploy-200: static ports stall at 200 %, opened at the event; dynamic ports opened while the old drain', async () => {
   await start('deploy-200', /minimum 100 %, maximum 200 %/);
-  await next(/The deployment stalls/);
-  await page.locator('[data-testid="simulation"]').waitFor();
-  assert.match(await outcome(), /stalled/);
-  await next(/old and new side by side/);
-  await page.waitForFunction(() => /step 1 of/.test(document.querySelector('[data-testid="step-index"]')?.textContent ?? ''));
-  assert.match(await outcome(), /completed/);
+  await next(/the deployment stalls/);
+  // The stepper opens where the text begins: the "unable to place" event.
+  assert.deepEqual(await opened(), { index: 2, total: 3 });
+  assert.match((await events()).join('\n'), /was unable to place a task[\s\S]*already using a port required by your task/);
   const c = await stepper.counts();
-  assert.deepEqual([c.oldRunning, c.healthy], [0, 2]);
+  assert.deepEqual([c.old.healthy, c.new.pending + c.new.running], [2, 0]);
+  assert.match(await chart(), /stalled/);
+  assert.match(await outcome(), /stalled/);
+  await next(/old ones: the board shows them draining/);
+  assert.equal((await opened()).index, 5);
+  const d = await stepper.counts();
+  assert.deepEqual([d.old.draining, d.new.healthy], [2, 2]);
+  const chips = (await page.locator('[data-testid="task-chip"]').allInnerTexts()).join('\n');
+  assert.equal(chips.match(/old draining/g).length, 2, chips);
+  assert.match(await outcome(), /completed/);
 });
 
-test('deploy-0: minimum 0 % stops the one task first, so there is a step with nothing healthy', async () => {
-  await start('deploy-0', /Minimum healthy 0 %/);
-  await page.locator('[data-testid="simulation"]').waitFor();
-  const { total } = await stepper.position();
-  let down = false;
-  for (let i = 1; i <= total; i++) {
-    const c = await stepper.counts();
-    if (c.oldRunning + c.healthy === 0) down = true;
-    if (i < total) await stepper.forward();
-  }
-  assert.ok(down, 'downtime: a step with no task running');
-  assert.match(await page.locator('[data-testid="outcome"]').innerText(), /completed/);
+test('deploy-0: opened at the moment nothing is healthy, shaded on the chart', async () => {
+  await start('deploy-0', /minimum healthy 0 %/);
+  assert.equal((await opened()).index, 2);
+  const c = await stepper.counts();
+  assert.deepEqual([healthy(c), c.old.draining], [0, 1]);
+  assert.match(await chart(), /none healthy/);
+  assert.match(await outcome(), /completed/);
 });
 
-test('deploy-50: four tasks, at least 2 healthy, two stopped at a time', async () => {
-  await start('deploy-50', /At 50 % ECS stops two/);
-  await page.locator('[data-testid="simulation"]').waitFor();
-  const { total } = await stepper.position();
+test('deploy-50: the "unable to place" event explained, two stopped at a time, never below 2 healthy', async () => {
+  await start('deploy-50', /ECS first tries to start new tasks/);
+  assert.equal((await opened()).index, 2);
+  assert.match((await events()).join('\n'), /was unable to place a task/);
+  await next(/So ECS stops two old tasks/);
+  assert.equal((await opened()).index, 3);
+  const c = await stepper.counts();
+  assert.deepEqual([c.old.draining, c.old.healthy], [2, 2]);
+  await next(/steady state at t = 220 s/);
+  const { index, total } = await opened();
+  assert.equal(index, total, 'opened at the outcome');
+  await page.locator('[aria-label="first step"]').click();
   const stops = [];
   for (let i = 1; i <= total; i++) {
     const c = await stepper.counts();
     // §5.1: 50 % of 4 is at least 2 healthy, 200 % at most 8 running or pending.
-    assert.ok(c.oldRunning + c.healthy >= 2, JSON.stringify(c));
-    assert.ok(c.oldRunning + c.pending + c.newRunning <= 8, JSON.stringify(c));
+    assert.ok(healthy(c) >= 2, JSON.stringify(c));
+    assert.ok(c.old.pending + c.old.running + c.new.pending + c.new.running <= 8, JSON.stringify(c));
     const a = await stepper.action();
     if (a.startsWith('stop')) stops.push(a);
     if (i < total) await stepper.forward();
@@ -145,17 +164,23 @@ test('deploy-50: four tasks, at least 2 healthy, two stopped at a time', async (
   assert.match(await page.locator('[data-testid="outcome"]').innerText(), /completed/);
 });
 
-test('rollback: the circuit breaker trips after 3 failures and rolls back', async () => {
-  await start('rollback', /trips after 3 failures/);
-  await page.locator('[data-testid="simulation"]').waitFor();
-  const { total } = await stepper.position();
-  const actions = [];
-  for (let i = 1; i <= total; i++) {
-    actions.push(await stepper.action());
-    if (i < total) await stepper.forward();
-  }
-  assert.ok(actions.some((a) => /circuit breaker tripped \(\d+ of 3 failures\)/.test(a)), actions.join('\n'));
+test('rollback: failed tasks drain as "new", the breaker trips at 4 of threshold 3, the old tasks stay "old"', async () => {
+  await start('rollback', /the new revision fails its health checks/);
+  assert.equal((await opened()).index, 4);
+  let c = await stepper.counts();
+  assert.deepEqual([c.old.healthy, c.new.draining], [2, 2]);
+  await next(/the circuit breaker trips/);
+  await opened();
+  assert.match(await stepper.action(), /circuit breaker tripped: 4 failed \(threshold 3\)/);
+  assert.match(await chart(), /circuit breaker[\s\S]*rollback|rollback[\s\S]*circuit breaker/);
+  await next(/rolling back to service-x:1/);
+  const { index, total } = await opened();
+  assert.equal(index, total);
   assert.match(await page.locator('[data-testid="outcome"]').innerText(), /rolled back/);
+  c = await stepper.counts();
+  assert.deepEqual([c.old.healthy, c.new.pending + c.new.running + c.new.draining], [2, 0]);
+  const chips = (await page.locator('[data-testid="task-chip"]').allInnerTexts()).filter((t) => t.includes('service-x'));
+  assert.ok(chips.length === 2 && chips.every((t) => t.includes('old healthy')), chips.join(', '));
 });
 
 /** Instance id → the labels of its chips, board-wide. */
@@ -177,8 +202,12 @@ test('daemon: one log-agent on every instance, marked and fixed, a new instance 
   assert.deepEqual(Object.keys(on), ['app-1', 'app-2', 'app-3']);
   for (const chips of Object.values(on)) assert.equal(chips.filter((c) => c.startsWith('◆ log-agent')).length, 1, JSON.stringify(on));
   await next(/Deploying log-agent/);
-  await page.locator('[data-testid="simulation"]').waitFor();
-  const { total } = await stepper.position();
+  // Opened where one old agent drains and two keep running.
+  const { index, total } = await opened();
+  assert.equal(index, 2);
+  const c = await stepper.counts();
+  assert.deepEqual([c.old.draining, c.old.healthy], [1, 2]);
+  await page.locator('[aria-label="first step"]').click();
   const stops = [];
   for (let i = 1; i <= total; i++) {
     const a = await stepper.action();

@@ -96,14 +96,29 @@ fn check_exit_codes() {
     let (code, out, _) = berth(&["check", &temp("clean.json", clean)]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("0 errors"));
+    // Issue 22: the seed's JVM settings are a known risk (J3002, a
+    // warning), not an error; a heap as large as its limit is an error.
     let (code, out, _) = berth(&["check", "--json", &example()]);
-    assert_eq!(code, 1, "the seed's JVM settings are an error");
+    assert_eq!(code, 0, "{out}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert!(v["findings"]
+    let codes: Vec<&str> = v["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|f| f["code"] == "J3001"));
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"J3002") && !codes.contains(&"J3001"),
+        "{codes:?}"
+    );
+    let full_heap = clean.replace(
+        r#""memory":256"#,
+        r#""memory":256,"environment":[{"name":"JAVA_OPTS","value":"-Xmx256m"}]"#,
+    );
+    assert_ne!(full_heap, clean);
+    let (code, out, _) = berth(&["check", &temp("full-heap.json", &full_heap)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("J3001"), "{out}");
 }
 
 #[test]

@@ -42,7 +42,17 @@ fn deployment(c: &mut Criterion) {
 
 fn catalogue(c: &mut Criterion) {
     c.bench_function("catalogue search", |b| {
-        b.iter(|| berth_core::app::view::catalogue_rows("large", None, Some("arm64"), 30))
+        let plan = berth_core::load_plan(include_str!("../../public/examples/microtrader.json"))
+            .expect("the example loads");
+        let query = berth_core::app::view::PickerQuery {
+            text: "large".into(),
+            architecture: Some("arm64".into()),
+            sort: berth_core::app::view::SortBy::Price,
+            limit: 30,
+            ..Default::default()
+        };
+        let target = berth_core::app::view::PickerTarget::Group("app".into());
+        b.iter(|| berth_core::app::view::picker_rows(&plan, &target, &query))
     });
 }
 

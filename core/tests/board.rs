@@ -1,7 +1,7 @@
 //! The board's edits and view model: what a drag does, and what is drawn.
 
 use berth_core::app::edit::{apply, rebalance_preview, service_form, Edit, ServiceForm, TaskMove};
-use berth_core::app::view::{board, catalogue_rows, PortKind};
+use berth_core::app::view::{board, picker_rows, PickerQuery, PickerTarget, PortKind, SortBy};
 use berth_core::model::{NetworkMode, Pin};
 use berth_core::placement::{Placer, Reason};
 use berth_core::{load_plan, Plan};
@@ -367,12 +367,27 @@ fn the_view_model_has_bars_targets_jvm_and_the_catalogue() {
             .find(|j| j.task_definition == "quote")
             .unwrap()
             .severity,
-        berth_core::rules::jvm::Severity::Red
+        // Issue 22: the seed's design is a known risk, amber.
+        berth_core::rules::jvm::Severity::Amber
     );
-    let (rows, total) = catalogue_rows("t2.", None, None, 3);
+    let query = |text: &str, family: Option<&str>, arch: Option<&str>, limit| PickerQuery {
+        text: text.into(),
+        family: family.map(str::to_string),
+        architecture: arch.map(str::to_string),
+        limit,
+        ..PickerQuery::default()
+    };
+    let new_group = PickerTarget::NewGroup(1);
+    let picked = picker_rows(&plan, &new_group, &query("t2.", None, None, 3));
+    let (rows, total) = (picked.rows, picked.total);
     assert_eq!((rows.len(), total), (3, 7));
     assert_eq!(rows[1].registered_memory, 995);
-    let (arm, _) = catalogue_rows("", Some("m6g"), Some("arm64"), 100);
+    let arm = picker_rows(
+        &plan,
+        &new_group,
+        &query("", Some("m6g"), Some("arm64"), 100),
+    )
+    .rows;
     assert!(
         arm.iter()
             .all(|r| r.architecture == "arm64" && r.family == "m6g")
@@ -534,4 +549,142 @@ fn a_reservation_of_zero_is_an_error_at_its_field() {
     assert_eq!(err.fields.len(), 1, "{:?}", err.fields);
     assert_eq!(err.fields[0].0, "memoryReservation");
     assert!(err.fields[0].1.contains("non-zero"), "{:?}", err.fields);
+}
+
+/// Issue 22: the JVM check's assumptions are shown, the user's to change
+/// per container, kept with the plan, and refused out of range.
+#[test]
+fn jvm_assumptions_are_the_users_to_change_per_container_and_kept_with_the_plan() {
+    use berth_core::model::JvmAssumptions;
+    let plan = example();
+    let card = |p: &Plan, family: &str| {
+        board(p)
+            .jvm
+            .into_iter()
+            .find(|j| j.task_definition == family)
+            .unwrap()
+    };
+    let before = card(&plan, "quote");
+    assert_eq!((before.threads, before.code_cache_mib), (200, 240.0));
+    assert!(!before.code_cache_from_flag);
+    let set = |threads, code_cache_mib| Edit::SetJvmAssumptions {
+        family: "quote".into(),
+        container: "quote".into(),
+        assumptions: JvmAssumptions {
+            threads,
+            code_cache_mib,
+        },
+    };
+    let next = apply(&plan, &set(50, 48)).unwrap();
+    let quote = card(&next, "quote");
+    assert_eq!((quote.threads, quote.code_cache_mib), (50, 48.0));
+    // 672 heap + 128 metaspace + 50 stacks + 48 code cache + 10 direct +
+    // 67.2 (a tenth of the heap) for GC and native.
+    assert!((quote.required - 975.2).abs() < 1e-9, "{}", quote.required);
+    assert!((before.required - quote.required - (150.0 + 192.0)).abs() < 1e-9);
+    assert_eq!(card(&next, "audit").threads, 200, "only quote's container");
+
+    // Saved and read back.
+    let again = load_plan(&serde_json::to_string(&next).unwrap()).unwrap();
+    assert_eq!(card(&again, "quote").threads, 50);
+    // Back to the defaults: nothing kept.
+    assert!(apply(&next, &set(200, 240))
+        .unwrap()
+        .jvm_assumptions
+        .is_empty());
+
+    // Out of range: refused at its field, the plan unchanged.
+    let e = apply(&next, &set(0, 48)).unwrap_err();
+    assert_eq!(e.fields[0].0, "threads", "{e:?}");
+    let e = apply(&next, &set(50, 4096)).unwrap_err();
+    assert_eq!(e.fields[0].0, "codeCacheMiB", "{e:?}");
+    let mut bad = serde_json::to_value(&next).unwrap();
+    bad["jvmAssumptions"]["quote/quote"]["threads"] = 0.into();
+    let e = load_plan(&bad.to_string()).unwrap_err();
+    assert_eq!(e.path, "$.jvmAssumptions[\"quote/quote\"].threads");
+    assert!(e.message.contains("between 1 and"), "{}", e.message);
+}
+
+/// Issue 22: the picker answers "cheapest that fits": sorted by monthly
+/// price, filtered by vCPU, memory, generation and architecture, each row
+/// marked with whether it holds the largest task and the whole plan, as
+/// placement (not the row's numbers alone) says.
+#[test]
+fn the_picker_sorts_by_price_filters_and_marks_what_fits() {
+    let plan = example();
+    let app = PickerTarget::Group("app".into());
+    let by_price = PickerQuery {
+        sort: SortBy::Price,
+        limit: 40,
+        ..PickerQuery::default()
+    };
+    let rows = picker_rows(&plan, &app, &by_price).rows;
+    let prices: Vec<f64> = rows.iter().map(|r| r.price_per_month.unwrap()).collect();
+    assert!(prices.windows(2).all(|w| w[0] <= w[1]), "{prices:?}");
+    for r in &rows {
+        let hourly = r.price_per_hour.unwrap();
+        assert!((r.price_per_month.unwrap() - hourly * 730.0).abs() < 1e-9);
+    }
+    // The cheapest, a t4g.nano, holds any one task of the example (the
+    // largest reserves 256 MiB of its 272) but two of them cannot hold the
+    // plan's 975 MiB: the two marks differ, and only placement tells.
+    let nano = &rows[0];
+    assert_eq!(nano.name, "t4g.nano");
+    assert!(nano.fits_largest_task && nano.fits_plan == Some(false));
+    assert!(nano.burstable && nano.architecture == "arm64");
+    // The example runs on 2 × t2.micro: a t2.micro fits the whole plan and
+    // is the cheapest row that does, by placement of the plan.
+    let cheapest_fit = rows.iter().find(|r| r.fits_plan == Some(true)).unwrap();
+    let micro = rows.iter().find(|r| r.name == "t2.micro").unwrap();
+    assert_eq!(micro.fits_plan, Some(true));
+    assert!(cheapest_fit.price_per_month <= micro.price_per_month);
+    let next = apply(
+        &plan,
+        &Edit::SetGroupType {
+            group: "app".into(),
+            instance_type: cheapest_fit.name.clone(),
+        },
+    )
+    .unwrap();
+    assert!(berth_core::placement::place(&next).unplaced.is_empty());
+    // A task larger than a t2.micro registers fits no t2.micro.
+    let mut big = serde_json::to_value(&plan).unwrap();
+    big["taskDefinitions"][0]["containerDefinitions"][0]["memoryReservation"] = 1200.into();
+    big["taskDefinitions"][0]["containerDefinitions"][0]["memory"] = 1400.into();
+    let big = load_plan(&big.to_string()).unwrap();
+    let micro = PickerQuery {
+        text: "t2.micro".into(),
+        limit: 1,
+        ..PickerQuery::default()
+    };
+    let row = &picker_rows(&big, &app, &micro).rows[0];
+    assert!(!row.fits_largest_task && row.fits_plan == Some(false));
+
+    // Filters.
+    let filtered = PickerQuery {
+        min_vcpu: 4,
+        min_memory_mib: 16 * 1024,
+        min_generation: 6,
+        architecture: Some("arm64".into()),
+        sort: SortBy::Vcpu,
+        descending: true,
+        limit: 500,
+        ..PickerQuery::default()
+    };
+    let picked = picker_rows(&plan, &app, &filtered);
+    assert!(picked.total > 10 && picked.fits_plan_checked);
+    assert!(picked.rows.iter().all(|r| r.vcpu >= 4
+        && r.memory >= 16 * 1024
+        && r.generation >= 6
+        && r.architecture == "arm64"));
+    let vcpus: Vec<u32> = picked.rows.iter().map(|r| r.vcpu).collect();
+    assert!(vcpus.windows(2).all(|w| w[0] >= w[1]), "{vcpus:?}");
+    let fits_only = PickerQuery {
+        fits_only: true,
+        ..by_price
+    };
+    assert!(picker_rows(&plan, &app, &fits_only)
+        .rows
+        .iter()
+        .all(|r| r.fits_largest_task));
 }

@@ -253,7 +253,7 @@ fn the_circuit_breaker_trips_and_rolls_back() {
         .find(|s| s.kind == ActionKind::CircuitBreakerTripped)
         .unwrap();
     assert!(
-        tripped.action.contains("of 3 failures"),
+        tripped.action.contains("(threshold 3)"),
         "clamp(ceil(4 / 2), 3, 200) = 3: {}",
         tripped.action
     );
@@ -271,6 +271,9 @@ fn the_circuit_breaker_trips_and_rolls_back() {
         .collect();
     assert_eq!(arns.len(), 4);
     assert!(arns.iter().all(|a| *a == "web:1"), "{arns:?}");
+    // They keep their label through the rollback: the old revision's tasks
+    // are "old", and no failed "new" task is left.
+    assert_eq!((last.old.healthy, last.new), (4, Default::default()));
 
     // Without rollback it ends failed; the legacy rule needs 10 failures.
     let mut no_rollback = opts.clone();
@@ -449,7 +452,10 @@ fn stalls_come_with_a_hint_and_steps_draw_as_boards() {
         .filter_map(|t| t.phase)
         .collect();
     assert_eq!(
-        phases.iter().filter(|p| **p == Phase::Draining).count(),
+        phases
+            .iter()
+            .filter(|p| p.status == berth_core::simulate::TaskStatus::Draining)
+            .count(),
         2,
         "{phases:?}"
     );

@@ -218,15 +218,17 @@ fn overcommitted_hard_limits_and_the_seed_jvm() {
         "4 × 800 MiB limits on a 995 MiB t2.micro"
     );
     let quote = r.jvm.iter().find(|j| j.task_definition == "quote").unwrap();
+    // Issue 22: the seed's 672 + 128 MiB in 800 is a known risk, amber: it
+    // rests on assumed threads and code cache.
     assert_eq!(
         quote.estimate.severity,
-        berth_core::rules::jvm::Severity::Red
+        berth_core::rules::jvm::Severity::Amber
     );
     assert!(r
         .findings
         .iter()
-        .any(|f| f.code == "J3001" && f.path == "$.taskDefinitions[0].containerDefinitions[0]"));
-    assert!(!r.is_clean());
+        .any(|f| f.code == "J3002" && f.path == "$.taskDefinitions[0].containerDefinitions[0]"));
+    assert!(!r.findings.iter().any(|f| f.code == "J3001"));
 }
 
 #[test]

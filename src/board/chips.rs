@@ -65,7 +65,7 @@ pub fn TaskChips(inst: InstanceView) -> impl IntoView {
                             {t.daemon.then_some("◆ ")}
                             {t.label.clone()}
                             {t.pinned.then_some(" 📌")}
-                            {t.phase.map(|p| format!(" · {}", p.as_str()))}
+                            {t.phase.map(|p| format!(" · {}", p.label()))}
                         </li>
                     }
                 })

@@ -177,7 +177,7 @@ fn MemoryBar(inst: InstanceView) -> impl IntoView {
                                 <div
                                     class=format!("limit svc-{}", m.colour)
                                     style:left=pct(*left, nominal)
-                                    style:width=pct(l as f64, nominal)
+                                    style:width=pct((l as f64).min(nominal - *left), nominal)
                                     style:top=format!("{:.2}px", k as f64 * lane)
                                     style:height=format!("{:.2}px", (lane - 1.0).clamp(1.5, 6.0))
                                     class:past-end=past_end
@@ -187,9 +187,11 @@ fn MemoryBar(inst: InstanceView) -> impl IntoView {
                 })
                 .collect_view()}
         </div>
-        <p class="overcommit" class:bad=inst.overcommitted data-testid="overcommit">
+        // Overcommitted hard limits are the seed's own design: a known risk
+        // (amber), not an error; they matter only when tasks use them.
+        <p class="overcommit" class:risk=inst.overcommitted data-testid="overcommit">
             {if inst.overcommitted {
-                format!("⚠ {limit_text}: overcommitted")
+                format!("⚠ {limit_text}: overcommitted, a risk under load")
             } else {
                 limit_text.clone()
             }}

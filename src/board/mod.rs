@@ -27,6 +27,7 @@ pub fn Board() -> impl IntoView {
     let heads = move || vm.with(|b| b.groups.iter().map(|g| g.header()).collect::<Vec<_>>());
     view! {
         <section class="board" aria-label="Cluster board">
+            <BarLegend />
             <Show when=move || vm.with(|b| b.groups.is_empty())>
                 <p class="empty">
                     "No instance groups yet. Add one from the catalogue on the left."
@@ -36,6 +37,25 @@ pub fn Board() -> impl IntoView {
                 <GroupSection head=head />
             </For>
         </section>
+    }
+}
+
+/// What every mark on an instance's memory bar means, once for the board.
+#[component]
+fn BarLegend() -> impl IntoView {
+    view! {
+        <p class="bar-legend" data-testid="bar-legend">
+            <span class="key system"></span>
+            "kept by the system "
+            <span class="key reserved"></span>
+            "a task's reservation "
+            <span class="key bracket"></span>
+            "its hard limit "
+            <span class="key bracket past"></span>
+            "a hard limit running past the bar's end "
+            <span class="key free"></span>
+            "free"
+        </p>
     }
 }
 
@@ -113,6 +133,31 @@ fn GroupSection(head: GroupHeader) -> impl IntoView {
             <header class="group-head">
                 <h2>{name.clone()}</h2>
                 <span class="pill mono">{format!("{} × {}", head.count, head.instance_type)}</span>
+                {(head.architecture == "arm64")
+                    .then(|| {
+                        view! {
+                            <span
+                                class="tag arm"
+                                data-testid="arm64"
+                                title="arm64: its images must be built for arm64"
+                            >
+                                "arm64"
+                            </span>
+                        }
+                    })}
+                {head
+                    .burstable
+                    .then(|| {
+                        view! {
+                            <span
+                                class="tag burst"
+                                data-testid="burstable"
+                                title="burstable: CPU above its baseline spends credits"
+                            >
+                                "burstable"
+                            </span>
+                        }
+                    })}
                 <span class="muted">{sizes}</span>
                 <span class="drop-hint">"Drop a service here to add a task"</span>
             </header>

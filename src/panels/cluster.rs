@@ -1,13 +1,11 @@
 //! The instance groups: each group's type and count, adding and removing
-//! groups, and the instance-type picker.
+//! groups; the instance-type picker (`picker`) opens from here.
 
 use berth_core::app::edit::Edit;
-use berth_core::app::view::{
-    catalogue_rows, families, Board as BoardView, CatalogueRow, GroupView,
-};
+use berth_core::app::view::{Board as BoardView, GroupView};
 use leptos::prelude::*;
 
-use crate::format::mib;
+use super::picker::Picker;
 use crate::store::{use_store, Store};
 
 /// A group without its instances: all the group list needs, without cloning
@@ -22,6 +20,8 @@ fn header_only(g: &GroupView) -> GroupView {
         nominal_memory: g.nominal_memory,
         registered_memory: g.registered_memory,
         memory_estimated: g.memory_estimated,
+        architecture: g.architecture.clone(),
+        burstable: g.burstable,
         monthly_cost: g.monthly_cost,
         instances: Vec::new(),
     }
@@ -32,6 +32,8 @@ pub fn ClusterPanel() -> impl IntoView {
     let store = use_store();
     let vm = expect_context::<Memo<BoardView>>();
     let picker_for = RwSignal::new(None::<String>);
+    // Owned here: whether the picker is open (it opens over the page).
+    let picker_open = RwSignal::new(false);
     // Owned here: the group whose count field was refused, and why.
     let count_error = RwSignal::new(None::<(String, String)>);
     view! {
@@ -70,6 +72,7 @@ pub fn ClusterPanel() -> impl IntoView {
                                         data-testid="change-type"
                                         on:click=move |_| {
                                             picker_for.set(Some(name.clone()));
+                                            picker_open.set(true);
                                         }
                                     >
                                         "type…"
@@ -108,180 +111,23 @@ pub fn ClusterPanel() -> impl IntoView {
                         .collect_view()
                 }}
             </ul>
-            <details class="picker-box" prop:open=move || picker_for.get().is_some()>
+            <details
+                class="picker-box"
+                prop:open=move || picker_open.get()
+                on:toggle=move |ev| {
+                    let open = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
+                    if open != picker_open.get_untracked() {
+                        picker_open.set(open);
+                    }
+                    if !open {
+                        picker_for.set(None);
+                    }
+                }
+            >
                 <summary data-testid="add-group">"Add an instance group…"</summary>
-                <Picker target=picker_for />
+                <Picker target=picker_for open=picker_open />
             </details>
         </section>
-    }
-}
-
-/// `target`: which group the picker changes the type of (None: it adds a group).
-#[component]
-fn Picker(target: RwSignal<Option<String>>) -> impl IntoView {
-    let store = use_store();
-    let query = RwSignal::new(String::new());
-    let family = RwSignal::new(String::new());
-    let arch = RwSignal::new(String::new());
-    let count = RwSignal::new(1u32);
-    let rows = Memo::new(move |_| {
-        let f = family.get();
-        let a = arch.get();
-        catalogue_rows(
-            &query.get(),
-            (!f.is_empty()).then_some(f.as_str()),
-            (!a.is_empty()).then_some(a.as_str()),
-            30,
-        )
-    });
-    let all_families = families();
-    view! {
-        <div class="picker" data-testid="picker">
-            <h3>
-                {move || match target.get() {
-                    Some(g) => format!("Instance type for {g}"),
-                    None => "Add an instance group".to_string(),
-                }}
-            </h3>
-            <div class="picker-filters">
-                <input
-                    type="search"
-                    placeholder="Search 1,364 types, e.g. t3.medium"
-                    aria-label="search instance types"
-                    data-testid="picker-search"
-                    prop:value=move || query.get()
-                    on:input=move |ev| query.set(event_target_value(&ev))
-                />
-                <select aria-label="family" on:change=move |ev| family.set(event_target_value(&ev))>
-                    <option value="">"all families"</option>
-                    {all_families
-                        .into_iter()
-                        .map(|f| view! { <option value=f.clone()>{f.clone()}</option> })
-                        .collect_view()}
-                </select>
-                <select
-                    aria-label="architecture"
-                    on:change=move |ev| arch.set(event_target_value(&ev))
-                >
-                    <option value="">"any arch"</option>
-                    <option value="x86_64">"x86_64"</option>
-                    <option value="arm64">"arm64"</option>
-                </select>
-                {move || {
-                    target
-                        .get()
-                        .is_none()
-                        .then(|| {
-                            view! {
-                                <label class="count">
-                                    <span>"count"</span>
-                                    <input
-                                        type="number"
-                                        min="1"
-                                        max="5000"
-                                        prop:value=move || count.get().to_string()
-                                        on:input=move |ev| {
-                                            count.set(event_target_value(&ev).parse().unwrap_or(1))
-                                        }
-                                    />
-                                </label>
-                            }
-                        })
-                }}
-                {move || {
-                    target
-                        .get()
-                        .is_some()
-                        .then(|| {
-                            view! {
-                                <button class="link" on:click=move |_| target.set(None)>
-                                    "cancel"
-                                </button>
-                            }
-                        })
-                }}
-            </div>
-            <div class="picker-table">
-                <table>
-                    <thead>
-                        <tr>
-                            <th>"type"</th>
-                            <th>"vCPU"</th>
-                            <th>"registered"</th>
-                            <th>"$/hour"</th>
-                            <th></th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {move || {
-                            rows.get()
-                                .0
-                                .into_iter()
-                                .map(|r| picker_row(store, r, target, count))
-                                .collect_view()
-                        }}
-                    </tbody>
-                </table>
-                <p class="muted">
-                    {move || {
-                        let (r, n) = rows.get();
-                        format!("showing {} of {} matching types", r.len(), n)
-                    }}
-                </p>
-            </div>
-        </div>
-    }
-}
-
-/// One instance type in the picker: its facts and the button that adds a
-/// group of it (or gives the chosen group this type).
-fn picker_row(
-    store: Store,
-    r: CatalogueRow,
-    target: RwSignal<Option<String>>,
-    count: RwSignal<u32>,
-) -> impl IntoView {
-    let name = r.name.clone();
-    let pick = move |_| {
-        let edit = match target.get_untracked() {
-            Some(group) => Edit::SetGroupType {
-                group,
-                instance_type: name.clone(),
-            },
-            None => Edit::AddGroup {
-                instance_type: name.clone(),
-                count: count.get_untracked().max(1),
-            },
-        };
-        if store.dispatch(edit).is_ok() {
-            target.set(None);
-        }
-    };
-    let facts = format!("{} · {} nominal", r.architecture, mib(r.memory as u64));
-    let estimated = r.estimated.then(|| {
-        view! {
-            <span class="estimated" title="estimated from nominal memory">
-                " est."
-            </span>
-        }
-    });
-    let price = r
-        .price_per_hour
-        .map_or("—".to_string(), |p| format!("{p:.4}"));
-    view! {
-        <tr data-testid="picker-row">
-            <td class="mono" title=facts>
-                {r.name.clone()}
-            </td>
-            <td>{r.vcpu}</td>
-            <td>{mib(r.registered_memory as u64)}{estimated}</td>
-            <td>{price}</td>
-            <td>
-                <button class="small" data-testid="pick" on:click=pick>
-                    {move || if target.get().is_some() { "use" } else { "add" }}
-                </button>
-            </td>
-        </tr>
     }
 }
 

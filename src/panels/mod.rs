@@ -2,7 +2,7 @@
 //! service palette and its form, the tray of unplaced tasks, and insights
 //! (JVM, load-balancer targets, charts), export and import.
 //!
-//! One file per panel: `totals`, `cluster` (with the picker), `palette`,
+//! One file per panel: `totals`, `cluster` (and its `picker`), `palette`,
 //! `service_form`, `rebalance` (above the board), `tray`, `insights`,
 //! `export` and `import` (the two that run in the lazily loaded exchange
 //! module).
@@ -13,6 +13,7 @@ mod import;
 mod insights;
 mod palette;
 mod parameter_form;
+mod picker;
 mod rebalance;
 mod service_form;
 mod totals;

@@ -11,7 +11,6 @@ mod controls;
 mod simulation;
 mod state;
 
-use berth_core::model::CircuitBreaker;
 use berth_core::simulate::{
     deploy, run_task_as_deployment, run_task_candidates, scale, Change, DeployOptions, Deployment,
     Timing,
@@ -34,17 +33,7 @@ pub fn run_deploy(
     max: u32,
     failing: bool,
 ) -> Result<Deployment, String> {
-    let options = DeployOptions {
-        change,
-        minimum_healthy_percent: Some(min),
-        maximum_percent: Some(max),
-        failing_new_tasks: if failing { u32::MAX } else { 0 },
-        circuit_breaker: failing.then_some(CircuitBreaker {
-            enable: true,
-            rollback: true,
-        }),
-        ..DeployOptions::default()
-    };
+    let options = DeployOptions::stepper(change, min, max, failing);
     deploy(plan, service, &options).map_err(|e| e.to_string())
 }
 

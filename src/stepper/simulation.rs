@@ -2,11 +2,11 @@
 //! slider), the step's action, counts and events, the outcome with its hint,
 //! and the timeline chart.
 
-use berth_core::simulate::{hint, Outcome};
+use berth_core::simulate::{hint, timeline, Outcome};
 use leptos::prelude::*;
 
 use super::state::Simulation;
-use crate::charts::{timeline_svg, TimelinePoint};
+use crate::charts::deployment_svg;
 
 #[component]
 pub(super) fn SimulationView(
@@ -136,30 +136,17 @@ fn StepDetail(s: Simulation) -> impl IntoView {
     let crate::charts::ChartWidth(chart_width) = expect_context();
     let n = s.run.steps.len();
     let st = s.run.steps[s.step.min(n - 1)].clone();
-    let points: Vec<TimelinePoint> = s
-        .run
-        .steps
-        .iter()
-        .map(|x| TimelinePoint {
-            t: x.t,
-            old: x.old.running + x.old.pending,
-            new: x.new.running + x.new.pending,
-            healthy: x.old.healthy + x.new.healthy,
-        })
-        .collect();
-    let (min_healthy, max_tasks, at) = (s.run.min_healthy, s.run.max_tasks, s.step);
+    let chart = timeline(&s.run);
+    let at = s.step;
     // Redrawn when the chart's width follows the window.
-    let svg = move || timeline_svg(&points, min_healthy, max_tasks, at, chart_width.get());
+    let svg = move || deployment_svg(&chart, at, chart_width.get());
     let done = s.step + 1 == n;
     let tip = done.then(|| hint(&s.run)).flatten();
     let event = match &s.run.outcome {
         Outcome::Stalled { event, .. } if done && !event.is_empty() => Some(event.clone()),
         _ => None,
     };
-    let counts = format!(
-        "old {} running, {} draining · new {} pending, {} running, {} healthy",
-        st.old.running, st.old.draining, st.new.pending, st.new.running, st.new.healthy,
-    );
+    let counts = st.describe_counts();
     view! {
         <div class="step" data-testid="step">
             <span class="mono">{format!("t = {} s", st.t)}</span>

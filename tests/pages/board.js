@@ -96,11 +96,17 @@ export class StepperPage {
     return { index: Number(i), total: Number(n) };
   }
 
-  /** The counts shown for the current step. */
+  /** The counts shown for the current step: `{ old, new }`, each
+   * `{ pending, running, healthy, draining }` (running includes healthy). */
   async counts() {
     const text = await this.page.locator('[data-testid="step-counts"]').innerText();
-    const [, oldRunning, draining, pending, newRunning, healthy] = text.match(/old (\d+) running, (\d+) draining · new (\d+) pending, (\d+) running, (\d+) healthy/).map(Number);
-    return { oldRunning, draining, pending, newRunning, healthy };
+    const side = (name) => {
+      const m = text.match(new RegExp(`${name} (\\d+) pending, (\\d+) running \\((\\d+) healthy\\), (\\d+) draining`));
+      if (!m) throw new Error(`no ${name} counts in ${JSON.stringify(text)}`);
+      const [pending, running, healthy, draining] = m.slice(1).map(Number);
+      return { pending, running, healthy, draining };
+    };
+    return { old: side('old'), new: side('new') };
   }
 
   async forward() { await this.page.locator('[data-testid="step-forward"]').click(); }

@@ -13,11 +13,13 @@ use berth_core::app::edit::{
     apply, apply_with, moved_together, rebalance_preview, service_form, Edit,
 };
 use berth_core::app::exchange::{ExportReply, ImportReply};
-use berth_core::app::view::{board, board_at_step, board_with, catalogue_rows, families};
+use berth_core::app::view::{
+    board, board_at_step, board_with, families, picker_rows, PickerQuery, PickerTarget,
+};
 use berth_core::placement::{desired_count, Placer};
 use berth_core::simulate::{
-    deploy, hint, limits, run_task, run_task_as_deployment, run_task_candidates, scale, Change,
-    DeployOptions, Timing,
+    deploy, hint, limits, run_task, run_task_as_deployment, run_task_candidates, scale, timeline,
+    Change, DeployOptions, Timing,
 };
 use berth_core::{load_plan, place, LoadError, Plan};
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -66,12 +68,21 @@ pub fn edit(text: &str, service: &str, count: u32) -> Result<String, String> {
 /// The picker's rows and families.
 #[wasm_bindgen]
 pub fn pick(
+    plan: &str,
     query: &str,
     family: Option<String>,
     architecture: Option<String>,
     limit: usize,
-) -> usize {
-    catalogue_rows(query, family.as_deref(), architecture.as_deref(), limit).1 + families().len()
+) -> Result<usize, String> {
+    let plan = berth_core::load_plan(plan).map_err(|e| e.to_string())?;
+    let q = PickerQuery {
+        text: query.to_string(),
+        family,
+        architecture,
+        limit,
+        ..PickerQuery::default()
+    };
+    Ok(picker_rows(&plan, &PickerTarget::NewGroup(1), &q).total + families().len())
 }
 
 /// The comparison with a baseline.
@@ -99,7 +110,9 @@ pub fn simulate(text: &str, service: &str, what: u32, count: u32) -> Result<Stri
                 ..DeployOptions::default()
             });
             let d = deploy(&p, service, &options).map_err(|e| e.to_string())?;
-            (d.steps.clone(), d.plan.clone(), hint(&d))
+            let chart = timeline(&d).spans.len();
+            let tip = hint(&d).map(|h| format!("{h} {chart}"));
+            (d.steps.clone(), d.plan.clone(), tip)
         }
         1 => {
             let d = scale(&p, service, count, timing).map_err(|e| e.to_string())?;

@@ -7,6 +7,10 @@ use serde_json::{json, Value};
 
 use crate::input::load::load_plan;
 use crate::model::Plan;
+use crate::simulate::{
+    deploy as simulate_deploy, run_task_as_deployment, ActionKind, Change, DeployError,
+    DeployOptions, Deployment, Timing,
+};
 
 /// What a walkthrough step runs on its plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -24,6 +28,9 @@ pub enum Action {
         max_percent: u32,
         /// Whether the new revision fails its health checks.
         failing: bool,
+        /// The moment of the deployment the step's text describes: the
+        /// stepper opens there.
+        opens_at: Moment,
     },
     /// A standalone task (`aws ecs run-task`).
     RunTask {
@@ -32,6 +39,37 @@ pub enum Action {
     },
     /// Look at the export panel.
     Export,
+}
+
+/// A moment of a simulated deployment, found by what happens there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "at", content = "kind", rename_all = "camelCase")]
+pub enum Moment {
+    /// The first step.
+    Start,
+    /// The first step of this kind.
+    First(ActionKind),
+    /// The first step with no task healthy, old or new.
+    NoneHealthy,
+    /// The last step: the outcome.
+    End,
+}
+
+impl Moment {
+    /// The index of the step this moment falls on in `run`; the first step
+    /// when it never happens (the walkthrough's test makes sure it does).
+    pub fn step_in(self, run: &Deployment) -> usize {
+        let steps = &run.steps;
+        let found = match self {
+            Moment::Start => Some(0),
+            Moment::First(kind) => steps.iter().position(|s| s.kind == kind),
+            Moment::NoneHealthy => steps
+                .iter()
+                .position(|s| s.old.healthy + s.new.healthy == 0),
+            Moment::End => steps.len().checked_sub(1),
+        };
+        found.unwrap_or(0)
+    }
 }
 
 /// One page of a walkthrough: what to read, the plan it shows and what it runs.
@@ -43,6 +81,39 @@ pub struct WalkStep {
     pub plan: Plan,
     /// What to run on it, if anything.
     pub action: Option<Action>,
+}
+
+impl WalkStep {
+    /// The simulation the step runs on its plan, and the step the stepper
+    /// opens at; `None` for a step that runs none.
+    pub fn simulation(&self) -> Option<Result<(Deployment, usize), DeployError>> {
+        match self.action.as_ref()? {
+            Action::Deploy {
+                service,
+                tag,
+                min_healthy,
+                max_percent,
+                failing,
+                opens_at,
+            } => {
+                let change = Change {
+                    image: Some(format!(":{tag}")),
+                    ..Change::default()
+                };
+                let options = DeployOptions::stepper(change, *min_healthy, *max_percent, *failing);
+                Some(simulate_deploy(&self.plan, service, &options).map(|run| {
+                    let at = opens_at.step_in(&run);
+                    (run, at)
+                }))
+            }
+            Action::RunTask { task_definition } => Some(
+                // A migration's run: a minute, a Berth assumption.
+                run_task_as_deployment(&self.plan, task_definition, 60, Timing::default())
+                    .map(|run| (run, 0)),
+            ),
+            Action::Export => None,
+        }
+    }
 }
 
 /// A training walkthrough of one topic of the seed deck.
@@ -129,13 +200,14 @@ fn step(text: &str, plan: Plan, action: Option<Action>) -> WalkStep {
     }
 }
 
-fn deploy(service: &str, min: u32, max: u32, failing: bool) -> Option<Action> {
+fn deploy(service: &str, min: u32, max: u32, failing: bool, opens_at: Moment) -> Option<Action> {
     Some(Action::Deploy {
         service: service.into(),
         tag: "1.5".into(),
         min_healthy: min,
         max_percent: max,
         failing,
+        opens_at,
     })
 }
 
@@ -287,7 +359,7 @@ fn memory_reservation() -> Walkthrough {
     Walkthrough { id: "memory", title: "Memory reservation vs limit on a t2.micro", steps: vec![
         step("A t2.micro has 1 GiB but registers 995 MiB with ECS: the system keeps the rest (hatched). Quote reserves 500 MiB, leaving 495 MiB.", m1.plan("memory-1"), None),
         step("Audit also wants 500 MiB. 495 are left: \"has insufficient memory available\".", m2.plan("memory-2"), None),
-        step("Reserve 195 MiB each, with an 800 MiB hard limit: all four services fit (780 of 995 MiB). The limits overcommit the instance — flagged in red — because limits are ceilings, not reservations.", m3.plan("memory-3"), None),
+        step("Reserve 195 MiB each, with an 800 MiB hard limit: all four services fit (780 of 995 MiB). The limits overcommit the instance, flagged in amber: a known risk, because limits are ceilings, not reservations, and matter only if the tasks use them at once.", m3.plan("memory-3"), None),
     ]}
 }
 
@@ -316,7 +388,7 @@ fn host_port() -> Walkthrough {
 
 fn jvm_danger() -> Walkthrough {
     Walkthrough { id: "jvm", title: "The JVM danger area", steps: vec![
-        step("-Xmx672m and -XX:MaxMetaspaceSize=128m fill the 800 MiB limit before thread stacks, code cache and native memory: the JVM panel is red (a heuristic, §7.5).", jvm("-Xmx672m -XX:MaxMetaspaceSize=128m").plan("jvm-1"), None),
+        step("-Xmx672m and -XX:MaxMetaspaceSize=128m fill the 800 MiB limit before thread stacks, code cache and native memory: the JVM panel is amber, a known risk. Its estimate, about 1,317 MiB, assumes 200 threads and a 240 MiB code cache: change them on the card if your service differs.", jvm("-Xmx672m -XX:MaxMetaspaceSize=128m").plan("jvm-1"), None),
         step("A 400 MiB heap, a smaller code cache and thread stacks leave room under the limit.", jvm("-Xmx400m -XX:MaxMetaspaceSize=128m -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=32m").plan("jvm-2"), None),
     ]}
 }
@@ -325,29 +397,33 @@ fn deploy_at_200() -> Walkthrough {
     let (static_pair, dyn_pair) = (x(2, 2, PORT_8000), x(2, 2, DYNAMIC_8000));
     Walkthrough { id: "deploy-200", title: "Deploying at 200 %", steps: vec![
         step("Two tasks with static port 8000 on two instances, minimum 100 %, maximum 200 %.", static_pair.plan("deploy200-1"), None),
-        step("ECS may start two new tasks before stopping old ones — but every instance already holds port 8000. The deployment stalls.", static_pair.plan("deploy200-1"), deploy("service-x", 100, 200, false)),
-        step("With dynamic host ports behind a load balancer, 200 % runs old and new side by side on the same instances.", dyn_pair.plan("deploy200-2"), deploy("service-x", 100, 200, false)),
+        step("200 % lets ECS run 4 tasks, so it starts the new ones before stopping any old one. But both instances already hold port 8000: the board still shows only the two old tasks, and ECS says it \"was unable to place a task\" (\"already using a port required by your task\"). Minimum healthy 100 % forbids stopping an old task first, so the deployment stalls: the chart's grey tail never ends.", static_pair.plan("deploy200-1"), deploy("service-x", 100, 200, false, Moment::First(ActionKind::Blocked))),
+        step("With dynamic host ports the two new tasks start beside the old ones on the same instances. At this step (t = 50 s) they are healthy and ECS has stopped the old ones: the board shows them draining for 60 s (a 30 s deregistration delay, then the 30 s stop timeout) until they give back their ports and the service reaches a steady state.", dyn_pair.plan("deploy200-2"), deploy("service-x", 100, 200, false, Moment::First(ActionKind::BeginDraining))),
     ]}
 }
 
 fn deploy_at_0() -> Walkthrough {
     let single = x(1, 1, PORT_8000);
     Walkthrough { id: "deploy-0", title: "Single instance: 0 %", steps: vec![
-        step("One task on one instance. Minimum healthy 0 % lets ECS stop the old task first: downtime, then the new task.", single.plan("deploy0"), deploy("service-x", 0, 100, false)),
+        step("One task on one instance with static port 8000, minimum healthy 0 %, maximum 100 %. The new task may not start beside the old one, so ECS stops the old one first. At this step the board shows it draining and nothing is healthy: the red stretch of the chart is downtime, until the new task is healthy at t = 110 s and the service reaches a steady state.", single.plan("deploy0"), deploy("service-x", 0, 100, false, Moment::NoneHealthy)),
     ]}
 }
 
 fn deploy_at_50() -> Walkthrough {
     let four = x(4, 4, PORT_8000);
     Walkthrough { id: "deploy-50", title: "Several instances: 50 %", steps: vec![
-        step("Four tasks on four instances. At 50 % ECS stops two, starts two on the freed instances, then the rest.", four.plan("deploy50"), deploy("service-x", 50, 200, false)),
+        step("Four tasks on four instances with static port 8000, at least 50 % (2 of 4) healthy, at most 200 %. ECS first tries to start new tasks beside the old ones; every instance holds port 8000, so it says it \"was unable to place a task\". Here that event is expected, not a failure.", four.plan("deploy50"), deploy("service-x", 50, 200, false, Moment::First(ActionKind::Blocked))),
+        step("So ECS stops two old tasks, as many as 50 % allows: the board shows them draining while two stay healthy.", four.plan("deploy50"), deploy("service-x", 50, 200, false, Moment::First(ActionKind::BeginDraining))),
+        step("Once their ports are free two new tasks start there (the other two are still \"unable to place\", blocked by the old ones); when the new ones are healthy the last two old tasks stop and are replaced. The service reaches a steady state at t = 220 s.", four.plan("deploy50"), deploy("service-x", 50, 200, false, Moment::End)),
     ]}
 }
 
 fn rollback() -> Walkthrough {
     let dyn_pair = x(2, 2, DYNAMIC_8000);
     Walkthrough { id: "rollback", title: "A failed deployment rolled back", steps: vec![
-        step("The new revision fails its health checks. The circuit breaker trips after 3 failures and rolls back to the last good revision.", dyn_pair.plan("rollback"), deploy("service-x", 100, 200, true)),
+        step("Two tasks; the new revision fails its health checks. At this step (t = 50 s) the first two new tasks have failed: the board shows them draining while the two old tasks keep serving; ECS then starts two more.", dyn_pair.plan("rollback"), deploy("service-x", 100, 200, true, Moment::First(ActionKind::HealthCheckFailed))),
+        step("The circuit breaker's threshold is half the desired count, at least 3: 3 failed tasks here. The second pair fails together at t = 100 s, making 4, so the circuit breaker trips: \"deployment failed: tasks failed to start\".", dyn_pair.plan("rollback"), deploy("service-x", 100, 200, true, Moment::First(ActionKind::CircuitBreakerTripped))),
+        step("With rollback on, ECS began rolling back to service-x:1 at t = 100 s. Its two old tasks never stopped; at this step the failed new ones have drained and the service has reached a steady state on the old revision.", dyn_pair.plan("rollback"), deploy("service-x", 100, 200, true, Moment::End)),
     ]}
 }
 
@@ -370,7 +446,7 @@ fn daemon() -> Walkthrough {
     Walkthrough { id: "daemon", title: "A log agent on every instance (DAEMON)", steps: vec![
         step("log-agent is a DAEMON service: ECS runs exactly one of its tasks (◆) on each instance, first, and ignores its desiredCount. web's two tasks are placed beside them.", agent(2).plan("daemon-1"), None),
         step("A third instance joins the group: ECS starts log-agent on it, and nothing that ran moves.", agent(3).plan("daemon-2"), None),
-        step("Deploying log-agent: a daemon's maximumPercent is 100, so on each instance the old task stops before its replacement starts there. At 50 % ECS replaces one of the three agents at a time; at ECS's default of 0 % for a daemon, all three would stop at once.", agent(3).plan("daemon-2"), deploy("log-agent", 50, 100, false)),
+        step("Deploying log-agent: a daemon's maximumPercent is 100, so on each instance the old task stops before its replacement starts there. At 50 % ECS replaces one of the three agents at a time: at this step one old agent drains while two keep running. At ECS's default of 0 % for a daemon, all three would stop at once. Each new agent is healthy before the next old one stops, until a steady state.", agent(3).plan("daemon-2"), deploy("log-agent", 50, 100, false, Moment::First(ActionKind::BeginDraining))),
     ]}
 }
 
@@ -438,6 +514,7 @@ fn export_parameters(example: Plan) -> Walkthrough {
 mod tests {
     use super::*;
     use crate::placement::{place, Reason};
+    use crate::simulate::{Outcome, Step};
 
     #[test]
     fn every_walkthrough_shows_what_it_says() {
@@ -453,9 +530,10 @@ mod tests {
         assert_eq!(reason(&w("dynamic-port").steps[0].plan), None);
         assert_eq!(reason(&w("host-port").steps[1].plan), Some(Reason::Ports));
         let (_, jvm) = crate::rules::jvm_findings(&w("jvm").steps[0].plan);
-        assert_eq!(jvm[0].1.severity, crate::rules::jvm::Severity::Red);
+        assert_eq!(jvm[0].1.severity, crate::rules::jvm::Severity::Amber);
+        assert_eq!(jvm[0].1.required.round(), 1317.0);
         let (_, jvm) = crate::rules::jvm_findings(&w("jvm").steps[1].plan);
-        assert_ne!(jvm[0].1.severity, crate::rules::jvm::Severity::Red);
+        assert_eq!(jvm[0].1.severity, crate::rules::jvm::Severity::Ok);
         // One agent on each instance, two then three; web's tasks beside.
         let runs = |p: &Plan, svc: &str| -> Vec<String> {
             place(p)
@@ -498,5 +576,132 @@ mod tests {
         assert_eq!(gpu(2), (2, 0, None));
         assert!(!crate::cfn::resolve(&w("export").steps[0].plan).1.is_empty());
         assert!(crate::cfn::resolve(&w("export").steps[1].plan).1.is_empty());
+    }
+
+    /// The deployment a step runs and the step it opens at.
+    fn opened(w: &Walkthrough, k: usize) -> (Deployment, Step) {
+        let (run, at) = w.steps[k].simulation().unwrap().unwrap();
+        let step = run.steps[at].clone();
+        (run, step)
+    }
+
+    /// (old healthy, old draining, new pending + running, new healthy, new draining)
+    fn board(step: &Step) -> (u32, u32, u32, u32, u32) {
+        (
+            step.old.healthy,
+            step.old.draining,
+            step.new.pending + step.new.running,
+            step.new.healthy,
+            step.new.draining,
+        )
+    }
+
+    /// Issue 22: each deployment step opens where its text begins, and the
+    /// board there shows what the text says.
+    #[test]
+    fn a_deployment_step_opens_at_the_moment_its_text_describes() {
+        let all = walkthroughs();
+        let w = |id: &str| all.iter().find(|w| w.id == id).unwrap().clone();
+        let unable = |s: &Step| {
+            s.events
+                .iter()
+                .any(|e| e.contains("was unable to place a task"))
+        };
+
+        let (run, at) = opened(&w("deploy-200"), 1);
+        assert!(unable(&at), "{at:?}");
+        assert_eq!(board(&at), (2, 0, 0, 0, 0), "only the two old tasks");
+        assert!(matches!(run.outcome, Outcome::Stalled { .. }));
+        let (run, at) = opened(&w("deploy-200"), 2);
+        assert_eq!((at.t, board(&at)), (50, (0, 2, 2, 2, 0)));
+        assert!(run.outcome.is_completed());
+
+        let (run, at) = opened(&w("deploy-0"), 0);
+        assert_eq!(
+            board(&at),
+            (0, 1, 0, 0, 0),
+            "the old task drains, none healthy"
+        );
+        let healthy_again = run.steps.iter().find(|s| s.new.healthy == 1).unwrap();
+        assert_eq!(healthy_again.t, 110);
+
+        let (_, at) = opened(&w("deploy-50"), 0);
+        assert!(unable(&at));
+        assert_eq!(board(&at), (4, 0, 0, 0, 0));
+        let (_, at) = opened(&w("deploy-50"), 1);
+        assert_eq!(board(&at), (2, 2, 0, 0, 0), "two drain, two stay healthy");
+        let (run, at) = opened(&w("deploy-50"), 2);
+        assert_eq!((at.t, board(&at)), (220, (0, 0, 4, 4, 0)));
+        let unable_later = run.steps.iter().skip(2).filter(|s| unable(s)).count();
+        assert_eq!(unable_later, 1, "the other two still unable to place");
+
+        let (_, at) = opened(&w("rollback"), 0);
+        assert_eq!((at.t, board(&at)), (50, (2, 0, 0, 0, 2)));
+        let (_, at) = opened(&w("rollback"), 1);
+        assert_eq!(at.t, 100);
+        assert_eq!(at.kind, ActionKind::CircuitBreakerTripped);
+        assert!(
+            at.action.contains("4 failed (threshold 3)"),
+            "{}",
+            at.action
+        );
+        let (run, at) = opened(&w("rollback"), 2);
+        assert!(matches!(run.outcome, Outcome::RolledBack { .. }));
+        assert_eq!(
+            board(&at),
+            (2, 0, 0, 0, 0),
+            "the old revision's two tasks, labelled old"
+        );
+        let rolled = run
+            .steps
+            .iter()
+            .find(|s| s.kind == ActionKind::RollbackStarted)
+            .unwrap();
+        assert_eq!(rolled.t, 100);
+
+        let (_, at) = opened(&w("daemon"), 2);
+        assert_eq!(
+            board(&at),
+            (2, 1, 0, 0, 0),
+            "one old agent drains, two keep running"
+        );
+    }
+
+    /// Issue 22: every event a walkthrough's simulation shows is explained
+    /// by one of its texts.
+    #[test]
+    fn every_event_a_walkthrough_shows_is_explained_by_its_text() {
+        // (the event's words, what a text must say about it)
+        let explained_by = [
+            ("was unable to place a task", "unable to place a task"),
+            ("has reached a steady state", "steady state"),
+            (
+                "deployment failed: tasks failed to start",
+                "circuit breaker",
+            ),
+            ("deployment failed: rolling back to", "rolling back"),
+        ];
+        let mut seen = 0;
+        for w in walkthroughs() {
+            let texts: String = w.steps.iter().map(|s| s.text.as_str()).collect();
+            for (k, step) in w.steps.iter().enumerate() {
+                let Some(Ok((run, _))) = step.simulation() else {
+                    continue;
+                };
+                for event in run.steps.iter().flat_map(|s| &s.events) {
+                    let (_, needed) = explained_by
+                        .iter()
+                        .find(|(words, _)| event.contains(words))
+                        .unwrap_or_else(|| panic!("{} step {k}: no text explains {event:?}", w.id));
+                    assert!(
+                        texts.contains(needed),
+                        "{} never says {needed:?} for {event:?}",
+                        w.id
+                    );
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen >= 10, "{seen} events");
     }
 }

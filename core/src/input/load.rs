@@ -43,6 +43,11 @@ pub fn load_plan(text: &str) -> Result<Plan, LoadError> {
     let plan: Plan =
         crate::input::json_path::from_str(text).map_err(|e| LoadError::new(e.path, e.message))?;
     crate::input::caps::check(&plan)?;
+    for (key, a) in &plan.jvm_assumptions {
+        a.check().map_err(|(field, message)| {
+            LoadError::new(format!("$.jvmAssumptions[\"{key}\"].{field}"), message)
+        })?;
+    }
     Ok(plan)
 }
 

@@ -77,6 +77,13 @@ impl InstanceType {
         }
     }
 
+    /// A burstable type (T family: t2, t3, t3a, t4g…), whose CPU runs on
+    /// credits above a baseline.
+    pub fn is_burstable(&self) -> bool {
+        let mut chars = self.family.chars();
+        chars.next() == Some('t') && chars.next().is_some_and(|c| c.is_ascii_digit())
+    }
+
     /// On-demand price for a month of 730 hours.
     pub fn monthly_price(&self) -> Option<f64> {
         self.price_per_hour.map(|p| p * HOURS_PER_MONTH)

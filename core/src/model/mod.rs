@@ -11,10 +11,12 @@ pub mod catalogue;
 pub mod cloudformation;
 pub mod cluster;
 pub mod gpus;
+pub mod jvm_assumptions;
 pub mod plan;
 pub mod requirements;
 pub mod scalar;
 pub mod units;
 
 pub use cloudformation::{CloudFormation, Parameter, SourceTemplate};
+pub use jvm_assumptions::JvmAssumptions;
 pub use plan::*;

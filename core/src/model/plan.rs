@@ -51,6 +51,10 @@ pub struct Plan {
     /// exported to ECS or CloudFormation.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub service_colours: std::collections::BTreeMap<String, usize>,
+    /// The JVM check's assumptions for containers whose user changed them,
+    /// by "family/container". Berth's own, never exported.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub jvm_assumptions: std::collections::BTreeMap<String, super::JvmAssumptions>,
     #[serde(flatten)]
     /// Fields Berth does not model, kept and written back unchanged.
     pub extra: Extra,

@@ -7,15 +7,15 @@
 use serde::Serialize;
 
 use crate::model::requirements::effective_hard_limit;
-use crate::model::{ContainerDefinition, TaskDefinition};
+use crate::model::{ContainerDefinition, JvmAssumptions, TaskDefinition};
 
 const MIB: f64 = 1024.0 * 1024.0;
 /// §7.1: MaxHeapSize default, 96 MiB × 13/10 on 64-bit.
 const DEFAULT_MAX_HEAP_MIB: f64 = 96.0 * 13.0 / 10.0;
-/// §7.5 defaults.
-pub const DEFAULT_THREADS: u32 = 200;
+/// §7.5 defaults; the threads and code cache are the plan's assumptions
+/// ([`JvmAssumptions`]), which start from these.
+pub use crate::model::jvm_assumptions::DEFAULT_THREADS;
 const DEFAULT_METASPACE_MIB: f64 = 100.0;
-const DEFAULT_CODE_CACHE_MIB: f64 = 240.0;
 /// Cloud Foundry's calculator default for direct memory (§7.4 [CF]).
 const DEFAULT_DIRECT_MIB: f64 = 10.0;
 
@@ -123,14 +123,20 @@ pub fn container_options(c: &ContainerDefinition) -> Option<Vec<String>> {
 }
 
 /// How the JVM's estimated footprint compares with the container's hard limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+///
+/// Calibrated on what is certain (issue 22): red only where the flags alone
+/// decide it; what rests on the assumptions (threads, code cache) is a risk
+/// to look at, amber, as the seed's own 672 + 128 MiB in 800 is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Within the limit with room to spare.
     Ok,
-    /// A risk worth a look: heap over 75 % of the limit, or no hard limit at all.
+    /// A risk worth a look: the estimate over the limit, heap and metaspace
+    /// filling it, heap over 75 % of it, or no hard limit at all.
     Amber,
-    /// Likely OOM kill, or a JVM that will not start.
+    /// Certain trouble: a heap as large as the hard limit (killed once it
+    /// fills), or a JVM that will not start.
     Red,
 }
 
@@ -152,10 +158,12 @@ pub struct JvmEstimate {
     pub metaspace: f64,
     /// The threads' stacks: threads × -Xss.
     pub thread_stacks: f64,
-    /// The threads assumed (§7.5's default).
+    /// The threads assumed (the plan's assumption, else §7.5's default).
     pub threads: u32,
-    /// -XX:ReservedCodeCacheSize, else §7.5's default.
+    /// -XX:ReservedCodeCacheSize, else the plan's assumption.
     pub code_cache: f64,
+    /// Whether the code cache came from -XX:ReservedCodeCacheSize.
+    pub code_cache_from_flag: bool,
     /// -XX:MaxDirectMemorySize, else Cloud Foundry's default.
     pub direct: f64,
     /// GC and other native memory: a tenth of the heap, at least 64 MiB.
@@ -179,12 +187,23 @@ pub fn default_max_heap(ram_mib: f64, max_ram_percentage: f64) -> f64 {
     }
 }
 
-/// Estimates one container's JVM; `host_memory` is what the JVM sees when
-/// the container has no hard limit (§7.3: it sizes from the host).
+/// Estimates one container's JVM under §7.5's default assumptions;
+/// `host_memory` is what the JVM sees when the container has no hard limit
+/// (§7.3: it sizes from the host).
 pub fn estimate(
     td: &TaskDefinition,
     container: usize,
     host_memory: Option<u32>,
+) -> Option<JvmEstimate> {
+    estimate_with(td, container, host_memory, JvmAssumptions::default())
+}
+
+/// [`estimate`] under the user's `assumptions` for this container.
+pub fn estimate_with(
+    td: &TaskDefinition,
+    container: usize,
+    host_memory: Option<u32>,
+    assumptions: JvmAssumptions,
 ) -> Option<JvmEstimate> {
     let c = td.container_definitions.get(container)?;
     let opts = container_options(c)?;
@@ -200,11 +219,12 @@ pub fn estimate(
         (None, None) => (DEFAULT_MAX_HEAP_MIB, false),
     };
     let metaspace = flags.max_metaspace_size.unwrap_or(DEFAULT_METASPACE_MIB);
-    let threads = DEFAULT_THREADS;
+    let threads = assumptions.threads;
     let thread_stacks = threads as f64 * flags.xss.unwrap_or(1.0);
+    let code_cache_from_flag = flags.reserved_code_cache_size.is_some();
     let code_cache = flags
         .reserved_code_cache_size
-        .unwrap_or(DEFAULT_CODE_CACHE_MIB);
+        .unwrap_or(assumptions.code_cache_mib as f64);
     let direct = flags.max_direct_memory_size.unwrap_or(DEFAULT_DIRECT_MIB);
     let overhead = (heap * 0.10).max(64.0);
     let required = heap + metaspace + thread_stacks + code_cache + direct + overhead;
@@ -214,7 +234,7 @@ pub fn estimate(
         hard_limit,
         (heap, heap_from_xmx),
         metaspace,
-        required,
+        (required, threads, code_cache),
         &mut findings,
     );
     for opt in &flags.refused {
@@ -238,6 +258,7 @@ pub fn estimate(
         thread_stacks,
         threads,
         code_cache,
+        code_cache_from_flag,
         direct,
         overhead,
         required,
@@ -252,36 +273,41 @@ fn limit_findings(
     hard_limit: Option<u32>,
     (heap, heap_from_xmx): (f64, bool),
     metaspace: f64,
-    required: f64,
+    (required, threads, code_cache): (f64, u32, f64),
     findings: &mut Vec<String>,
 ) -> Severity {
     let mut severity = Severity::Ok;
+    let mut at_least = |s: Severity| severity = severity.max(s);
     match hard_limit {
         Some(limit) => {
             let limit = limit as f64;
-            if required > limit {
-                severity = Severity::Red;
+            if heap >= limit {
+                at_least(Severity::Red);
                 findings.push(format!(
-                    "estimated JVM footprint {required:.0} MiB exceeds the {limit:.0} MiB hard limit: likely OOM kill (exit 137, \"OutOfMemoryError: Container killed due to memory usage\") [heuristic, §7.5]"
+                    "the heap alone ({heap:.0} MiB) fills the {limit:.0} MiB hard limit: once it fills, the container is killed (exit 137, \"OutOfMemoryError: Container killed due to memory usage\")"
                 ));
             }
-            if heap + metaspace >= limit {
-                severity = Severity::Red;
+            if required > limit {
+                at_least(Severity::Amber);
+                findings.push(format!(
+                    "the estimate, {required:.0} MiB, is over the {limit:.0} MiB hard limit: under load the container may be killed (exit 137). It assumes {threads} threads and a {code_cache:.0} MiB code cache; change them if yours differ"
+                ));
+            }
+            if heap + metaspace >= limit && heap < limit {
+                at_least(Severity::Amber);
                 findings.push(format!(
                     "heap {heap:.0} MiB + metaspace {metaspace:.0} MiB alone fill the {limit:.0} MiB hard limit, leaving nothing for thread stacks, code cache and native memory"
                 ));
             }
             if heap > 0.75 * limit {
-                if severity == Severity::Ok {
-                    severity = Severity::Amber;
-                }
+                at_least(Severity::Amber);
                 findings.push(format!(
                     "heap {heap:.0} MiB is over 75 % of the {limit:.0} MiB hard limit; common practice keeps it at or below 75 %"
                 ));
             }
         }
         None => {
-            severity = Severity::Amber;
+            at_least(Severity::Amber);
             findings.push(if heap_from_xmx {
                 "no hard limit: the container can grow until the instance runs out of memory; set memory (a hard limit)".to_string()
             } else {
@@ -342,13 +368,15 @@ mod tests {
     }
 
     #[test]
-    fn the_seed_danger_area_is_red() {
+    fn the_seed_danger_area_is_a_known_risk_amber() {
         let t = td(
             r#"{"family":"quote","containerDefinitions":[{"name":"quote","memory":800,"memoryReservation":195,
             "environment":[{"name":"JAVA_OPTS","value":"-Xmx672m -XX:MaxMetaspaceSize=128m"}]}]}"#,
         );
         let e = estimate(&t, 0, Some(995)).unwrap();
-        assert_eq!(e.severity, Severity::Red);
+        // Issue 22: it rests on the assumptions (200 threads, 240 MiB code
+        // cache), and the seed runs it: a risk to look at, not an error.
+        assert_eq!(e.severity, Severity::Amber);
         assert_eq!(e.heap, 672.0);
         assert_eq!(e.metaspace, 128.0);
         assert_eq!(e.hard_limit, Some(800));
@@ -388,5 +416,47 @@ mod tests {
         );
         let e = estimate(&t, 0, None).unwrap();
         assert_eq!(e.severity, Severity::Amber, "{e:?}");
+    }
+
+    #[test]
+    fn a_heap_as_large_as_the_limit_is_red_and_assumptions_move_the_estimate() {
+        let t = td(
+            r#"{"family":"a","containerDefinitions":[{"name":"a","memory":512,
+            "environment":[{"name":"JAVA_OPTS","value":"-Xmx512m"}]}]}"#,
+        );
+        let e = estimate(&t, 0, None).unwrap();
+        assert_eq!(e.severity, Severity::Red, "{e:?}");
+        assert!(
+            e.findings[0].contains("the heap alone (512 MiB)"),
+            "{:?}",
+            e.findings
+        );
+
+        // 400 MiB of heap in 800: 200 threads × 1 MiB and a 240 MiB code
+        // cache put it over; 50 threads and 48 MiB do not.
+        let t = td(
+            r#"{"family":"a","containerDefinitions":[{"name":"a","memory":800,
+            "environment":[{"name":"JAVA_OPTS","value":"-Xmx400m -XX:MaxMetaspaceSize=96m"}]}]}"#,
+        );
+        let assumed = |threads, code_cache_mib| {
+            estimate_with(
+                &t,
+                0,
+                None,
+                JvmAssumptions {
+                    threads,
+                    code_cache_mib,
+                },
+            )
+            .unwrap()
+        };
+        let defaults = assumed(200, 240);
+        assert_eq!(defaults.severity, Severity::Amber);
+        assert!(defaults.findings[0].contains("assumes 200 threads and a 240 MiB code cache"));
+        let lean = assumed(50, 48);
+        assert_eq!((lean.threads, lean.code_cache), (50, 48.0));
+        // 400 + 96 + 50 + 48 + 10 + 64 = 668.
+        assert_eq!(lean.required, 668.0);
+        assert_eq!(lean.severity, Severity::Ok, "{lean:?}");
     }
 }

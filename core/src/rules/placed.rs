@@ -56,7 +56,10 @@ pub fn jvm_findings(plan: &Plan) -> (Vec<Finding>, Vec<(String, jvm::JvmEstimate
         .max();
     for (i, td) in plan.task_definitions.iter().enumerate() {
         for ci in 0..td.container_definitions.len() {
-            let Some(e) = jvm::estimate(td, ci, host) else {
+            let name = &td.container_definitions[ci].name;
+            let key = crate::model::JvmAssumptions::key(&td.family, name);
+            let assumed = plan.jvm_assumptions.get(&key).copied().unwrap_or_default();
+            let Some(e) = jvm::estimate_with(td, ci, host, assumed) else {
                 continue;
             };
             let path = format!("$.taskDefinitions[{i}].containerDefinitions[{ci}]");

@@ -14,7 +14,8 @@
 //! records), `revision` (the new task definition a change makes), `sim` (the
 //! clock and ledger every simulation runs on), `scale_in` (which task stops
 //! first), and one file per simulation: `rolling`, `scale`, `run_task`;
-//! `hint` says how to get a stopped deployment through.
+//! `hint` says how to get a stopped deployment through; `timeline` is the
+//! deployment chart's data.
 
 mod hint;
 mod options;
@@ -25,6 +26,7 @@ mod scale;
 mod scale_in;
 mod sim;
 mod step;
+mod timeline;
 
 pub use hint::hint;
 pub use options::{Change, DeployOptions, ThresholdRule, Timing};
@@ -36,6 +38,7 @@ pub use step::{
     ActionKind, Counts, Deployment, InstanceSnapshot, Outcome, Stall, Step, TaskSnapshot,
     TaskStatus, Version,
 };
+pub use timeline::{timeline, Mark, MarkKind, Span, Timeline};
 
 /// §5.3: without a load balancer or health check, a task counts as healthy
 /// 40 seconds after it reaches RUNNING.

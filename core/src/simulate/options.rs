@@ -92,3 +92,22 @@ pub struct DeployOptions {
     /// The first N new tasks fail their health checks (u32::MAX: all of them).
     pub failing_new_tasks: u32,
 }
+
+impl DeployOptions {
+    /// What the stepper and a walkthrough ask: `change` at these
+    /// percentages; a failing revision fails every task, with the circuit
+    /// breaker on and rolling back (§5.6), as a class would show it.
+    pub fn stepper(change: Change, min: u32, max: u32, failing: bool) -> DeployOptions {
+        DeployOptions {
+            change,
+            minimum_healthy_percent: Some(min),
+            maximum_percent: Some(max),
+            failing_new_tasks: if failing { u32::MAX } else { 0 },
+            circuit_breaker: failing.then_some(CircuitBreaker {
+                enable: true,
+                rollback: true,
+            }),
+            ..DeployOptions::default()
+        }
+    }
+}

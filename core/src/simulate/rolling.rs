@@ -107,9 +107,10 @@ pub fn deploy(
     let (min_healthy, max_tasks) = limits(desired, settings.min_percent, settings.max_percent);
     sim.step(ActionKind::Start, format!("deploy {new_arn}"), Vec::new());
     let threshold = options.threshold_rule.threshold(desired);
-    let rollout = |target: &TaskDefinition, failing, breaker| Rollout {
+    let rollout = |target: &TaskDefinition, version, failing, breaker| Rollout {
         name: service.service_name.clone(),
         req: TaskRequest::of_service(&service, target),
+        target: version,
         desired,
         min_healthy,
         max_tasks,
@@ -119,10 +120,12 @@ pub fn deploy(
         failures: 0,
     };
     let breaker = settings.breaker.as_ref();
-    let outcome = match rollout(&new_td, options.failing_new_tasks, breaker).run(&mut sim) {
+    let forward = rollout(&new_td, Version::New, options.failing_new_tasks, breaker);
+    let outcome = match forward.run(&mut sim) {
         Rolled::Done(o) => o,
         Rolled::Breaker(reason) if breaker.is_some_and(|b| b.rollback) => {
-            roll_back(&mut sim, rollout(&old_td, 0, None), &old_td, reason)
+            let back = rollout(&old_td, Version::Old, 0, None);
+            roll_back(&mut sim, back, &old_td, reason)
         }
         Rolled::Breaker(reason) => Outcome::Failed { reason },
     };
@@ -131,6 +134,8 @@ pub fn deploy(
         desired_count: desired,
         min_healthy,
         max_tasks,
+        minimum_healthy_percent: settings.min_percent,
+        maximum_percent: settings.max_percent,
         old_task_definition: format!("{}:{}", old_td.family, old_td.revision),
         new_task_definition: new_arn,
         steps: sim.steps,
@@ -139,16 +144,10 @@ pub fn deploy(
     })
 }
 
-/// §5.6: back to the last deployment that completed; the tasks of the
-/// failed revision become the old ones.
+/// §5.6: back to the last deployment that completed. Tasks keep their
+/// labels: the old revision's are still "old" and the failed revision's
+/// still "new"; only the direction of the rollout turns.
 fn roll_back(sim: &mut Sim, back: Rollout, old_td: &TaskDefinition, reason: String) -> Outcome {
-    for tr in sim.tracked.values_mut() {
-        tr.version = match tr.version {
-            Version::Old => Version::New,
-            Version::New => Version::Old,
-            other => other,
-        };
-    }
     let ev = sim.event(format!(
         "service {} deployment failed: rolling back to {}:{}",
         back.name, old_td.family, old_td.revision
@@ -172,11 +171,14 @@ enum Rolled {
 }
 
 /// One replacement of a service's tasks by tasks of `req` (§5.4): start as
-/// many new tasks as maximumPercent allows, stop as many old ones as
+/// many of them as maximumPercent allows, stop as many of the others as
 /// minimumHealthyPercent allows, wait for the next transition, again.
 struct Rollout<'a> {
     name: String,
     req: TaskRequest,
+    /// The version whose tasks the rollout starts: New deploying, Old
+    /// rolling back. The other version's tasks are the ones it stops.
+    target: Version,
     desired: u32,
     min_healthy: u32,
     max_tasks: u32,
@@ -188,7 +190,23 @@ struct Rollout<'a> {
     failures: u32,
 }
 
+/// The word the steps use for a version's tasks.
+fn word(version: Version) -> &'static str {
+    match version {
+        Version::New => "new",
+        _ => "old",
+    }
+}
+
 impl Rollout<'_> {
+    /// The version whose tasks this rollout replaces.
+    fn from(&self) -> Version {
+        match self.target {
+            Version::New => Version::Old,
+            _ => Version::New,
+        }
+    }
+
     fn run(mut self, sim: &mut Sim) -> Rolled {
         loop {
             if sim.steps.len() > MAX_STEPS {
@@ -227,20 +245,22 @@ impl Rollout<'_> {
             }
             let threshold = self.threshold;
             let reason = format!("{failures} tasks failed their health checks; the circuit breaker threshold is {threshold}");
+            // Tasks that fail at the same moment are all counted, so the
+            // count can pass the threshold: "4 failed (threshold 3)".
             let ev = sim.event(format!(
                 "service {} deployment failed: tasks failed to start.",
                 self.name
             ));
             sim.step(
                 ActionKind::CircuitBreakerTripped,
-                format!("circuit breaker tripped ({failures} of {threshold} failures)"),
+                format!("circuit breaker tripped: {failures} failed (threshold {threshold})"),
                 ev,
             );
             // FAILED launches no more tasks; drain the failed ones.
             for id in sim
-                .ids(Version::New, TaskStatus::Pending)
+                .ids(self.target, TaskStatus::Pending)
                 .into_iter()
-                .chain(sim.ids(Version::New, TaskStatus::Running))
+                .chain(sim.ids(self.target, TaskStatus::Running))
             {
                 sim.begin_draining(id);
             }
@@ -266,10 +286,11 @@ impl Rollout<'_> {
         }))
     }
 
-    /// Every old task gone and `desired` new ones healthy.
+    /// Every task of the version replaced gone and `desired` of the target
+    /// healthy.
     fn finished(&self, sim: &Sim) -> bool {
-        let old = sim.counts(Version::Old);
-        let new = sim.counts(Version::New);
+        let old = sim.counts(self.from());
+        let new = sim.counts(self.target);
         old.pending + old.running + old.draining == 0
             && new.healthy == self.desired
             && new.pending + new.running == new.healthy
@@ -279,19 +300,20 @@ impl Rollout<'_> {
     /// more new ones than desired. Returns why the next one could not be
     /// placed, when one could not.
     fn start_new(&mut self, sim: &mut Sim) -> Option<Failure> {
-        let old = sim.counts(Version::Old);
-        let new = sim.counts(Version::New);
+        let old = sim.counts(self.from());
+        let new = sim.counts(self.target);
         let active = old.pending + old.running + new.pending + new.running;
         let want = self
             .max_tasks
             .saturating_sub(active)
             .min(self.desired.saturating_sub(new.pending + new.running));
-        let (started, placement_failure) = sim.start_tasks(&self.req, want, &mut self.failing);
+        let (started, placement_failure) =
+            sim.start_tasks(&self.req, self.target, want, &mut self.failing);
         if started > 0 {
             sim.last_event = None;
             sim.step(
                 ActionKind::Start,
-                format!("start {started} new"),
+                format!("start {started} {}", word(self.target)),
                 Vec::new(),
             );
         }
@@ -311,22 +333,26 @@ impl Rollout<'_> {
     /// Stops old tasks (§5.4): keep at least minHealthy healthy. Old tasks
     /// that are still pending or unhealthy go first.
     fn stop_old(&self, sim: &mut Sim) {
-        let old = sim.counts(Version::Old);
-        let new = sim.counts(Version::New);
+        let old = sim.counts(self.from());
+        let new = sim.counts(self.target);
         let to_stop = (old.healthy + new.healthy)
             .saturating_sub(self.min_healthy)
             .min(old.pending + old.running);
         if to_stop == 0 {
             return;
         }
-        let victims = super::scale_in::order(sim, Version::Old, to_stop);
+        let victims = super::scale_in::order(sim, self.from(), to_stop);
         for id in &victims {
             sim.begin_draining(*id);
         }
         sim.last_event = None;
         sim.step(
             ActionKind::BeginDraining,
-            format!("stop {} old (begin draining)", victims.len()),
+            format!(
+                "stop {} {} (begin draining)",
+                victims.len(),
+                word(self.from())
+            ),
             Vec::new(),
         );
     }
@@ -334,8 +360,8 @@ impl Rollout<'_> {
     /// Nothing moves: either placement failed or the configuration allows
     /// neither a start nor a stop (§5.1 deadlock).
     fn stalled(&self, sim: &mut Sim, placement_failure: Option<Failure>) -> Outcome {
-        let old = sim.counts(Version::Old);
-        let new = sim.counts(Version::New);
+        let old = sim.counts(self.from());
+        let new = sim.counts(self.target);
         let room = self.max_tasks > old.pending + old.running + new.pending + new.running;
         let (reason, event, cause) = match placement_failure {
             Some(f) if room => (

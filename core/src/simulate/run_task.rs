@@ -127,6 +127,8 @@ pub fn run_task_as_deployment(
         desired_count: 1,
         min_healthy: 0,
         max_tasks: 1,
+        minimum_healthy_percent: 0,
+        maximum_percent: 100,
         old_task_definition: task_definition.to_string(),
         new_task_definition: task_definition.to_string(),
         steps: r.steps,

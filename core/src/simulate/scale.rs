@@ -84,6 +84,8 @@ pub fn scale(
         desired_count: desired,
         min_healthy,
         max_tasks,
+        minimum_healthy_percent: service.deployment_configuration.minimum_healthy_percent,
+        maximum_percent: service.deployment_configuration.maximum_percent,
         old_task_definition: arn.clone(),
         new_task_definition: arn,
         steps: std::mem::take(&mut sim.steps),
@@ -99,7 +101,7 @@ fn tick(sim: &mut Sim, req: &TaskRequest, desired: u32) -> Option<Failure> {
     let new = sim.counts(Version::New);
     let active = old.running + new.pending + new.running;
     if active < desired {
-        let (started, failure) = sim.start_tasks(req, desired - active, &mut 0);
+        let (started, failure) = sim.start_tasks(req, Version::New, desired - active, &mut 0);
         if started > 0 {
             sim.step(
                 ActionKind::Start,

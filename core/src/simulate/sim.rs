@@ -182,12 +182,13 @@ impl Sim<'_> {
         failed
     }
 
-    /// Starts up to `n` new tasks of `req` through placement (§4), the first
-    /// `failing` of them doomed to fail their health checks; stops at the
-    /// first task that cannot be placed and returns why.
+    /// Starts up to `n` tasks of `req`, of `version`, through placement
+    /// (§4), the first `failing` of them doomed to fail their health checks;
+    /// stops at the first task that cannot be placed and returns why.
     pub(super) fn start_tasks(
         &mut self,
         req: &TaskRequest,
+        version: Version,
         n: u32,
         failing: &mut u32,
     ) -> (u32, Option<Failure>) {
@@ -201,7 +202,7 @@ impl Sim<'_> {
                     self.tracked.insert(
                         id,
                         Tracked {
-                            version: Version::New,
+                            version,
                             status: TaskStatus::Pending,
                             due,
                             fails,

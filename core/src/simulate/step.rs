@@ -8,7 +8,7 @@ use crate::model::Plan;
 use crate::placement::{ClusterState, HostPort, Owner, Reason};
 
 /// Which side of the deployment a task is on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Version {
     /// A task of the revision being replaced.
@@ -20,7 +20,7 @@ pub enum Version {
 }
 
 /// Where a task is in its life, as the deployment counts it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TaskStatus {
     /// Placed and starting (ECS's PROVISIONING/PENDING): holds its resources, not yet running.
@@ -92,6 +92,17 @@ pub struct Counts {
     pub draining: u32,
 }
 
+impl Counts {
+    /// The counts in words, as the stepper shows them beside the board:
+    /// "1 pending, 3 running (2 healthy), 1 draining".
+    pub fn describe(&self) -> String {
+        format!(
+            "{} pending, {} running ({} healthy), {} draining",
+            self.pending, self.running, self.healthy, self.draining
+        )
+    }
+}
+
 /// What kind of thing happened at a step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -139,6 +150,13 @@ pub struct Step {
     /// The ledger itself, for the independent checker; not serialised.
     #[serde(skip)]
     pub state: ClusterState,
+}
+
+impl Step {
+    /// Both versions' counts in words: "old … · new …".
+    pub fn describe_counts(&self) -> String {
+        format!("old {} · new {}", self.old.describe(), self.new.describe())
+    }
 }
 
 /// How a simulated deployment ended.
@@ -214,6 +232,10 @@ pub struct Deployment {
     pub min_healthy: u32,
     /// The most tasks maximumPercent allows (a count, rounded down).
     pub max_tasks: u32,
+    /// The minimumHealthyPercent the deployment ran under.
+    pub minimum_healthy_percent: u32,
+    /// The maximumPercent the deployment ran under.
+    pub maximum_percent: u32,
     /// The task definition (family:revision) being replaced.
     pub old_task_definition: String,
     /// The task definition (family:revision) being deployed.

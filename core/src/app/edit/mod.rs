@@ -116,6 +116,16 @@ pub enum Edit {
     /// Every task placed afresh: the tasks held where they ran are let go
     /// (the user's own pins stay). See [`rebalance_preview`].
     Rebalance,
+    /// The JVM check's assumptions for one container (its threads and code
+    /// cache); §7.5's defaults remove the entry.
+    SetJvmAssumptions {
+        /// The task definition's family.
+        family: String,
+        /// The container's name.
+        container: String,
+        /// What to assume.
+        assumptions: crate::model::JvmAssumptions,
+    },
     /// An explicit CloudFormation parameter value (None removes it, so the
     /// binding or Default applies again).
     SetParameterValue {
@@ -243,6 +253,11 @@ pub fn apply_with(placer: &mut Placer, plan: &Plan, edit: &Edit) -> Result<Plan,
         Edit::DeleteService { service } => service::delete(plan, next_ref, service)?,
         Edit::Rebalance => rebalance::rebalance(next_ref),
         Edit::AllowParameterValue { name, value } => allow_value(next_ref, name, value)?,
+        Edit::SetJvmAssumptions {
+            family,
+            container,
+            assumptions,
+        } => set_jvm_assumptions(next_ref, family, container, *assumptions)?,
     }
     // Drops, moves and removals hold what they do not touch themselves; a
     // re-balance is the one edit that places afresh (issue 21).
@@ -254,6 +269,7 @@ pub fn apply_with(placer: &mut Placer, plan: &Plan, edit: &Edit) -> Result<Plan,
             | Edit::RemoveTask { .. }
             | Edit::Rebalance
             | Edit::AllowParameterValue { .. }
+            | Edit::SetJvmAssumptions { .. }
     );
     if !places_itself {
         // One parameter, many fields: what the edit set, they all take. A
@@ -345,4 +361,35 @@ fn keep_pins_within(plan: &mut Plan, service: &str, desired: u32) {
         kept += 1;
         kept <= desired
     });
+}
+
+/// Keeps the user's JVM assumptions for a container of the plan, each value
+/// in its range; the defaults are not kept.
+fn set_jvm_assumptions(
+    next: &mut Plan,
+    family: &str,
+    container: &str,
+    assumptions: crate::model::JvmAssumptions,
+) -> Result<(), EditError> {
+    let known = next.task_definitions.iter().any(|td| {
+        td.family == family && td.container_definitions.iter().any(|c| c.name == container)
+    });
+    if !known {
+        return Err(refuse(format!(
+            "no container {container} in task definition {family}"
+        )));
+    }
+    assumptions.check().map_err(|(field, message)| EditError {
+        message: format!("{field}: {message}"),
+        instance: None,
+        reason: None,
+        fields: vec![(field.to_string(), message)],
+    })?;
+    let key = crate::model::JvmAssumptions::key(family, container);
+    if assumptions == crate::model::JvmAssumptions::default() {
+        next.jvm_assumptions.remove(&key);
+    } else {
+        next.jvm_assumptions.insert(key, assumptions);
+    }
+    Ok(())
 }

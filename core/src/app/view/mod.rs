@@ -18,7 +18,10 @@ use crate::model::Plan;
 use crate::placement::{place, Owner, Placement};
 use crate::simulate::{Step, TaskStatus, Version};
 
-pub use catalogue::{catalogue_rows, families, CatalogueRow};
+pub use catalogue::{
+    families, picker_rows, CatalogueRow, PickerQuery, PickerRows, PickerTarget, SortBy,
+    PRICE_BASIS, WHOLE_PLAN_TASK_LIMIT,
+};
 pub(crate) use colours::carry_colours;
 pub use colours::colours;
 pub use instance::{InstanceView, MemorySegment, PortEntry, PortKind, TaskChip};
@@ -30,28 +33,42 @@ pub use sections::{
 /// Distinct service colours the stylesheet defines (`--svc-0` …).
 pub const PALETTE_SIZE: usize = 8;
 
-/// Which part of a deployment step a task is in, as the board marks it.
+/// Where a task is in a deployment step, as the board marks it: its side
+/// of the deployment and its status, the very pair the step's counts and
+/// the deployment chart tally (so the three cannot disagree).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Phase {
-    /// A task of the revision being replaced.
-    Old,
-    /// A task of the revision being deployed, running.
-    New,
-    /// Started, not yet running.
-    Pending,
-    /// Stopped, still holding its resources while it drains (§5.8).
-    Draining,
+pub struct Phase {
+    /// Old (the revision replaced) or new (the revision deployed). A
+    /// rollback keeps these labels: it starts old tasks and stops new ones.
+    pub version: Version,
+    /// Pending, running, healthy or draining.
+    pub status: TaskStatus,
 }
 
 impl Phase {
-    /// The phase's name, as the stylesheet's `phase-…` classes spell it.
+    /// The phase's style, as the stylesheet's `phase-…` classes spell it:
+    /// pending and draining tasks look alike on either side.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Phase::Old => "old",
-            Phase::New => "new",
-            Phase::Pending => "pending",
-            Phase::Draining => "draining",
+        match (self.status, self.version) {
+            (TaskStatus::Draining, _) => "draining",
+            (TaskStatus::Pending, _) => "pending",
+            (_, Version::New) => "new",
+            _ => "old",
+        }
+    }
+
+    /// The phase in words, as a chip shows it: "old draining", "new healthy".
+    pub fn label(self) -> &'static str {
+        use TaskStatus::*;
+        match (self.version, self.status) {
+            (Version::New, Pending) => "new pending",
+            (Version::New, Running) => "new running",
+            (Version::New, Healthy) => "new healthy",
+            (Version::New, Draining) => "new draining",
+            (_, Pending) => "old pending",
+            (_, Running) => "old running",
+            (_, Healthy) => "old healthy",
+            (_, Draining) => "old draining",
         }
     }
 }
@@ -125,11 +142,9 @@ pub fn board_at_step(plan: &Plan, step: &Step) -> Board {
         .flat_map(|i| &i.tasks)
         .filter(|t| t.version != Version::Other)
         .map(|t| {
-            let phase = match (t.status, t.version) {
-                (TaskStatus::Draining, _) => Phase::Draining,
-                (TaskStatus::Pending, _) => Phase::Pending,
-                (_, Version::New) => Phase::New,
-                _ => Phase::Old,
+            let phase = Phase {
+                version: t.version,
+                status: t.status,
             };
             (t.task_id, phase)
         })

@@ -61,6 +61,10 @@ pub struct GroupView {
     pub registered_memory: u32,
     /// Whether the registered memory is estimated rather than observed.
     pub memory_estimated: bool,
+    /// x86_64 or arm64: an arm64 type needs images built for arm64.
+    pub architecture: String,
+    /// A burstable type (T family): its CPU runs on credits.
+    pub burstable: bool,
     /// On-demand cost of the group for a month, in USD; none for a type without a price.
     pub monthly_cost: Option<f64>,
     /// One card per container instance.
@@ -85,6 +89,10 @@ pub struct GroupHeader {
     pub registered_memory: u32,
     /// Whether that memory is estimated rather than observed.
     pub memory_estimated: bool,
+    /// x86_64 or arm64.
+    pub architecture: String,
+    /// A burstable type.
+    pub burstable: bool,
 }
 
 impl GroupView {
@@ -98,6 +106,8 @@ impl GroupView {
             cpu_units: self.cpu_units,
             registered_memory: self.registered_memory,
             memory_estimated: self.memory_estimated,
+            architecture: self.architecture.clone(),
+            burstable: self.burstable,
         }
     }
 }
@@ -187,6 +197,12 @@ pub struct JvmView {
     pub severity: crate::rules::jvm::Severity,
     /// Plain-language findings, each naming the heuristic it rests on.
     pub findings: Vec<String>,
+    /// The threads the estimate assumes (the plan's, else §7.5's 200).
+    pub threads: u32,
+    /// The code cache (MiB) the estimate uses.
+    pub code_cache_mib: f64,
+    /// Whether the code cache is the container's own flag, not an assumption.
+    pub code_cache_from_flag: bool,
 }
 
 /// Memory and CPU reserved by one service (or standalone task definition).
@@ -230,6 +246,10 @@ pub(super) fn groups(plan: &Plan, placement: &Placement, phases: &Phases) -> Vec
                 .unwrap_or(0)
                 .saturating_sub(g.reserved_memory),
             memory_estimated: g.registered_memory.is_none() && reg.is_some_and(|r| r.estimated),
+            architecture: t
+                .map_or("x86_64", InstanceType::cpu_architecture)
+                .to_string(),
+            burstable: t.is_some_and(InstanceType::is_burstable),
             monthly_cost: t
                 .and_then(InstanceType::monthly_price)
                 .map(|p| p * g.count as f64),
@@ -391,6 +411,9 @@ pub(super) fn jvm(plan: &Plan) -> Vec<JvmView> {
             required: e.required,
             severity: e.severity,
             findings: e.findings,
+            threads: e.threads,
+            code_cache_mib: e.code_cache,
+            code_cache_from_flag: e.code_cache_from_flag,
         })
         .collect()
 }

@@ -227,6 +227,7 @@ fn task_definition(v: Value, prefix: &str) -> Result<Imported, ImportError> {
         cloud_formation: None,
         extra: Default::default(),
         service_colours: Default::default(),
+        jvm_assumptions: Default::default(),
     };
     Ok(Imported {
         kind: ImportKind::TaskDefinition,

@@ -95,6 +95,7 @@ pub(super) fn read_template(
         cloud_formation: Some(cfn),
         extra: Default::default(),
         service_colours: Default::default(),
+        jvm_assumptions: Default::default(),
     };
     Ok(Imported {
         kind: ImportKind::CloudFormationTemplate,
