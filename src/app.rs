@@ -94,12 +94,15 @@ pub fn App() -> impl IntoView {
         <p class="sr-only" aria-live="assertive" data-testid="announcer">
             {move || store.announce.get()}
         </p>
-        <main class="layout">
+        <PlacingBanner />
+        <main class="layout" class:placing=move || store.picked.with(Option::is_some)>
             <aside class="sidebar">
-                <Walkthroughs sim=sim settings=settings />
+                // The work first: services and groups; walkthroughs in their
+                // own place below (an open one rises to the top, in CSS).
                 <Palette />
                 <ClusterPanel />
                 <ImportBox />
+                <Walkthroughs sim=sim settings=settings />
             </aside>
             <section class="workspace">
                 <Notices />
@@ -186,6 +189,21 @@ fn TopBar(view_model: Memo<berth_core::app::view::Board>) -> impl IntoView {
                     "↷ Redo"
                 </button>
                 <ShareButton />
+                <button
+                    class="small"
+                    data-testid="to-walkthroughs"
+                    title="The training walkthroughs, below the services and groups"
+                    on:click=move |_| {
+                        let el = web_sys::window()
+                            .and_then(|w| w.document())
+                            .and_then(|d| d.get_element_by_id("walk-h"));
+                        if let Some(el) = el {
+                            el.scroll_into_view();
+                        }
+                    }
+                >
+                    "Walkthroughs"
+                </button>
                 <button
                     class="small"
                     data-testid="reset"
@@ -350,5 +368,28 @@ fn ShareButton() -> impl IntoView {
                     }
                 })
         }}
+    }
+}
+
+/// While a tap (or the keyboard) has picked something up: what it is, how
+/// to place it, and a way to put it back.
+#[component]
+fn PlacingBanner() -> impl IntoView {
+    let store = crate::store::use_store();
+    move || {
+        store.picked.get().map(|p| {
+            view! {
+                <div class="placing-banner" role="status" data-testid="placing">
+                    <span>{crate::dnd::placing(&p)}</span>
+                    <button
+                        class="small"
+                        data-testid="placing-cancel"
+                        on:click=move |_| store.picked.set(None)
+                    >
+                        "cancel"
+                    </button>
+                </div>
+            }
+        })
     }
 }

@@ -1,24 +1,155 @@
-//! Compare: pin the plan as a baseline, then see what the edits since changed.
+//! Compare, for a design review: pin the plan as a baseline (kept with the
+//! plan, so a reload or a share link keeps it), then see what changed field
+//! by field, which tasks moved, the totals and cost; and print the review.
 
-use berth_core::app::compare::compare;
-use berth_core::Plan;
+use berth_core::app::compare::{compare, PlanChange, Row};
+use berth_core::app::edit::Edit;
+use berth_core::app::report::check_report_with;
 use leptos::prelude::*;
 
 use crate::store::use_store;
 
+/// The plan's changes as a table: what, which field, before and after.
 #[component]
-pub fn ComparePanel() -> impl IntoView {
+fn Changes(changes: Vec<PlanChange>) -> impl IntoView {
+    let unchanged = changes.is_empty();
+    let rows = changes
+        .into_iter()
+        .map(|c| {
+            view! {
+                <tr data-testid="plan-change">
+                    <td>{c.subject}</td>
+                    <td class="mono">{c.field}</td>
+                    <td class="mono">{c.before}</td>
+                    <td class="mono">{c.after}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <h3>"What changed in the plan"</h3>
+        <Show
+            when=move || !unchanged
+            fallback=|| view! { <p class="muted">"The plan itself is as pinned."</p> }
+        >
+            <table class="diff changes" data-testid="plan-changes">
+                <thead>
+                    <tr>
+                        <th>"what"</th>
+                        <th>"field"</th>
+                        <th>"baseline"</th>
+                        <th>"now"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows.clone()}</tbody>
+            </table>
+        </Show>
+    }
+}
+
+/// What `berth check` finds in the plan, for the review: code, where, and
+/// what is wrong, errors first.
+#[component]
+fn Findings() -> impl IntoView {
     let store = use_store();
-    // Owned here: the baseline the user pinned, if any.
-    let baseline: RwSignal<Option<Plan>> = RwSignal::new(None);
-    let diff = Memo::new(move |_| {
-        baseline.with(|b| b.as_ref().map(|b| store.plan.with(|p| compare(b, p))))
+    let findings = Memo::new(move |_| {
+        store
+            .plan
+            .with(|p| check_report_with(p, &store.place(p)).findings)
     });
-    let fmt = |v: f64, unit: &str| match unit {
+    view! {
+        <h3>"Findings"</h3>
+        <ul class="findings" data-testid="findings">
+            {move || {
+                findings
+                    .get()
+                    .into_iter()
+                    .map(|f| {
+                        let severity = format!("{:?}", f.severity).to_lowercase();
+                        view! {
+                            <li class=severity.clone() data-testid="finding">
+                                <span class="mono">{f.code}</span>
+                                " "
+                                <span class="muted mono">{f.path}</span>
+                                " "
+                                {f.message}
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </ul>
+    }
+}
+
+/// A figure in its unit: "$16.94", "995 MiB", "2".
+fn fmt(v: f64, unit: &str) -> String {
+    match unit {
         "$" => format!("${v:.2}"),
         "MiB" => format!("{v:.0} MiB"),
         _ => format!("{v:.0}"),
-    };
+    }
+}
+
+/// The totals and cost, baseline against now.
+#[component]
+fn Totals(rows: Vec<Row>) -> impl IntoView {
+    view! {
+        <table class="diff" data-testid="diff">
+            <thead>
+                <tr>
+                    <th></th>
+                    <th>"baseline"</th>
+                    <th>"now"</th>
+                    <th>"change"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows
+                    .iter()
+                    .map(|r| {
+                        let d = r.delta();
+                        let sign = if d > 0.0 { "+" } else { "-" };
+                        view! {
+                            <tr class:changed=d != 0.0>
+                                <td>{r.label.clone()}</td>
+                                <td>{fmt(r.baseline, r.unit)}</td>
+                                <td>{fmt(r.current, r.unit)}</td>
+                                <td class="mono">
+                                    {if d == 0.0 {
+                                        "—".to_string()
+                                    } else {
+                                        format!("{sign}{}", fmt(d.abs(), r.unit))
+                                    }}
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// Opens the browser's print dialog: the page's print style leaves the
+/// board, the comparison, the findings and the cost.
+fn print_review() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}
+
+#[component]
+pub fn ComparePanel() -> impl IntoView {
+    let store = use_store();
+    // The baseline lives in the plan (pinned and cleared by edits, so undo
+    // and autosave follow it); this panel only reads it.
+    let pinned = move || store.plan.with(|p| p.baseline.is_some());
+    let diff = Memo::new(move |_| {
+        store
+            .plan
+            .with(|p| p.baseline.as_deref().map(|b| compare(b, p)))
+    });
     view! {
         <section class="panel compare" aria-labelledby="compare-h" data-testid="compare">
             <div class="panel-head">
@@ -27,16 +158,30 @@ pub fn ComparePanel() -> impl IntoView {
                     <button
                         class="small"
                         data-testid="pin-baseline"
-                        on:click=move |_| baseline.set(Some(store.plan.get_untracked()))
+                        on:click=move |_| {
+                            let _ = store.dispatch(Edit::PinBaseline);
+                        }
                     >
                         "Pin current plan as baseline"
                     </button>
+                    <button
+                        class="small"
+                        data-testid="print-review"
+                        on:click=move |_| print_review()
+                    >
+                        "Print review"
+                    </button>
                     {move || {
-                        baseline
-                            .with(Option::is_some)
+                        pinned()
                             .then(|| {
                                 view! {
-                                    <button class="link" on:click=move |_| baseline.set(None)>
+                                    <button
+                                        class="link"
+                                        data-testid="clear-baseline"
+                                        on:click=move |_| {
+                                            let _ = store.dispatch(Edit::ClearBaseline);
+                                        }
+                                    >
                                         "clear"
                                     </button>
                                 }
@@ -55,40 +200,7 @@ pub fn ComparePanel() -> impl IntoView {
                 }
                 Some(c) => {
                     view! {
-                        <table class="diff" data-testid="diff">
-                            <thead>
-                                <tr>
-                                    <th></th>
-                                    <th>"baseline"</th>
-                                    <th>"now"</th>
-                                    <th>"change"</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {c
-                                    .rows
-                                    .iter()
-                                    .map(|r| {
-                                        let d = r.delta();
-                                        let sign = if d > 0.0 { "+" } else { "-" };
-                                        view! {
-                                            <tr class:changed=d != 0.0>
-                                                <td>{r.label.clone()}</td>
-                                                <td>{fmt(r.baseline, r.unit)}</td>
-                                                <td>{fmt(r.current, r.unit)}</td>
-                                                <td class="mono">
-                                                    {if d == 0.0 {
-                                                        "—".to_string()
-                                                    } else {
-                                                        format!("{sign}{}", fmt(d.abs(), r.unit))
-                                                    }}
-                                                </td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
+                        <Totals rows=c.rows.clone() />
                         {(!c.no_longer_fit.is_empty())
                             .then(|| {
                                 view! {
@@ -97,6 +209,16 @@ pub fn ComparePanel() -> impl IntoView {
                                     </p>
                                 }
                             })}
+                        {(!c.moves.is_empty())
+                            .then(|| {
+                                view! {
+                                    <p data-testid="moves">
+                                        {format!("Moved: {}", c.moves.join("; "))}
+                                    </p>
+                                }
+                            })}
+                        <Changes changes=c.changes.clone() />
+                        <Findings />
                         {(!c.fit_again.is_empty())
                             .then(|| {
                                 view! {

@@ -1,4 +1,5 @@
-//! Drag and drop, by mouse and by keyboard. A drag carries a [`Payload`]
+//! Drag and drop, by mouse, by keyboard and by tap (tap a service card or
+//! a task, then tap a group or an instance). A drag carries a [`Payload`]
 //! (a service from the palette, or a task from an instance) to a
 //! [`Target`] (a group, an instance, or off the board); either way it ends
 //! in [`Store::drop_on`], which sends the core its edit.
@@ -64,8 +65,24 @@ impl DropZone {
                 on:dragover=move |ev| self.drag_over(ev)
                 on:dragleave=move |_| self.drag_leave()
                 on:drop=move |ev| self.dropped(ev)
+                on:click=move |ev| self.tapped(ev)
             />
         }
+    }
+
+    /// A tap (click) while something is picked up: drop it here. The
+    /// innermost zone takes it; with nothing picked up a tap is just a tap.
+    pub fn tapped(self, ev: leptos::ev::MouseEvent) {
+        let Some(p) = self.store.picked.get_untracked() else {
+            return;
+        };
+        if on_control(&ev) {
+            return;
+        }
+        ev.stop_propagation();
+        self.store.picked.set(None);
+        self.target
+            .with_value(|target| self.store.drop_on(&p, target));
     }
 
     /// `dragover`: accept the drop, and say so.
@@ -135,7 +152,43 @@ pub fn kbd_target(me: Target) -> impl Fn() -> bool + Send + Sync + Copy + 'stati
     move || current.with(|t| me.with_value(|me| t.as_ref() == Some(me)))
 }
 
-/// Picks up `payload` from the keyboard (Enter or Space on a card or chip).
+/// Whether a click was on a control (a button, link, field or summary)
+/// inside a card: that click does what the control does, not a pick.
+pub fn on_control(ev: &leptos::ev::MouseEvent) -> bool {
+    ev.target()
+        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        .and_then(|el| el.closest("button, a, input, select, summary, label").ok())
+        .flatten()
+        .is_some()
+}
+
+/// Picks up `payload` by tap: a second tap on what is picked up puts it
+/// back. The tap goes no further (the zone around would take it as a drop).
+pub fn tap_pick(store: Store, payload: Payload, ev: &leptos::ev::MouseEvent) {
+    if store.picked.get_untracked().is_some_and(|p| p == payload) {
+        ev.stop_propagation();
+        store.picked.set(None);
+        store.announce.set("Put back.".into());
+    } else if store.picked.get_untracked().is_none() {
+        ev.stop_propagation();
+        pick_up(store, payload);
+    }
+}
+
+/// What is picked up, in words, for the banner that says how to place it.
+pub fn placing(payload: &Payload) -> String {
+    match payload {
+        Payload::Service { service } => {
+            format!("Placing a {service} task: tap a group or an instance.")
+        }
+        Payload::Task { service, instance } => {
+            format!("Moving a {service} task from {instance}: tap another instance, or the services panel to take it off.")
+        }
+    }
+}
+
+/// Picks up `payload` from the keyboard (Enter or Space on a card or chip)
+/// or a tap.
 pub fn pick_up(store: Store, payload: Payload) {
     store.announce.set(match &payload {
         Payload::Service { service } => format!(

@@ -688,3 +688,49 @@ fn the_picker_sorts_by_price_filters_and_marks_what_fits() {
         .iter()
         .all(|r| r.fits_largest_task));
 }
+
+/// Issue 22: the pinned baseline is kept with the plan: through an edit
+/// (undoable like any), a save and load, and a share link; clearing it
+/// leaves none; it never nests.
+#[test]
+fn the_baseline_is_kept_with_the_plan_and_in_share_links() {
+    let plan = example();
+    let pinned = apply(&plan, &Edit::PinBaseline).unwrap();
+    let later = apply(
+        &pinned,
+        &Edit::SetGroupType {
+            group: "app".into(),
+            instance_type: "t2.small".into(),
+        },
+    )
+    .unwrap();
+    let base = later.baseline.as_deref().expect("kept through an edit");
+    assert_eq!(base.cluster.instance_groups[0].instance_type, "t2.micro");
+    let read = load_plan(&serde_json::to_string(&later).unwrap()).unwrap();
+    assert_eq!(read, later, "saved and read back whole");
+    let shared =
+        berth_core::input::share::decode(&berth_core::input::share::encode(&later)).unwrap();
+    assert_eq!(shared.baseline, later.baseline, "carried in a share link");
+    let diff = berth_core::app::compare::compare(base, &later);
+    assert!(diff
+        .changes
+        .iter()
+        .any(|c| c.field == "instanceType" && c.after == "t2.small"));
+    // Pinning again takes the plan as it is, without its old baseline.
+    let again = apply(&later, &Edit::PinBaseline).unwrap();
+    let new_base = again.baseline.as_deref().unwrap();
+    assert!(new_base.baseline.is_none());
+    assert_eq!(
+        new_base.cluster.instance_groups[0].instance_type,
+        "t2.small"
+    );
+    assert!(apply(&again, &Edit::ClearBaseline)
+        .unwrap()
+        .baseline
+        .is_none());
+    // A baseline that does not read is named at its path.
+    let mut bad = serde_json::to_value(&later).unwrap();
+    bad["baseline"]["services"][0]["desiredCount"] = "two".into();
+    let e = load_plan(&bad.to_string()).unwrap_err();
+    assert_eq!(e.path, "$.baseline.services[0].desiredCount", "{e:?}");
+}

@@ -3,10 +3,10 @@
 //! daemon's (marked ◆) stay.
 
 use berth_core::app::view::InstanceView;
-use leptos::ev::{DragEvent, KeyboardEvent};
+use leptos::ev::{DragEvent, KeyboardEvent, MouseEvent};
 use leptos::prelude::*;
 
-use crate::dnd::{pick_up, start_drag};
+use crate::dnd::{pick_up, start_drag, tap_pick};
 use crate::store::{use_store, Payload};
 
 #[component]
@@ -29,6 +29,7 @@ pub fn TaskChips(inst: InstanceView) -> impl IntoView {
                         });
                     let draggable = payload.is_some();
                     let p_drag = payload.clone();
+                    let p_tap = payload.clone();
                     let phase = t.phase.map_or("plan", |p| p.as_str());
                     // A daemon's tasks are ECS's to place (§10.1): never dragged.
                     view! {
@@ -49,6 +50,11 @@ pub fn TaskChips(inst: InstanceView) -> impl IntoView {
                             on:dragstart=move |ev: DragEvent| {
                                 if let Some(p) = &p_drag {
                                     start_drag(&ev, p);
+                                }
+                            }
+                            on:click=move |ev: MouseEvent| {
+                                if let Some(p) = &p_tap {
+                                    tap_pick(store, p.clone(), &ev);
                                 }
                             }
                             on:keydown=move |ev: KeyboardEvent| {

@@ -7,7 +7,7 @@ use leptos::ev::DragEvent;
 use leptos::prelude::*;
 
 use super::service_form::ServiceFormPanel;
-use crate::dnd::{pick_up, start_drag, DropZone};
+use crate::dnd::{on_control, pick_up, start_drag, tap_pick, DropZone};
 use crate::store::{use_store, FormState, Payload, Store, Target};
 
 #[component]
@@ -45,8 +45,9 @@ pub fn Palette() -> impl IntoView {
                 </button>
             </div>
             <p class="muted">
-                "Drag a card onto an instance group or one instance — or focus it, press Enter, \
-                 choose with the arrow keys, Enter again."
+                "Drag a card onto an instance group or one instance; or tap it, then tap the \
+                 group or instance; or focus it, press Enter, choose with the arrow keys, Enter \
+                 again."
             </p>
             <ul class="palette">
                 {move || {
@@ -94,6 +95,16 @@ fn service_card(store: Store, s: ServiceCard) -> impl IntoView {
             on:dragstart=move |ev: DragEvent| {
                 if !daemon {
                     start_drag(&ev, &payload)
+                }
+            }
+            on:click={
+                let p = Payload::Service {
+                    service: s.name.clone(),
+                };
+                move |ev: leptos::ev::MouseEvent| {
+                    if !daemon && !on_control(&ev) {
+                        tap_pick(store, p.clone(), &ev);
+                    }
                 }
             }
             on:keydown={

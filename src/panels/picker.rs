@@ -237,33 +237,17 @@ fn FilterFields(filters: Filters) -> impl IntoView {
                 <option value="x86_64">"x86_64"</option>
                 <option value="arm64">"arm64"</option>
             </select>
-            <label>
-                <span>"min vCPU"</span>
-                <input
-                    type="number"
-                    min="0"
-                    data-testid="picker-min-vcpu"
-                    on:input=move |ev| filters.min_vcpu.set(whole(&ev))
-                />
-            </label>
-            <label>
-                <span>"min memory GiB"</span>
-                <input
-                    type="number"
-                    min="0"
-                    data-testid="picker-min-memory"
-                    on:input=move |ev| filters.min_memory_gib.set(whole(&ev))
-                />
-            </label>
-            <label>
-                <span>"generation ≥"</span>
-                <input
-                    type="number"
-                    min="0"
-                    data-testid="picker-min-generation"
-                    on:input=move |ev| filters.min_generation.set(whole(&ev))
-                />
-            </label>
+            <AtLeast label="min vCPU" testid="picker-min-vcpu" value=filters.min_vcpu />
+            <AtLeast
+                label="min memory GiB"
+                testid="picker-min-memory"
+                value=filters.min_memory_gib
+            />
+            <AtLeast
+                label="generation ≥"
+                testid="picker-min-generation"
+                value=filters.min_generation
+            />
             <label class="check">
                 <input
                     type="checkbox"
@@ -273,6 +257,22 @@ fn FilterFields(filters: Filters) -> impl IntoView {
                 <span>"only types that hold each task"</span>
             </label>
         </div>
+    }
+}
+
+/// A "this much at least" filter: empty or not a number is no filter.
+#[component]
+fn AtLeast(label: &'static str, testid: &'static str, value: RwSignal<u32>) -> impl IntoView {
+    view! {
+        <label>
+            <span>{label}</span>
+            <input
+                type="number"
+                min="0"
+                data-testid=testid
+                on:input=move |ev| value.set(whole(&ev))
+            />
+        </label>
     }
 }
 

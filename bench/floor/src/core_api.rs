@@ -13,6 +13,7 @@ use berth_core::app::edit::{
     apply, apply_with, moved_together, rebalance_preview, service_form, Edit,
 };
 use berth_core::app::exchange::{ExportReply, ImportReply};
+use berth_core::app::report::check_report_with;
 use berth_core::app::view::{
     board, board_at_step, board_with, families, picker_rows, PickerQuery, PickerTarget,
 };
@@ -34,11 +35,14 @@ pub fn show(text: &str) -> Result<String, String> {
     let p = plan(text)?;
     // As the store draws it: through its Placer, and placed afresh when the
     // store is gone.
-    let b = board_with(&p, &Placer::default().place(&p));
+    let placed = Placer::default().place(&p);
+    let b = board_with(&p, &placed);
     let fresh = board_with(&p, &place(&p)).groups.len() + board(&p).groups.len();
+    // The review's findings, on the board's placement.
+    let found = check_report_with(&p, &placed).findings.len();
     let saved = serde_json::to_string(&p).map_err(|e| e.to_string())?;
     Ok(format!(
-        "{} {fresh} {} {} {saved}",
+        "{} {fresh} {found} {} {} {saved}",
         b.groups.len(),
         b.unplaced.len(),
         b.jvm.len()

@@ -187,11 +187,15 @@ impl CheckReport {
 
 /// The `check` report for a plan: validation, placement and the JVM check.
 pub fn check_report(plan: &Plan) -> CheckReport {
-    let placement = place(plan);
-    debug_assert!(checker::check_placement(plan, &placement).is_empty());
+    check_report_with(plan, &place(plan))
+}
+
+/// [`check_report`] for a plan already placed (the board's placement).
+pub fn check_report_with(plan: &Plan, placement: &Placement) -> CheckReport {
+    debug_assert!(checker::check_placement(plan, placement).is_empty());
     let (jvm_found, estimates) = jvm_findings(plan);
     let mut findings = validate(plan);
-    findings.extend(placement_findings(plan, &placement));
+    findings.extend(placement_findings(plan, placement));
     findings.extend(jvm_found);
     findings.sort_by(|a, b| {
         a.severity
@@ -214,7 +218,7 @@ pub fn check_report(plan: &Plan) -> CheckReport {
                 heuristic: true,
             })
             .collect(),
-        unplaced: unplaced_reports(plan, &placement),
+        unplaced: unplaced_reports(plan, placement),
         findings,
     }
 }

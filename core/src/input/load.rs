@@ -38,10 +38,18 @@ pub fn load_plan(text: &str) -> Result<Plan, LoadError> {
         }
         _ => {}
     }
-    let defaulted = daemon_deployment_defaults(value);
+    // The pinned baseline is a plan of its own, read as one (its errors
+    // under $.baseline); the rest is read without it.
+    let mut value = value;
+    let baseline = value.as_object_mut().and_then(|o| o.remove("baseline"));
+    let had_baseline = baseline.is_some();
+    let baseline = baseline.map(load_baseline).transpose()?.flatten();
+    let defaulted = daemon_deployment_defaults(value.clone())
+        .or_else(|| had_baseline.then(|| value.to_string()));
     let text = defaulted.as_deref().unwrap_or(text);
-    let plan: Plan =
+    let mut plan: Plan =
         crate::input::json_path::from_str(text).map_err(|e| LoadError::new(e.path, e.message))?;
+    plan.baseline = baseline;
     crate::input::caps::check(&plan)?;
     for (key, a) in &plan.jvm_assumptions {
         a.check().map_err(|(field, message)| {
@@ -49,6 +57,23 @@ pub fn load_plan(text: &str) -> Result<Plan, LoadError> {
         })?;
     }
     Ok(plan)
+}
+
+/// A plan's pinned baseline, read like a plan; null is none. Berth never
+/// writes a baseline inside a baseline, so one found there is not kept.
+fn load_baseline(mut value: serde_json::Value) -> Result<Option<Box<Plan>>, LoadError> {
+    if value.is_null() {
+        return Ok(None);
+    }
+    if let Some(o) = value.as_object_mut() {
+        o.remove("baseline");
+    }
+    load_plan(&value.to_string())
+        .map(|p| Some(Box::new(p)))
+        .map_err(|e| {
+            let path = format!("$.baseline{}", e.path.strip_prefix('$').unwrap_or(&e.path));
+            LoadError::new(path, e.message)
+        })
 }
 
 /// §10.1: a DAEMON service's deployment defaults are ECS's for daemons,

@@ -55,6 +55,11 @@ pub struct Plan {
     /// by "family/container". Berth's own, never exported.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub jvm_assumptions: std::collections::BTreeMap<String, super::JvmAssumptions>,
+    /// The plan as the user pinned it to compare against, kept with the plan
+    /// (and in share links) so a review survives a reload. Berth's own,
+    /// never exported to ECS or CloudFormation; it holds no baseline itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Box<Plan>>,
     #[serde(flatten)]
     /// Fields Berth does not model, kept and written back unchanged.
     pub extra: Extra,

@@ -116,6 +116,11 @@ pub enum Edit {
     /// Every task placed afresh: the tasks held where they ran are let go
     /// (the user's own pins stay). See [`rebalance_preview`].
     Rebalance,
+    /// The plan as it is now becomes the baseline the comparison holds the
+    /// plan against, kept with it.
+    PinBaseline,
+    /// No baseline any more.
+    ClearBaseline,
     /// The JVM check's assumptions for one container (its threads and code
     /// cache); §7.5's defaults remove the entry.
     SetJvmAssumptions {
@@ -258,6 +263,12 @@ pub fn apply_with(placer: &mut Placer, plan: &Plan, edit: &Edit) -> Result<Plan,
             container,
             assumptions,
         } => set_jvm_assumptions(next_ref, family, container, *assumptions)?,
+        Edit::PinBaseline => {
+            let mut pinned = plan.clone();
+            pinned.baseline = None;
+            next_ref.baseline = Some(Box::new(pinned));
+        }
+        Edit::ClearBaseline => next_ref.baseline = None,
     }
     // Drops, moves and removals hold what they do not touch themselves; a
     // re-balance is the one edit that places afresh (issue 21).
@@ -270,6 +281,8 @@ pub fn apply_with(placer: &mut Placer, plan: &Plan, edit: &Edit) -> Result<Plan,
             | Edit::Rebalance
             | Edit::AllowParameterValue { .. }
             | Edit::SetJvmAssumptions { .. }
+            | Edit::PinBaseline
+            | Edit::ClearBaseline
     );
     if !places_itself {
         // One parameter, many fields: what the edit set, they all take. A

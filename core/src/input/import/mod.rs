@@ -228,6 +228,7 @@ fn task_definition(v: Value, prefix: &str) -> Result<Imported, ImportError> {
         extra: Default::default(),
         service_colours: Default::default(),
         jvm_assumptions: Default::default(),
+        baseline: None,
     };
     Ok(Imported {
         kind: ImportKind::TaskDefinition,

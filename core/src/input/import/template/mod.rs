@@ -96,6 +96,7 @@ pub(super) fn read_template(
         extra: Default::default(),
         service_colours: Default::default(),
         jvm_assumptions: Default::default(),
+        baseline: None,
     };
     Ok(Imported {
         kind: ImportKind::CloudFormationTemplate,
