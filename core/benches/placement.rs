@@ -54,6 +54,26 @@ fn catalogue(c: &mut Criterion) {
         let target = berth_core::app::view::PickerTarget::Group("app".into());
         b.iter(|| berth_core::app::view::picker_rows(&plan, &target, &query))
     });
+    // At the limit where the picker still places the whole plan for each of
+    // its 30 rows (issue 22, WHOLE_PLAN_TASK_LIMIT): 500 tasks on 25 instances.
+    let mut group = c.benchmark_group("picker");
+    group.sample_size(10);
+    let plan = cluster(
+        25,
+        berth_core::app::view::WHOLE_PLAN_TASK_LIMIT,
+        Workload::Spread,
+    );
+    let query = berth_core::app::view::PickerQuery {
+        sort: berth_core::app::view::SortBy::Price,
+        limit: 30,
+        ..Default::default()
+    };
+    let target =
+        berth_core::app::view::PickerTarget::Group(plan.cluster.instance_groups[0].name.clone());
+    group.bench_function("500 tasks, 30 rows", |b| {
+        b.iter(|| berth_core::app::view::picker_rows(&plan, &target, &query))
+    });
+    group.finish();
 }
 
 criterion_group!(benches, placement, deployment, catalogue);
