@@ -62,3 +62,18 @@ test('tap a task, then another instance: it moves; tap it twice: it stays', asyn
   await page.waitForFunction(([n]) => [...document.querySelectorAll('[data-instance="app-1"] [data-testid="task-chip"]')].filter((c) => c.textContent.startsWith('quote')).length === n, [one + 1]);
   assert.equal(await quoteOn('app-2'), two - 1);
 });
+
+test('a review on a phone: the picker and the diff fit the screen', async () => {
+  await page.locator('[data-testid="pin-baseline"]').click();
+  await board.changeGroupType('app', 't2.small');
+  await board.editService('audit', { memoryReservation: 1200, memory: 1400 });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="plan-change"]').length === 3);
+  await page.locator('[data-testid="compare"]').scrollIntoViewIfNeeded();
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= 390, `the page is ${wide} px wide`);
+  // Every value of the diff is whole on screen: no cell cuts its text.
+  const clipped = await page.locator('[data-testid="plan-change"] td').evaluateAll((tds) => tds
+    .filter((td) => td.scrollWidth > td.clientWidth + 1 || td.getBoundingClientRect().right > 390)
+    .map((td) => td.textContent));
+  assert.deepEqual(clipped, []);
+});
