@@ -4,7 +4,7 @@
 
 use berth_core::app::edit::Edit;
 use berth_core::app::view::{
-    families, picker_rows, CatalogueRow, PickerQuery, PickerTarget, SortBy, PRICE_BASIS,
+    families, picker_rows, CatalogueRow, PickerQuery, PickerRows, PickerTarget, SortBy, PRICE_BASIS,
 };
 use leptos::prelude::*;
 
@@ -90,7 +90,16 @@ pub fn Picker(target: RwSignal<Option<String>>, open: RwSignal<bool>) -> impl In
     let store = use_store();
     let filters = Filters::new();
     let count = RwSignal::new(1u32);
+    // Worked out only while the picker is open: each row may place the
+    // whole plan, which a drag on the board must not wait for.
     let picked = Memo::new(move |_| {
+        if !open.get() {
+            return PickerRows {
+                rows: Vec::new(),
+                total: 0,
+                fits_plan_checked: false,
+            };
+        }
         let q = filters.query();
         let to = match target.get() {
             Some(g) => PickerTarget::Group(g),
