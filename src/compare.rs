@@ -2,9 +2,10 @@
 //! plan, so a reload or a share link keeps it), then see what changed field
 //! by field, which tasks moved, the totals and cost; and print the review.
 
-use berth_core::app::compare::{compare, PlanChange, Row};
+use berth_core::app::compare::{compare_boards, PlanChange, Row};
 use berth_core::app::edit::Edit;
 use berth_core::app::report::check_report_with;
+use berth_core::app::view::{board, board_with};
 use leptos::prelude::*;
 
 use crate::store::use_store;
@@ -145,10 +146,19 @@ pub fn ComparePanel() -> impl IntoView {
     // The baseline lives in the plan (pinned and cleared by edits, so undo
     // and autosave follow it); this panel only reads it.
     let pinned = move || store.plan.with(|p| p.baseline.is_some());
+    // The baseline and its board change only when it is pinned again, not
+    // with every edit: each memo passes a change on only when its value does.
+    let baseline = Memo::new(move |_| store.plan.with(|p| p.baseline.clone()));
+    let baseline_board =
+        Memo::new(move |_| baseline.with(|b| b.as_deref().map(|b| (b.clone(), board(b)))));
     let diff = Memo::new(move |_| {
-        store
-            .plan
-            .with(|p| p.baseline.as_deref().map(|b| compare(b, p)))
+        baseline_board.with(|base| {
+            let (b, was) = base.as_ref()?;
+            store.plan.with(|p| {
+                let now = board_with(p, &store.place(p));
+                Some(compare_boards((b, was), (p, &now)))
+            })
+        })
     });
     view! {
         <section class="panel compare" aria-labelledby="compare-h" data-testid="compare">

@@ -13,7 +13,7 @@ mod state;
 
 use berth_core::simulate::{
     deploy, run_task_as_deployment, run_task_candidates, scale, Change, DeployOptions, Deployment,
-    Timing,
+    Timing, ONE_OFF_RUN_SECONDS,
 };
 use berth_core::Plan;
 use leptos::prelude::*;
@@ -39,7 +39,8 @@ pub fn run_deploy(
 
 /// A one-off task of `family`, as a simulation the stepper steps through.
 pub fn run_task_simulation(plan: &Plan, family: &str) -> Result<Deployment, String> {
-    run_task_as_deployment(plan, family, 60, Timing::default()).map_err(|e| e.to_string())
+    run_task_as_deployment(plan, family, ONE_OFF_RUN_SECONDS, Timing::default())
+        .map_err(|e| e.to_string())
 }
 
 #[component]

@@ -92,8 +92,11 @@ pub fn pick(
 /// The comparison with a baseline.
 #[wasm_bindgen]
 pub fn compare(baseline: &str, current: &str) -> Result<usize, String> {
+    let (was, now) = (plan(baseline)?, plan(current)?);
+    // As the review panel compares: on boards it already has.
+    let (a, b) = (board(&was), board_with(&now, &place(&now)));
     Ok(
-        berth_core::app::compare::compare(&plan(baseline)?, &plan(current)?)
+        berth_core::app::compare::compare_boards((&was, &a), (&now, &b))
             .rows
             .len(),
     )

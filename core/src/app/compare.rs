@@ -263,7 +263,12 @@ fn unplaced(b: &Board) -> Vec<(String, u32, String)> {
 
 /// Compares two plans: totals, cost and which tasks no longer fit or fit again.
 pub fn compare(baseline: &Plan, current: &Plan) -> Comparison {
-    let (a, b) = (board(baseline), board(current));
+    compare_boards((baseline, &board(baseline)), (current, &board(current)))
+}
+
+/// [`compare`] on boards the caller already has: the shell keeps the
+/// baseline's (it changes only when pinned again) and the plan's own.
+pub fn compare_boards((baseline, a): (&Plan, &Board), (current, b): (&Plan, &Board)) -> Comparison {
     let row = |label: &str, x: f64, y: f64, unit| Row {
         label: label.into(),
         baseline: x,
@@ -308,7 +313,7 @@ pub fn compare(baseline: &Plan, current: &Plan) -> Comparison {
             "count",
         ),
     ];
-    let (ua, ub) = (unplaced(&a), unplaced(&b));
+    let (ua, ub) = (unplaced(a), unplaced(b));
     let count_in = |list: &[(String, u32, String)], name: &str| {
         list.iter().find(|x| x.0 == name).map_or(0, |x| x.1)
     };
@@ -327,7 +332,7 @@ pub fn compare(baseline: &Plan, current: &Plan) -> Comparison {
         no_longer_fit,
         fit_again,
         changes: plan_changes(baseline, current),
-        moves: placement_moves(&a, &b),
+        moves: placement_moves(a, b),
     }
 }
 

@@ -9,7 +9,7 @@ use crate::input::load::load_plan;
 use crate::model::Plan;
 use crate::simulate::{
     deploy as simulate_deploy, run_task_as_deployment, ActionKind, Change, DeployError,
-    DeployOptions, Deployment, Timing,
+    DeployOptions, Deployment, Timing, ONE_OFF_RUN_SECONDS,
 };
 
 /// What a walkthrough step runs on its plan.
@@ -107,9 +107,13 @@ impl WalkStep {
                 }))
             }
             Action::RunTask { task_definition } => Some(
-                // A migration's run: a minute, a Berth assumption.
-                run_task_as_deployment(&self.plan, task_definition, 60, Timing::default())
-                    .map(|run| (run, 0)),
+                run_task_as_deployment(
+                    &self.plan,
+                    task_definition,
+                    ONE_OFF_RUN_SECONDS,
+                    Timing::default(),
+                )
+                .map(|run| (run, 0)),
             ),
             Action::Export => None,
         }

@@ -43,6 +43,9 @@ pub use timeline::{timeline, Mark, MarkKind, Span, Timeline};
 /// §5.3: without a load balancer or health check, a task counts as healthy
 /// 40 seconds after it reaches RUNNING.
 pub const HEALTHY_AFTER_RUNNING_SECONDS: u32 = 40;
+/// How long a one-off task (a migration) runs when the stepper or a
+/// walkthrough shows it: a Berth assumption.
+pub const ONE_OFF_RUN_SECONDS: u32 = 60;
 /// ECS_CONTAINER_STOP_TIMEOUT default on EC2 (§5.8).
 pub const DEFAULT_STOP_TIMEOUT_SECONDS: u32 = 30;
 /// Guard against a run-away simulation; real rollouts take far fewer steps.

@@ -190,14 +190,6 @@ struct Rollout<'a> {
     failures: u32,
 }
 
-/// The word the steps use for a version's tasks.
-fn word(version: Version) -> &'static str {
-    match version {
-        Version::New => "new",
-        _ => "old",
-    }
-}
-
 impl Rollout<'_> {
     /// The version whose tasks this rollout replaces.
     fn from(&self) -> Version {
@@ -313,7 +305,7 @@ impl Rollout<'_> {
             sim.last_event = None;
             sim.step(
                 ActionKind::Start,
-                format!("start {started} {}", word(self.target)),
+                format!("start {started} {}", self.target.word()),
                 Vec::new(),
             );
         }
@@ -351,7 +343,7 @@ impl Rollout<'_> {
             format!(
                 "stop {} {} (begin draining)",
                 victims.len(),
-                word(self.from())
+                self.from().word()
             ),
             Vec::new(),
         );

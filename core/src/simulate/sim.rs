@@ -160,11 +160,7 @@ impl Sim<'_> {
             }
         }
         for ((kind, version), n) in by_kind {
-            let v = if version == Version::New {
-                "new"
-            } else {
-                "old"
-            };
+            let v = version.word();
             let (k, text) = match kind {
                 0 => (ActionKind::Running, format!("{n} {v} running")),
                 1 => (ActionKind::Healthy, format!("{n} {v} healthy")),

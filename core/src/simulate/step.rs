@@ -19,6 +19,16 @@ pub enum Version {
     Other,
 }
 
+impl Version {
+    /// The word steps and chips use: "new", else "old".
+    pub fn word(self) -> &'static str {
+        match self {
+            Version::New => "new",
+            _ => "old",
+        }
+    }
+}
+
 /// Where a task is in its life, as the deployment counts it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
