@@ -41,6 +41,7 @@ pub mod checker;
 pub mod input;
 pub mod model;
 pub mod placement;
+pub mod recommend;
 pub mod rules;
 pub mod simulate;
 pub mod synthetic;
