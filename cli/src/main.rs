@@ -50,6 +50,7 @@ fn run(args: &[String]) -> Result<u8, CommandError> {
     let a = Args::parse(args)?;
     match a.command {
         "place" => commands::place::run(&a),
+        "recommend" => commands::recommend::run(&a),
         "check" => commands::check::run(&a),
         "deploy" => commands::deploy::run(&a),
         "scale" => commands::scale::run(&a),

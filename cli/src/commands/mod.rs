@@ -8,5 +8,6 @@ pub mod deploy;
 pub mod export;
 pub mod import;
 pub mod place;
+pub mod recommend;
 pub mod run_task;
 pub mod scale;
