@@ -19,6 +19,10 @@ const USAGE: &str = "usage:
   berth place PLAN.json [--from-current PLACED.json]
                                   print where every task goes, as JSON; from PLACED.json (an earlier
                                   berth place), running tasks stay and only the difference is placed
+  berth recommend PLAN.json [--arch x86_64|arm64] [--families F,F…] [--min-generation N] [--max-instances N]
+               [--headroom none|deploy] [--burstable on|off] [--overcommit RATIO] [--candidates N] [--text]
+                                  the cheapest clusters of one instance type that place every task and, with
+                                  --headroom deploy (the default), let each service deploy at its own settings
   berth check PLAN.json [--json]  validation, JVM and placement findings
   berth deploy PLAN.json --service NAME [--image IMAGE|:TAG] [--min-healthy N] [--max-percent N]
                [--memory MIB] [--cpu UNITS] [--host-port N] [--deregistration-delay S]
@@ -29,7 +33,8 @@ const USAGE: &str = "usage:
   berth export PLAN.json --format cfn-parameters|deploy-overrides|codepipeline|ansible|template [--inline] [--json] [--shape stack|services]
   berth import FILE [--param KEY=VALUE]... [--ansible-vars GROUP_VARS.yml] [--region R] [--stack-name S]
                                   a Berth plan, ECS task definition or CloudFormation template → plan JSON
-exit: 0 clean / completed / placed, 1 errors, unplaced, stalled, failed or rolled back, 2 bad input or usage";
+exit: 0 clean / completed / placed / a cluster fits, 1 errors, unplaced, stalled, failed, rolled back or no cluster fits,
+      2 bad input or usage";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

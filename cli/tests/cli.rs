@@ -745,3 +745,116 @@ fn import_asks_for_required_parameters_and_reads_ansible_vars() {
         "{err}"
     );
 }
+
+/// The on-demand price an hour of `instance_type`, read from the CSV the
+/// catalogue is built from.
+fn csv_price(instance_type: &str) -> f64 {
+    let csv = include_str!("../../core/data/ec2-instance-types.csv");
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = header
+        .iter()
+        .position(|h| *h == "ondemand_linux_usd_per_hour_us_east_1")
+        .unwrap();
+    csv.lines()
+        .find(|l| l.split(',').next() == Some(instance_type))
+        .and_then(|l| l.split(',').nth(col))
+        .and_then(|p| p.parse().ok())
+        .expect("a priced type")
+}
+
+#[test]
+fn recommend_prints_the_issues_json_cheapest_first() {
+    let (code, out, err) = berth(&["recommend", &example()]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let candidates = v["candidates"].as_array().unwrap();
+    assert_eq!(candidates.len(), 5);
+    let mut last = 0.0;
+    for c in candidates {
+        let g = &c["groups"][0];
+        let (t, n) = (
+            g["instanceType"].as_str().unwrap(),
+            g["count"].as_u64().unwrap(),
+        );
+        let cost = c["monthlyCost"].as_f64().unwrap();
+        assert!(
+            (cost - csv_price(t) * 730.0 * n as f64).abs() < 1e-6,
+            "{t} × {n}"
+        );
+        assert!(cost >= last);
+        last = cost;
+        assert_eq!(
+            g["availabilityZones"],
+            serde_json::json!(["us-east-1a", "us-east-1b"])
+        );
+        for key in ["memoryUtilisation", "cpuUtilisation"] {
+            let u = c[key].as_f64().unwrap();
+            assert!(u > 0.0 && u <= 1.0, "{key} {u}");
+        }
+        let services: Vec<&str> = c["deployments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                assert_eq!(d["outcome"], "completed");
+                d["service"].as_str().unwrap()
+            })
+            .collect();
+        assert_eq!(services, ["quote", "audit", "portfolio", "dashboard"]);
+    }
+    assert!(v["rejected"].is_array());
+}
+
+#[test]
+fn recommend_text_names_the_cluster_and_why_fewer_fail() {
+    let (code, out, _) = berth(&["recommend", &example(), "--text", "--headroom", "none"]);
+    assert_eq!(code, 0);
+    let last = out.lines().last().unwrap();
+    assert!(last.starts_with("1 × t2.micro, $8.47/month"), "{last}");
+    assert!(out.contains("cluster") && out.contains("$/month"), "{out}");
+}
+
+#[test]
+fn recommend_with_nothing_that_fits_exits_1() {
+    let (code, out, _) = berth(&[
+        "recommend",
+        &example(),
+        "--families",
+        "t1",
+        "--max-instances",
+        "1",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["candidates"], serde_json::json!([]));
+    let rejected = v["rejected"].as_array().unwrap();
+    assert!(rejected
+        .iter()
+        .all(|r| r["instanceType"].as_str().unwrap().starts_with("t1.")));
+    assert!(!rejected.is_empty());
+}
+
+#[test]
+fn recommend_names_a_bad_option() {
+    for (args, says) in [
+        (vec!["--arch", "sparc"], "--arch takes x86_64 or arm64"),
+        (vec!["--families", "q9"], "no family \"q9\""),
+        (
+            vec!["--headroom", "lots"],
+            "--headroom takes none or deploy",
+        ),
+        (vec!["--overcommit", "0.5"], "--overcommit takes a ratio"),
+        (
+            vec!["--max-instances", "0"],
+            "--max-instances must be from 1",
+        ),
+    ] {
+        let mut a = vec!["recommend", "PLACEHOLDER"];
+        a.extend(args);
+        let plan = example();
+        a[1] = &plan;
+        let (code, _, err) = berth(&a);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(says), "{err}");
+    }
+}

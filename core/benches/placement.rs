@@ -76,5 +76,23 @@ fn catalogue(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, placement, deployment, catalogue);
+/// Issue 18: a whole recommendation over the catalogue, with deployment
+/// headroom (every service's rolling deployment simulated on each trial).
+fn recommend(c: &mut Criterion) {
+    use berth_core::recommend::{recommend, Options};
+    let mut group = c.benchmark_group("recommend");
+    group.sample_size(10);
+    let example = berth_core::load_plan(include_str!("../../public/examples/microtrader.json"))
+        .expect("the example loads");
+    group.bench_function("microtrader", |b| {
+        b.iter(|| recommend(&example, &Options::default()))
+    });
+    let large = cluster(100, 2_000, Workload::Spread);
+    group.bench_function("50 services, 2000 tasks", |b| {
+        b.iter(|| recommend(&large, &Options::default()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, placement, deployment, catalogue, recommend);
 criterion_main!(benches);

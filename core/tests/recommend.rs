@@ -1,55 +1,218 @@
 //! Issue 18: on the microtrader example, the recommendation matches a
-//! brute-force search over every catalogue type and count up to 10.
+//! brute-force search over every catalogue type and count up to 10, and the
+//! user's filters and limits hold for every candidate.
+//!
+//! The brute force decides "fits" from placement and the deployment
+//! simulator directly, not through the search's own trial, so pruning,
+//! bounds, bisection and ordering are all under test.
 
 use berth_core::model::catalogue::catalogue;
-use berth_core::recommend::{fits, on, recommend, Headroom, Options};
+use berth_core::placement::place;
+use berth_core::recommend::{on, plan_architecture, recommend, Headroom, Options};
+use berth_core::rules::hard_limit_total;
+use berth_core::simulate::{deploy, Change, DeployOptions};
+use berth_core::Plan;
 
 mod common;
 
+/// Every task placed and, with headroom, every service's deployment done.
+fn fits_by_brute_force(plan: &Plan, headroom: Headroom) -> bool {
+    if !place(plan).unplaced.is_empty() {
+        return false;
+    }
+    let o = DeployOptions {
+        change: Change {
+            image: Some(":next".into()),
+            ..Change::default()
+        },
+        ..DeployOptions::default()
+    };
+    headroom == Headroom::None
+        || plan
+            .services
+            .iter()
+            .all(|s| deploy(plan, &s.service_name, &o).is_ok_and(|d| d.outcome.is_completed()))
+}
+
+/// (cost, type, count) of the cheapest `k` clusters of one type, by trying
+/// every x86_64 type with a price at every count from 1 to 10.
+fn brute_force(plan: &Plan, headroom: Headroom, k: usize) -> Vec<(f64, String, u32)> {
+    let mut all = Vec::new();
+    for t in catalogue().all() {
+        let Some(price) = t.monthly_price() else {
+            continue;
+        };
+        if t.cpu_architecture() != "x86_64" {
+            continue;
+        }
+        if let Some(n) = (1..=10).find(|&n| fits_by_brute_force(&on(plan, t, n), headroom)) {
+            all.push((price * n as f64, t.name.clone(), n));
+        }
+    }
+    all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    all.truncate(k);
+    all
+}
+
+/// The example with quote on a static host port at 3 tasks: one per
+/// instance, so the count is set by ports, not by the reservations, and the
+/// search has to bisect.
+fn example_on_a_static_port() -> Plan {
+    let mut v = serde_json::to_value(common::example()).unwrap();
+    v["taskDefinitions"][0]["containerDefinitions"][0]["portMappings"] =
+        serde_json::json!([{"containerPort": 8080, "hostPort": 8080}]);
+    v["services"][0]["desiredCount"] = serde_json::json!(3);
+    berth_core::load_plan(&v.to_string()).unwrap()
+}
+
 #[test]
-fn the_cheapest_candidate_matches_a_brute_force_search() {
-    let plan = common::example();
-    for headroom in [Headroom::None, Headroom::Deploy] {
+fn the_candidates_match_a_brute_force_search() {
+    for (plan, headroom) in [
+        (common::example(), Headroom::None),
+        (common::example(), Headroom::Deploy),
+        (example_on_a_static_port(), Headroom::None),
+        (example_on_a_static_port(), Headroom::Deploy),
+    ] {
         let o = Options {
             headroom,
             ..Options::default()
         };
-        // Brute force: every allowed type, every count, the cheapest fit.
-        let mut best: Option<(f64, String, u32)> = None;
-        for t in catalogue().all() {
-            let Some(price) = t.monthly_price() else {
-                continue;
-            };
-            if t.cpu_architecture() != "x86_64" {
-                continue;
-            }
-            for n in 1..=10 {
-                if fits(&on(&plan, t, n), headroom).is_ok() {
-                    let cost = price * n as f64;
-                    let better = best
-                        .as_ref()
-                        .is_none_or(|(c, name, _)| cost < *c || (cost == *c && t.name < *name));
-                    if better {
-                        best = Some((cost, t.name.clone(), n));
-                    }
-                    break;
-                }
-            }
-        }
-        let (cost, name, n) = best.expect("something fits");
+        let expected = brute_force(&plan, headroom, o.candidates);
         let r = recommend(&plan, &o);
-        let first = &r.candidates[0];
-        assert_eq!(
-            (first.instance_type.as_str(), first.count),
-            (name.as_str(), n),
-            "{headroom:?}: {cost}"
-        );
+        let got: Vec<(f64, String, u32)> = r
+            .candidates
+            .iter()
+            .map(|c| {
+                let g = &c.groups[0];
+                (c.monthly_cost, g.instance_type.clone(), g.count)
+            })
+            .collect();
+        assert_eq!(got, expected, "{headroom:?}");
         eprintln!(
-            "{headroom:?}: {} × {} ${:.2}; {} rejected",
-            n,
-            name,
-            cost,
-            r.rejected.len()
+            "{headroom:?}: {:?}; {} rejected, {} not tried",
+            got,
+            r.rejected.len(),
+            r.skipped
         );
     }
+}
+
+#[test]
+fn a_candidate_places_every_task_and_deploys_every_service() {
+    let plan = common::example();
+    let r = recommend(&plan, &Options::default());
+    assert!(!r.candidates.is_empty());
+    for c in &r.candidates {
+        let g = &c.groups[0];
+        let t = catalogue().get(&g.instance_type).unwrap();
+        assert!(fits_by_brute_force(
+            &on(&plan, t, g.count),
+            Headroom::Deploy
+        ));
+        assert_eq!(g.availability_zones, ["us-east-1a", "us-east-1b"]);
+        assert!(c.deployments.iter().all(|d| d.outcome == "completed"));
+        assert_eq!(c.deployments.len(), plan.services.len());
+        assert!(c.memory_utilisation > 0.0 && c.memory_utilisation <= 1.0);
+        assert!(c.cpu_utilisation > 0.0 && c.cpu_utilisation <= 1.0);
+        // One fewer does not fit, whatever the search says why.
+        if g.count > 1 {
+            let fewer = c.one_fewer.as_ref().expect("why not one fewer");
+            assert_eq!(fewer.count, g.count - 1);
+            assert!(!fits_by_brute_force(
+                &on(&plan, t, g.count - 1),
+                Headroom::Deploy
+            ));
+        }
+    }
+}
+
+#[test]
+fn the_filters_hold_for_every_candidate() {
+    let plan = common::example();
+    let o = Options {
+        families: vec!["m5".into(), "c5".into(), "t3".into()],
+        min_generation: 5,
+        burstable: false,
+        max_instances: 3,
+        ..Options::default()
+    };
+    let r = recommend(&plan, &o);
+    assert!(!r.candidates.is_empty());
+    for c in &r.candidates {
+        let g = &c.groups[0];
+        let t = catalogue().get(&g.instance_type).unwrap();
+        assert!(["m5", "c5"].contains(&t.family.as_str()), "{}", t.name);
+        assert!(g.count <= 3);
+    }
+    let arm = recommend(
+        &plan,
+        &Options {
+            architecture: Some("arm64".into()),
+            ..Options::default()
+        },
+    );
+    assert_eq!(arm.architecture, "arm64");
+    for c in &arm.candidates {
+        let t = catalogue().get(&c.groups[0].instance_type).unwrap();
+        assert_eq!(t.cpu_architecture(), "arm64");
+    }
+}
+
+#[test]
+fn an_overcommit_limit_holds_on_every_instance() {
+    let plan = common::example();
+    // The example's 800 MiB limits overcommit a t2.micro; at 1.0 no
+    // instance may have limits past its registered memory.
+    let o = Options {
+        overcommit: Some(1.0),
+        ..Options::default()
+    };
+    let r = recommend(&plan, &o);
+    assert!(!r.candidates.is_empty());
+    let loose = recommend(&plan, &Options::default());
+    assert!(r.candidates[0].monthly_cost > loose.candidates[0].monthly_cost);
+    for c in &r.candidates {
+        let g = &c.groups[0];
+        let t = catalogue().get(&g.instance_type).unwrap();
+        let trial = on(&plan, t, g.count);
+        for s in place(&trial).instances() {
+            assert!(hard_limit_total(&trial, s) <= s.instance.registered_memory as u64);
+        }
+    }
+    assert!(r
+        .rejected
+        .iter()
+        .any(|x| x.reason.starts_with("hard limits")));
+}
+
+#[test]
+fn a_type_too_small_for_a_task_is_rejected_for_that_resource() {
+    let mut plan = common::example();
+    // A task reserving 3 GiB fits no instance of 2 GiB or less.
+    plan.task_definitions[0].container_definitions[0].memory_reservation = Some(3072);
+    plan.task_definitions[0].container_definitions[0].memory = Some(3072);
+    let r = recommend(&plan, &Options::default());
+    let small = r
+        .rejected
+        .iter()
+        .find(|x| x.instance_type == "t3.small")
+        .expect("t3.small is tried and rejected");
+    assert_eq!((small.count, small.reason.as_str()), (1, "RESOURCE:MEMORY"));
+    for c in &r.candidates {
+        let t = catalogue().get(&c.groups[0].instance_type).unwrap();
+        assert!(t.memory_mib > 3072, "{}", t.name);
+    }
+}
+
+#[test]
+fn the_architecture_follows_the_plans_runtime_platform() {
+    let mut plan = common::example();
+    assert_eq!(plan_architecture(&plan), "x86_64");
+    plan.task_definitions[1].extra.insert(
+        "runtimePlatform".into(),
+        serde_json::json!({"cpuArchitecture": "ARM64", "operatingSystemFamily": "LINUX"}),
+    );
+    assert_eq!(plan_architecture(&plan), "arm64");
+    let r = recommend(&plan, &Options::default());
+    assert_eq!(r.architecture, "arm64");
 }

@@ -1,7 +1,7 @@
 //! What one task of a task definition asks of a container instance: the
 //! scheduler's reservation formula of §2.3 and the host ports of §3.
 
-use crate::model::{NetworkMode, Protocol, TaskDefinition};
+use crate::model::{NetworkMode, Plan, Protocol, TaskDefinition};
 
 /// One port mapping as the host sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,4 +110,24 @@ pub fn effective_hard_limit(td: &TaskDefinition, container: usize) -> Option<u32
         .get(container)
         .and_then(|c| c.memory)
         .or(td.memory.map(|m| m.0))
+}
+
+impl Plan {
+    /// The requirements of each kind of task the plan runs on its
+    /// instances (services and run-tasks; Fargate's left out), once each.
+    pub fn task_needs(&self) -> Vec<Requirements> {
+        let services = self
+            .services
+            .iter()
+            .filter(|s| self.on_instances(s))
+            .map(|s| s.task_definition.as_str());
+        let tasks = self.tasks.iter().map(|t| t.task_definition.as_str());
+        let mut needs: Vec<Requirements> = services
+            .chain(tasks)
+            .filter_map(|arn| self.task_definition(arn))
+            .map(requirements)
+            .collect();
+        needs.dedup();
+        needs
+    }
 }

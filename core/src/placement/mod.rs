@@ -26,6 +26,7 @@ mod feasible;
 mod hash;
 pub mod java_regex;
 mod ledger;
+mod outgrows;
 mod rank;
 mod reason;
 mod request;
@@ -37,6 +38,7 @@ use crate::model::Plan;
 
 pub use daemon::desired_count;
 pub use ledger::{ClusterState, HostPort, InstanceState, PlacedTask, MAX_RESERVED_PORTS};
+pub use outgrows::outgrows;
 pub use reason::{Failure, Reason, Unplaced};
 pub use request::{default_strategy, Owner, TaskRequest};
 pub use running::{place_from_running, FromRunning, NotKept, Running};

@@ -1,19 +1,23 @@
 //! Right-sizing (issue 18): the cheapest clusters, from the catalogue, on
-//! which every task of the plan is placed and, with headroom, every
-//! service's rolling deployment completes at its own settings.
+//! which every task of the plan is placed and, with deployment headroom,
+//! every service's rolling deployment completes at its own settings.
 //!
-//! One group of one type per candidate for now: each type too small for
-//! the largest task is rejected with ECS's reason from one instance;
-//! the others get the fewest instances that fit, by bisection.
-//!
-//! WORK IN PROGRESS (branch wip/recommend): not wired to the CLI or the app.
+//! A candidate is one group of one type (the plan's first group, with its
+//! name, zones and attributes, on another type and count). `search` runs
+//! the trials one at a time, `trial` decides one, `summary` says the answer
+//! in words for a design review and as the CLI's table.
+
+mod search;
+mod summary;
+mod trial;
 
 use serde::Serialize;
 
-use crate::model::catalogue::{catalogue, InstanceType};
-use crate::model::{InstanceGroup, Plan};
-use crate::placement::place;
-use crate::simulate::{deploy, Change, DeployOptions};
+use crate::model::Plan;
+
+pub use search::Search;
+pub use summary::{cheaper_types, summary, table};
+pub use trial::{on, DeploymentCheck};
 
 /// What a candidate must leave room for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -30,16 +34,22 @@ pub enum Headroom {
 /// The search's filters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
-    /// x86_64 or arm64.
-    pub architecture: String,
-    /// Only these families; all when empty.
+    /// x86_64 or arm64; None takes the plan's (see [`plan_architecture`]).
+    pub architecture: Option<String>,
+    /// Only these families (`t3`, `m6i`); all when empty.
     pub families: Vec<String>,
+    /// Only this generation or newer (5 for `m5`).
+    pub min_generation: u32,
     /// At most this many instances.
     pub max_instances: u32,
     /// What to leave room for.
     pub headroom: Headroom,
     /// Burstable (T) types allowed.
     pub burstable: bool,
+    /// The most an instance's hard limits may add up to, as a multiple of
+    /// its registered memory; None sets no limit (the plan's own design
+    /// may overcommit, as the seed's does).
+    pub overcommit: Option<f64>,
     /// How many candidates to return.
     pub candidates: usize,
 }
@@ -47,164 +57,126 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            architecture: "x86_64".into(),
+            architecture: None,
             families: Vec::new(),
+            min_generation: 0,
             max_instances: 10,
             headroom: Headroom::Deploy,
             burstable: true,
+            overcommit: None,
             candidates: 5,
         }
     }
+}
+
+/// One group of a candidate cluster.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CandidateGroup {
+    /// The EC2 instance type.
+    pub instance_type: String,
+    /// How many instances.
+    pub count: u32,
+    /// The zones its instances are spread over (the plan's first group's).
+    pub availability_zones: Vec<String>,
 }
 
 /// One cluster that fits.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Candidate {
-    /// The instance type.
-    pub instance_type: String,
-    /// How many instances.
-    pub count: u32,
-    /// On-demand cost a month, USD.
+    /// Its groups.
+    pub groups: Vec<CandidateGroup>,
+    /// On-demand cost a month, USD (us-east-1 Linux, 730 hours).
     pub monthly_cost: f64,
+    /// Memory the tasks reserve over memory registered, 0 to 1.
+    pub memory_utilisation: f64,
+    /// CPU units the tasks reserve over CPU units registered, 0 to 1.
+    pub cpu_utilisation: f64,
+    /// How each service's rolling deployment ends on it.
+    pub deployments: Vec<DeploymentCheck>,
+    /// Why one instance fewer does not fit, when the search tried it or
+    /// the tasks' reservations alone rule it out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub one_fewer: Option<Rejected>,
 }
 
-/// A type no cluster of which fits, and the first reason.
+impl Candidate {
+    /// "2 × t3.small" (groups joined by " + ").
+    pub fn describe(&self) -> String {
+        self.groups
+            .iter()
+            .map(|g| format!("{} × {}", g.count, g.instance_type))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
+}
+
+/// A cluster that does not fit, and the first reason.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Rejected {
-    /// The instance type.
+    /// The EC2 instance type.
     pub instance_type: String,
-    /// Why, in ECS's words where placement says it.
+    /// How many instances were tried (the most, for a type rejected).
+    pub count: u32,
+    /// Why, in ECS's words where placement or the deployment says it.
     pub reason: String,
 }
 
-/// The search's answer: candidates cheapest first, and the types rejected.
+/// A type the search looked at, for the chart.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tried {
+    /// The EC2 instance type.
+    pub instance_type: String,
+    /// One instance's on-demand cost a month.
+    pub monthly_price: f64,
+    /// The fewest instances that fit; None when none up to the maximum.
+    pub fitting_count: Option<u32>,
+    /// The most instances found not to fit, and why; None when one fits.
+    pub not_fitting: Option<Rejected>,
+}
+
+/// The search's answer.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Recommendation {
-    /// The cheapest clusters that fit.
+    /// The cheapest clusters that fit, cheapest first.
     pub candidates: Vec<Candidate>,
-    /// Types that fit at no count up to the maximum.
+    /// Types that fit at no count up to the maximum, cheapest first.
     pub rejected: Vec<Rejected>,
+    /// Types not tried: one instance, or the fewest their reservations
+    /// allow, costs more than the last candidate kept.
+    pub skipped: usize,
+    /// The architecture searched.
+    pub architecture: String,
+    /// Every type tried, in the order tried (cheapest first).
+    #[serde(skip)]
+    pub tried: Vec<Tried>,
 }
 
-/// The plan on `count` instances of `t`, in one group that keeps the first
-/// group's name, zones and reserved memory; placed afresh (pins dropped).
-pub fn on(plan: &Plan, t: &InstanceType, count: u32) -> Plan {
-    let mut next = plan.clone();
-    let first = plan.cluster.instance_groups.first();
-    next.cluster.instance_groups = vec![InstanceGroup {
-        name: first.map_or("app".into(), |g| g.name.clone()),
-        instance_type: t.name.clone(),
-        count,
-        availability_zones: first
-            .map(|g| g.availability_zones.clone())
-            .unwrap_or_default(),
-        reserved_memory: first.map_or(0, |g| g.reserved_memory),
-        registered_memory: None,
-        awsvpc_trunking: first.is_some_and(|g| g.awsvpc_trunking),
-        min_size: None,
-        max_size: None,
-        attributes: first.map(|g| g.attributes.clone()).unwrap_or_default(),
-        extra: Default::default(),
-    }];
-    next.pins.clear();
-    next.baseline = None;
-    next
+/// The cheapest clusters for `plan` under `options`, all trials at once.
+pub fn recommend(plan: &Plan, options: &Options) -> Recommendation {
+    let mut search = Search::new(plan, options);
+    while search.step() {}
+    search.recommendation()
 }
 
-/// Whether `plan` fits: every task placed and, with headroom, every
-/// service's deployment completed. Err says why not.
-pub fn fits(plan: &Plan, headroom: Headroom) -> Result<(), String> {
-    let placed = place(plan);
-    if let Some(u) = placed.unplaced.first() {
-        return Err(u.failure.reason.code().to_string());
-    }
-    if headroom == Headroom::Deploy {
-        for s in plan.services.iter().filter(|s| plan.on_instances(s)) {
-            let options = DeployOptions {
-                change: Change {
-                    image: Some(":next".into()),
-                    ..Change::default()
-                },
-                ..DeployOptions::default()
-            };
-            match deploy(plan, &s.service_name, &options) {
-                Ok(d) if d.outcome.is_completed() => {}
-                Ok(d) => {
-                    return Err(format!(
-                        "deploying {} {}",
-                        s.service_name,
-                        d.outcome.describe()
-                    ))
-                }
-                Err(e) => return Err(e.to_string()),
-            }
-        }
-    }
-    Ok(())
-}
-
-fn allowed(t: &InstanceType, o: &Options) -> bool {
-    t.cpu_architecture() == o.architecture
-        && (o.families.is_empty() || o.families.contains(&t.family))
-        && (o.burstable || !t.is_burstable())
-        && t.monthly_price().is_some()
-}
-
-/// The fewest instances of `t` (1 to `max`) on which the plan fits, found
-/// by bisection; Err with the reason at `max` when none.
-fn fewest(plan: &Plan, t: &InstanceType, o: &Options) -> Result<u32, String> {
-    fits(&on(plan, t, 1), o.headroom)
-        .map(|_| 1)
-        .or_else(|first| {
-            // A task no single instance holds fits on none.
-            if place(&on(plan, t, 1))
-                .unplaced
-                .iter()
-                .any(|u| u.failure.closest.is_none())
-            {
-                return Err(first);
-            }
-            fits(&on(plan, t, o.max_instances), o.headroom)?;
-            let (mut lo, mut hi) = (1, o.max_instances);
-            while hi - lo > 1 {
-                let mid = (lo + hi) / 2;
-                if fits(&on(plan, t, mid), o.headroom).is_ok() {
-                    hi = mid;
-                } else {
-                    lo = mid;
-                }
-            }
-            Ok(hi)
-        })
-}
-
-/// The cheapest clusters of one type for `plan`, and the types rejected.
-pub fn recommend(plan: &Plan, o: &Options) -> Recommendation {
-    let mut candidates = Vec::new();
-    let mut rejected = Vec::new();
-    for t in catalogue().all().iter().filter(|t| allowed(t, o)) {
-        match fewest(plan, t, o) {
-            Ok(count) => candidates.push(Candidate {
-                instance_type: t.name.clone(),
-                count,
-                monthly_cost: t.monthly_price().unwrap_or(0.0) * count as f64,
-            }),
-            Err(reason) => rejected.push(Rejected {
-                instance_type: t.name.clone(),
-                reason,
-            }),
-        }
-    }
-    candidates.sort_by(|a, b| {
-        a.monthly_cost
-            .total_cmp(&b.monthly_cost)
-            .then(a.instance_type.cmp(&b.instance_type))
+/// The architecture the plan's images need: `runtimePlatform.cpuArchitecture`
+/// of a task definition when one says ARM64, else x86_64. Berth cannot see
+/// which architecture an image was built for, so it assumes the common one.
+pub fn plan_architecture(plan: &Plan) -> &'static str {
+    let arm = plan.task_definitions.iter().any(|td| {
+        td.extra
+            .get("runtimePlatform")
+            .and_then(|r| r.get("cpuArchitecture"))
+            .and_then(|a| a.as_str())
+            .is_some_and(|a| a.eq_ignore_ascii_case("ARM64"))
     });
-    candidates.truncate(o.candidates);
-    Recommendation {
-        candidates,
-        rejected,
+    if arm {
+        "arm64"
+    } else {
+        "x86_64"
     }
 }

@@ -5,11 +5,9 @@
 use serde::Serialize;
 
 use crate::app::edit::{apply_with, Edit};
-use crate::model::catalogue::{catalogue, InstanceType};
-use crate::model::gpus::gpu_count;
-use crate::model::requirements::{requirements, Requirements};
+use crate::model::catalogue::catalogue;
 use crate::model::Plan;
-use crate::placement::Placer;
+use crate::placement::{outgrows, Placer};
 
 /// Where the catalogue's prices come from, as the picker states it.
 pub const PRICE_BASIS: &str =
@@ -122,35 +120,6 @@ pub struct PickerRows {
     pub fits_plan_checked: bool,
 }
 
-/// The requirements of every task the plan runs on its instances.
-fn task_needs(plan: &Plan) -> Vec<Requirements> {
-    let services = plan
-        .services
-        .iter()
-        .filter(|s| plan.on_instances(s))
-        .map(|s| s.task_definition.as_str());
-    let tasks = plan.tasks.iter().map(|t| t.task_definition.as_str());
-    let mut needs: Vec<Requirements> = services
-        .chain(tasks)
-        .filter_map(|arn| plan.task_definition(arn))
-        .map(requirements)
-        .collect();
-    needs.dedup();
-    needs
-}
-
-/// One instance of `t`, less `reserved` MiB, holds each task of `needs`.
-fn holds_each(t: &InstanceType, reserved: u32, needs: &[Requirements]) -> bool {
-    let memory = catalogue()
-        .registered_memory(t)
-        .mib
-        .saturating_sub(reserved);
-    let gpus = gpu_count(&t.name).registered();
-    needs
-        .iter()
-        .all(|r| r.cpu <= t.cpu_units() && r.memory <= memory && r.gpus <= gpus)
-}
-
 /// The plan with `name` for the picker's target, every task placed.
 fn fits_plan(plan: &Plan, target: &PickerTarget, name: &str) -> bool {
     let edit = match target {
@@ -197,7 +166,7 @@ fn sorted(rows: Vec<CatalogueRow>, by: SortBy) -> Vec<CatalogueRow> {
 /// at most `q.limit` of them, each marked with what fits.
 pub fn picker_rows(plan: &Plan, target: &PickerTarget, q: &PickerQuery) -> PickerRows {
     let cat = catalogue();
-    let needs = task_needs(plan);
+    let needs = plan.task_needs();
     let reserved = match target {
         PickerTarget::Group(g) => plan
             .cluster
@@ -229,7 +198,7 @@ pub fn picker_rows(plan: &Plan, target: &PickerTarget, q: &PickerQuery) -> Picke
                 max_enis: t.max_enis,
                 price_per_hour: t.price_per_hour,
                 price_per_month: t.monthly_price(),
-                fits_largest_task: holds_each(t, reserved, &needs),
+                fits_largest_task: outgrows(t, reserved, &needs).is_none(),
                 fits_plan: None,
             }
         })
