@@ -18,7 +18,7 @@ cargo build -p berth-bench --release --quiet
 cargo build -p berth-bench --lib --release --target wasm32-unknown-unknown --quiet
 wasm-bindgen --target web --out-dir target/bench-wasm target/wasm32-unknown-unknown/release/berth_bench.wasm
 ./target/release/berth-bench > "$out/native.json"
-node tests/perf/wasm.mjs "$(./target/release/berth-bench --cases)" > "$out/wasm.json"
+node tests/perf/wasm.mjs "$(./target/release/berth-bench --cases)" "$(./target/release/berth-bench --recommend-cases)" > "$out/wasm.json"
 
 echo "bench: the app in the browser" >&2
 trunk build --release --offline --dist "${BERTH_DIST:-dist}" >/dev/null 2>&1

@@ -48,3 +48,38 @@ pub fn place_prepared() -> u32 {
         })
     })
 }
+
+/// Right-sizing's cases (issue 18): the seed's example, and 50 services of
+/// 40 tasks (`synthetic::cluster`, spread, on 100 m5.xlarge).
+pub const RECOMMEND_CASES: &[&str] = &["microtrader", "2000 tasks"];
+
+thread_local! {
+    static RECOMMEND: RefCell<Option<Plan>> = const { RefCell::new(None) };
+}
+
+/// Makes the plan of one right-sizing case; false for an unknown one.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen)]
+pub fn prepare_recommend(case: &str) -> bool {
+    let plan = match case {
+        "microtrader" => {
+            berth_core::load_plan(include_str!("../../public/examples/microtrader.json"))
+                .expect("the example loads")
+        }
+        "2000 tasks" => cluster(100, 2_000, Workload::Spread),
+        _ => return false,
+    };
+    RECOMMEND.with_borrow_mut(|p| *p = Some(plan));
+    true
+}
+
+/// A whole recommendation over the catalogue for the prepared plan, with
+/// deployment headroom; returns how many candidates it found.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen)]
+pub fn recommend_prepared() -> u32 {
+    RECOMMEND.with_borrow(|p| {
+        p.as_ref().map_or(0, |plan| {
+            let o = berth_core::recommend::Options::default();
+            berth_core::recommend::recommend(plan, &o).candidates.len() as u32
+        })
+    })
+}

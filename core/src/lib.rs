@@ -29,6 +29,9 @@
 //! - [`rules`]: register-time validation and the JVM check, as findings with
 //!   stable codes.
 //! - [`cfn`]: CloudFormation parameters, export formats and the template.
+//! - [`recommend`]: right-sizing, the cheapest clusters of one type that place
+//!   every task and let each service deploy, tried through placement and
+//!   simulate.
 //! - [`app`]: what the shells call: edits, the board's view model, reports.
 //! - [`checker`]: an independent judge of placements, for tests and fuzzing.
 //! - [`synthetic`]: generated clusters for benchmarks and tests.

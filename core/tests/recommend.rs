@@ -216,3 +216,52 @@ fn the_architecture_follows_the_plans_runtime_platform() {
     let r = recommend(&plan, &Options::default());
     assert_eq!(r.architecture, "arm64");
 }
+
+#[test]
+fn applying_a_candidate_places_the_plan_as_the_search_did() {
+    use berth_core::app::edit::{apply, Edit};
+    let plan = common::example();
+    let r = recommend(&plan, &Options::default());
+    let g = &r.candidates[0].groups[0];
+    let edit = Edit::UseCluster {
+        instance_type: g.instance_type.clone(),
+        count: g.count,
+    };
+    let applied = apply(&plan, &edit).unwrap();
+    let group = &applied.cluster.instance_groups[0];
+    assert_eq!(applied.cluster.instance_groups.len(), 1);
+    assert_eq!((group.name.as_str(), group.count), ("app", g.count));
+    assert_eq!(group.instance_type, g.instance_type);
+    let placed = place(&applied);
+    assert!(placed.unplaced.is_empty());
+    let t = catalogue().get(&g.instance_type).unwrap();
+    assert_eq!(
+        placed.instances(),
+        place(&on(&plan, t, g.count)).instances()
+    );
+    // Pinned as the baseline instead: the plan keeps its cluster.
+    let pinned = apply(
+        &plan,
+        &Edit::PinCluster {
+            instance_type: g.instance_type.clone(),
+            count: g.count,
+        },
+    )
+    .unwrap();
+    assert_eq!(pinned.cluster, plan.cluster);
+    let baseline = pinned.baseline.as_ref().unwrap();
+    assert_eq!(
+        baseline.cluster.instance_groups[0].instance_type,
+        g.instance_type
+    );
+    // A count of none is refused, naming the field.
+    let e = apply(
+        &plan,
+        &Edit::UseCluster {
+            instance_type: "t3.small".into(),
+            count: 0,
+        },
+    )
+    .unwrap_err();
+    assert!(e.message.starts_with("count:"), "{}", e.message);
+}

@@ -1,10 +1,13 @@
 //! Charts drawn with plotters' SVG backend and inserted as SVG text. Every
 //! label is escaped by the backend before it reaches the page. This file
-//! draws the usage bars; `deployment` the deployment chart.
+//! draws the usage bars; `deployment` the deployment chart; `right_size`
+//! the cost of each instance type right-sizing tried.
 
 mod deployment;
+mod right_size;
 
 pub use deployment::deployment_svg;
+pub use right_size::cost_svg;
 
 use berth_core::app::view::UsageByService;
 use leptos::prelude::Memo;

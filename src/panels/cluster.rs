@@ -6,6 +6,7 @@ use berth_core::app::view::{Board as BoardView, GroupView};
 use leptos::prelude::*;
 
 use super::picker::Picker;
+use super::right_size::RightSize;
 use crate::store::{use_store, Store};
 
 /// A group without its instances: all the group list needs, without cloning
@@ -34,6 +35,8 @@ pub fn ClusterPanel() -> impl IntoView {
     let picker_for = RwSignal::new(None::<String>);
     // Owned here: whether the picker is open (it opens over the page).
     let picker_open = RwSignal::new(false);
+    // Owned here: whether right-sizing is open (over the page, as the picker).
+    let right_size_open = RwSignal::new(false);
     // Owned here: the group whose count field was refused, and why.
     let count_error = RwSignal::new(None::<(String, String)>);
     view! {
@@ -126,6 +129,21 @@ pub fn ClusterPanel() -> impl IntoView {
             >
                 <summary data-testid="add-group">"Add an instance group…"</summary>
                 <Picker target=picker_for open=picker_open />
+            </details>
+            <details
+                class="picker-box"
+                prop:open=move || right_size_open.get()
+                on:toggle=move |ev| {
+                    let open = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
+                    if open != right_size_open.get_untracked() {
+                        right_size_open.set(open);
+                    }
+                }
+            >
+                <summary data-testid="right-size-open">
+                    "Right-size: the cheapest cluster…"
+                </summary>
+                <RightSize open=right_size_open />
             </details>
         </section>
     }

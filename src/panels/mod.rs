@@ -15,6 +15,7 @@ mod palette;
 mod parameter_form;
 mod picker;
 mod rebalance;
+mod right_size;
 mod service_form;
 mod totals;
 mod tray;

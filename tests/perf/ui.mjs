@@ -1,8 +1,9 @@
 // Prints the browser figures of issues 8 and 21 as JSON (used by `make bench`):
 // drag → re-plan → re-render on 500 instances / 2,000 tasks, first load, and
-// the board at 5,000 instances / 20,000 tasks: first draw, drag and scroll.
+// the board at 5,000 instances / 20,000 tasks: first draw, drag and scroll;
+// right-sizing 2,000 tasks in the page (issue 18): how long, and the longest frame.
 import { serveDist, launchBrowser } from '../support/harness.js';
-import { largePlan, openWithPlan, timeDrags, median, timeFirstLoad, timeScroll, percentile } from '../support/perf.js';
+import { largePlan, openWithPlan, timeDrags, median, timeFirstLoad, timeScroll, percentile, rightSizePlan, timeRightSize } from '../support/perf.js';
 
 const server = await serveDist();
 const browser = await launchBrowser();
@@ -24,7 +25,11 @@ try {
     }
     await huge.context.close();
   }
+  const sized = await openWithPlan(browser, server.url, rightSizePlan());
+  const rightSize = await timeRightSize(sized.page);
+  await sized.context.close();
   console.log(JSON.stringify({
+    rightSize,
     dragMedianMs: median(drags), drags, firstLoadMedianMs: median(loads), loads,
     hugeFirstDrawMedianMs: median(draws), draws,
     hugeDragMedianMs: median(hugeDrags), hugeDrags,

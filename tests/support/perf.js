@@ -113,3 +113,45 @@ export const percentile = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(p * s.length))];
 };
+
+/**
+ * The plan issue 18 measures right-sizing on: 50 services of 40 tasks
+ * (2,000 tasks of 32 CPU units and 256 MiB, spread over zones then
+ * instances) on 100 m5.xlarge, as berth-core's `synthetic::cluster`.
+ */
+export function rightSizePlan() {
+  const zones = ['a', 'b', 'c'];
+  const taskDefinitions = [];
+  const services = [];
+  for (let s = 0; s < 50; s++) {
+    taskDefinitions.push({ family: `svc${s}`, containerDefinitions: [
+      { name: 'app', image: `example/svc${s}:1`, cpu: 32, memoryReservation: 256, portMappings: [] }] });
+    services.push({ serviceName: `svc${s}`, taskDefinition: `svc${s}`, desiredCount: 40,
+      placementStrategy: [{ type: 'spread', field: 'attribute:ecs.availability-zone' }, { type: 'spread', field: 'instanceId' }] });
+  }
+  return { berthVersion: 1, name: 'bench', cluster: { clusterName: 'bench', instanceGroups: [
+    { name: 'g', instanceType: 'm5.xlarge', count: 100, availabilityZones: zones }] }, taskDefinitions, services };
+}
+
+/**
+ * Opens right-sizing, starts the search and records the gap between
+ * animation frames until its answer is on the page. Returns { totalMs,
+ * longestFrameMs, frames } measured with performance.now() in the page.
+ */
+export async function timeRightSize(page) {
+  await page.locator('[data-testid="right-size-open"]').click();
+  await page.evaluate(() => {
+    window.__frames = [];
+    let last = performance.now();
+    const tick = (t) => { window.__frames.push(t - last); last = t; if (!window.__stopFrames) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+    window.__started = performance.now();
+  });
+  await page.locator('[data-testid="rs-search"]').click();
+  await page.locator('[data-testid="rs-summary"]').waitFor({ timeout: 120000 });
+  return page.evaluate(() => {
+    window.__stopFrames = true;
+    const frames = window.__frames.slice(1);
+    return { totalMs: performance.now() - window.__started, longestFrameMs: Math.max(...frames), frames: frames.length };
+  });
+}

@@ -162,3 +162,30 @@ pub fn replies(export: &str, import: &str) -> String {
     let i = serde_json::from_str::<Result<ImportReply, LoadError>>(import);
     format!("{} {}", e.is_ok(), i.is_ok())
 }
+
+/// Right-sizing as the app runs it (issue 18): the search a step at a time,
+/// its answer in words and its chart's points.
+#[wasm_bindgen]
+pub fn right_size(plan: &str) -> Result<String, String> {
+    use berth_core::recommend::{
+        cheaper_types, deployments_in_words, plan_architecture, summary, Options, Search,
+    };
+    let p = berth_core::load_plan(plan).map_err(|e| e.to_string())?;
+    let mut search = Search::new(&p, &Options::default());
+    while search.step() {
+        black_box(search.progress());
+    }
+    let r = search.recommendation();
+    let cheaper = r.candidates.first().map(|best| {
+        (
+            cheaper_types(&r, best).len(),
+            deployments_in_words(&p, best),
+        )
+    });
+    Ok(format!(
+        "{} {} {cheaper:?} {}",
+        plan_architecture(&p),
+        summary(&p, &r),
+        r.cost_points(16).len()
+    ))
+}

@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::model::Plan;
 
 pub use search::Search;
-pub use summary::{cheaper_types, summary, table};
+pub use summary::{cheaper_types, deployments_in_words, summary, table};
 pub use trial::{on, DeploymentCheck};
 
 /// What a candidate must leave room for.
@@ -154,6 +154,50 @@ pub struct Recommendation {
     /// Every type tried, in the order tried (cheapest first).
     #[serde(skip)]
     pub tried: Vec<Tried>,
+}
+
+/// One point of the chart of cost against instance type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostPoint {
+    /// The EC2 instance type.
+    pub instance_type: String,
+    /// The fewest instances that fit, or the most tried when none did.
+    pub count: u32,
+    /// That many instances' on-demand cost a month.
+    pub monthly_cost: f64,
+    /// Whether `count` instances fit.
+    pub fits: bool,
+    /// Whether it is one of the candidates returned.
+    pub candidate: bool,
+}
+
+impl Recommendation {
+    /// The first `limit` types tried, cheapest per instance first, with the
+    /// cost of the cluster that fits, or of the largest that did not.
+    pub fn cost_points(&self, limit: usize) -> Vec<CostPoint> {
+        self.tried
+            .iter()
+            .filter_map(|t| {
+                let (count, fits) = match (t.fitting_count, &t.not_fitting) {
+                    (Some(n), _) => (n, true),
+                    (None, Some(r)) => (r.count, false),
+                    (None, None) => return None,
+                };
+                Some(CostPoint {
+                    instance_type: t.instance_type.clone(),
+                    count,
+                    monthly_cost: t.monthly_price * count as f64,
+                    fits,
+                    candidate: fits
+                        && self.candidates.iter().any(|c| {
+                            c.groups[0].instance_type == t.instance_type
+                                && c.groups[0].count == count
+                        }),
+                })
+            })
+            .take(limit)
+            .collect()
+    }
 }
 
 /// The cheapest clusters for `plan` under `options`, all trials at once.

@@ -7,7 +7,7 @@
 use super::trial::{jvm_levels, on, Fitting, Trial, Verdict};
 use super::{Candidate, CandidateGroup, Options, Recommendation, Rejected, Tried};
 use crate::model::catalogue::{catalogue, InstanceType};
-use crate::model::requirements::requirements;
+use crate::model::requirements::{requirements, Requirements};
 use crate::model::Plan;
 use crate::placement::{outgrows, Reason};
 
@@ -17,6 +17,7 @@ pub struct Search {
     options: Options,
     architecture: String,
     jvm_before: Vec<(String, u8)>,
+    needs: Vec<Requirements>,
     reserved: Totals,
     types: Vec<&'static InstanceType>,
     next: usize,
@@ -64,6 +65,7 @@ impl Search {
         plan.baseline = None;
         Search {
             jvm_before: jvm_levels(&plan),
+            needs: plan.task_needs(),
             reserved: reserved(&plan),
             options: options.clone(),
             architecture,
@@ -114,7 +116,7 @@ impl Search {
             .instance_groups
             .first()
             .map_or(0, |g| g.reserved_memory);
-        if let Some(reason) = outgrows(t, group_reserved, &self.plan.task_needs()) {
+        if let Some(reason) = outgrows(t, group_reserved, &self.needs) {
             return self.reject(t, 1, reason.code().to_string());
         }
         let (bound, bound_reason) = self.lower_bound(t, group_reserved);

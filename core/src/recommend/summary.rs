@@ -25,12 +25,12 @@ pub fn summary(plan: &Plan, r: &Recommendation) -> String {
         best.monthly_cost,
         best.memory_utilisation * 100.0,
         best.cpu_utilisation * 100.0,
-        deploys(plan, best)
+        deployments_in_words(plan, best)
     );
     let cheaper: Vec<String> = best
         .one_fewer
         .iter()
-        .chain(cheaper_types(r, best).take(CHEAPER_NAMED))
+        .chain(cheaper_types(r, best).into_iter().take(CHEAPER_NAMED))
         .map(rejection)
         .collect();
     if !cheaper.is_empty() {
@@ -41,21 +41,23 @@ pub fn summary(plan: &Plan, r: &Recommendation) -> String {
 }
 
 /// Why each type cheaper per instance than `best`'s does not give a
-/// cheaper cluster: the most instances of it that did not fit, cheapest
-/// type first.
-pub fn cheaper_types<'a>(
-    r: &'a Recommendation,
-    best: &'a Candidate,
-) -> impl Iterator<Item = &'a Rejected> + 'a {
+/// cheaper cluster: the most instances of it that did not fit. The types
+/// nearest `best`'s price come first: they are the ones a reviewer asks
+/// about ("why not r5a.xlarge?"), where the cheapest are plainly too small.
+pub fn cheaper_types<'a>(r: &'a Recommendation, best: &Candidate) -> Vec<&'a Rejected> {
     let price = r
         .tried
         .iter()
         .find(|t| t.instance_type == best.groups[0].instance_type)
         .map_or(0.0, |t| t.monthly_price);
-    r.tried
+    let mut cheaper: Vec<&Rejected> = r
+        .tried
         .iter()
-        .filter(move |t| t.monthly_price < price)
+        .filter(|t| t.monthly_price < price)
         .filter_map(|t| t.not_fitting.as_ref())
+        .collect();
+    cheaper.reverse();
+    cheaper
 }
 
 /// "t3.micro × 4 rejected: RESOURCE:MEMORY".
@@ -64,7 +66,7 @@ fn rejection(x: &Rejected) -> String {
 }
 
 /// "each service deploys at 200 %", or which do not and how they end.
-fn deploys(plan: &Plan, c: &Candidate) -> String {
+pub fn deployments_in_words(plan: &Plan, c: &Candidate) -> String {
     let failing: Vec<String> = c
         .deployments
         .iter()
@@ -102,7 +104,7 @@ pub fn table(plan: &Plan, r: &Recommendation) -> String {
             c.monthly_cost,
             c.memory_utilisation * 100.0,
             c.cpu_utilisation * 100.0,
-            deploys(plan, c)
+            deployments_in_words(plan, c)
         ));
     }
     if r.candidates.is_empty() {

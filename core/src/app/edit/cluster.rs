@@ -100,3 +100,25 @@ fn room_for(plan: &Plan, more: u32) -> Result<(), EditError> {
     }
     Ok(())
 }
+
+/// The plan on `count` instances of `instance_type` in one group, as
+/// right-sizing tried it (`recommend::on`): the baseline and colours stay.
+pub(super) fn use_cluster(
+    plan: &Plan,
+    next: &mut Plan,
+    instance_type: &str,
+    count: u32,
+) -> Result<(), EditError> {
+    if count == 0 || count > MAX_INSTANCES {
+        return Err(refuse(format!(
+            "count: a cluster of {count} instances; give 1 to {MAX_INSTANCES}"
+        )));
+    }
+    let t = crate::model::catalogue::catalogue()
+        .get(instance_type)
+        .ok_or_else(|| refuse(format!("unknown instance type \"{instance_type}\"")))?;
+    let on = crate::recommend::on(plan, t, count);
+    next.cluster = on.cluster;
+    next.pins = on.pins;
+    Ok(())
+}

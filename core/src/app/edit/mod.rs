@@ -121,6 +121,24 @@ pub enum Edit {
     PinBaseline,
     /// No baseline any more.
     ClearBaseline,
+    /// A recommended cluster applied: one group of `count` × `instance_type`
+    /// in place of the plan's groups (the first group's name, zones and
+    /// attributes kept), every task placed afresh, as the recommendation
+    /// placed them (issue 18).
+    UseCluster {
+        /// The EC2 instance type.
+        instance_type: String,
+        /// How many container instances.
+        count: u32,
+    },
+    /// The plan on a recommended cluster becomes the baseline the
+    /// comparison holds the plan against; the plan itself is unchanged.
+    PinCluster {
+        /// The EC2 instance type.
+        instance_type: String,
+        /// How many container instances.
+        count: u32,
+    },
     /// The JVM check's assumptions for one container (its threads and code
     /// cache); §7.5's defaults remove the entry.
     SetJvmAssumptions {
@@ -269,6 +287,19 @@ pub fn apply_with(placer: &mut Placer, plan: &Plan, edit: &Edit) -> Result<Plan,
             next_ref.baseline = Some(Box::new(pinned));
         }
         Edit::ClearBaseline => next_ref.baseline = None,
+        Edit::UseCluster {
+            instance_type,
+            count,
+        } => cluster::use_cluster(plan, next_ref, instance_type, *count)?,
+        Edit::PinCluster {
+            instance_type,
+            count,
+        } => {
+            let mut pinned = plan.clone();
+            cluster::use_cluster(plan, &mut pinned, instance_type, *count)?;
+            pinned.baseline = None;
+            next_ref.baseline = Some(Box::new(pinned));
+        }
     }
     // Drops, moves and removals hold what they do not touch themselves; a
     // re-balance is the one edit that places afresh (issue 21).
@@ -283,13 +314,17 @@ pub fn apply_with(placer: &mut Placer, plan: &Plan, edit: &Edit) -> Result<Plan,
             | Edit::SetJvmAssumptions { .. }
             | Edit::PinBaseline
             | Edit::ClearBaseline
+            | Edit::PinCluster { .. }
     );
     if !places_itself {
         // One parameter, many fields: what the edit set, they all take. A
         // drop, move or removal places only the task the user moved, so a
         // desiredCount it changes is left for export to report instead.
         bound::follow_bindings(plan, &mut next);
-        hold::keep_running(placer, plan, &mut next);
+        // A recommended cluster is applied as it was checked: placed afresh.
+        if !matches!(edit, Edit::UseCluster { .. }) {
+            hold::keep_running(placer, plan, &mut next);
+        }
     }
     // Services keep their colours through every edit (a renamed one too).
     let renamed = match edit {
