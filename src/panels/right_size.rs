@@ -18,7 +18,7 @@ use crate::store::{use_store, Notice, Store};
 
 /// How long one frame's share of the search may run, in milliseconds: the
 /// page keeps drawing (and takes clicks, such as "cancel") between shares.
-const SLICE_MS: f64 = 12.0;
+const SLICE_MS: f64 = 10.0;
 /// How many types the chart shows, cheapest per instance first.
 const CHART_TYPES: usize = 16;
 /// How many cheaper types the panel says were rejected, and why.
