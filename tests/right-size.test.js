@@ -37,6 +37,10 @@ test('the candidates come cheapest first; applying one places every task on it, 
   const best = found[0];
   assert.match(await page.locator('[data-testid="rs-summary"]').innerText(),
     new RegExp(`^${best.count} × ${best.type.replace('.', '\\.')}, \\$${best.monthly.toFixed(2)}/month`));
+  // Each service's own deployment, as the search ran it on this cluster.
+  const services = await page.locator('[data-testid="service-card"]').evaluateAll((cs) => cs.map((c) => c.dataset.service));
+  const perService = await page.locator('[data-testid="rs-deployments"]').first().locator('li').allTextContents();
+  assert.deepEqual(perService, services.map((s) => `${s}: completed`));
   await page.locator('[data-testid="rs-apply"]').first().click();
   await page.locator('[data-testid="rs-close"]').click();
   await page.waitForFunction((t) => document.querySelector('[data-testid="group-row"]').textContent.includes(t), best.type);

@@ -36,7 +36,12 @@ fn fits_by_brute_force(plan: &Plan, headroom: Headroom) -> bool {
 
 /// (cost, type, count) of the cheapest `k` clusters of one type, by trying
 /// every x86_64 type with a price at every count from 1 to 10.
-fn brute_force(plan: &Plan, headroom: Headroom, k: usize) -> Vec<(f64, String, u32)> {
+fn brute_force(
+    plan: &Plan,
+    headroom: Headroom,
+    k: usize,
+    counts: std::ops::RangeInclusive<u32>,
+) -> Vec<(f64, String, u32)> {
     let mut all = Vec::new();
     for t in catalogue().all() {
         let Some(price) = t.monthly_price() else {
@@ -45,7 +50,10 @@ fn brute_force(plan: &Plan, headroom: Headroom, k: usize) -> Vec<(f64, String, u
         if t.cpu_architecture() != "x86_64" {
             continue;
         }
-        if let Some(n) = (1..=10).find(|&n| fits_by_brute_force(&on(plan, t, n), headroom)) {
+        if let Some(n) = counts
+            .clone()
+            .find(|&n| fits_by_brute_force(&on(plan, t, n), headroom))
+        {
             all.push((price * n as f64, t.name.clone(), n));
         }
     }
@@ -77,7 +85,7 @@ fn the_candidates_match_a_brute_force_search() {
             headroom,
             ..Options::default()
         };
-        let expected = brute_force(&plan, headroom, o.candidates);
+        let expected = brute_force(&plan, headroom, o.candidates, 1..=10);
         let r = recommend(&plan, &o);
         let got: Vec<(f64, String, u32)> = r
             .candidates
@@ -264,4 +272,56 @@ fn applying_a_candidate_places_the_plan_as_the_search_did() {
     )
     .unwrap_err();
     assert!(e.message.starts_with("count:"), "{}", e.message);
+}
+
+#[test]
+fn candidates_keep_to_the_groups_auto_scaling_range() {
+    let mut plan = common::example();
+    plan.cluster.instance_groups[0].min_size = Some(2);
+    plan.cluster.instance_groups[0].max_size = Some(4);
+    let r = recommend(&plan, &Options::default());
+    assert!(!r.candidates.is_empty());
+    for c in &r.candidates {
+        assert!((2..=4).contains(&c.groups[0].count), "{}", c.describe());
+        let g = &c.groups[0];
+        let t = catalogue().get(&g.instance_type).unwrap();
+        let applied = on(&plan, t, g.count);
+        assert_eq!(applied.cluster.instance_groups[0].min_size, Some(2));
+        assert_eq!(applied.cluster.instance_groups[0].max_size, Some(4));
+    }
+    // The same as every type tried at 2, 3 and 4 instances.
+    let expected = brute_force(&plan, Headroom::Deploy, 5, 2..=4);
+    let got: Vec<(f64, String, u32)> = r
+        .candidates
+        .iter()
+        .map(|c| {
+            (
+                c.monthly_cost,
+                c.groups[0].instance_type.clone(),
+                c.groups[0].count,
+            )
+        })
+        .collect();
+    assert_eq!(got, expected);
+    // Where one instance would do, one fewer is refused for the range.
+    let at_min = r
+        .candidates
+        .iter()
+        .find(|c| c.groups[0].count == 2)
+        .unwrap();
+    let fewer = at_min.one_fewer.as_ref().unwrap();
+    assert_eq!(fewer.count, 1);
+    // A range the user's maximum cannot meet leaves nothing.
+    let none = recommend(
+        &plan,
+        &Options {
+            max_instances: 1,
+            ..Options::default()
+        },
+    );
+    assert!(none.candidates.is_empty());
+    assert_eq!(
+        none.rejected[0].reason,
+        "the group's minSize 2 is over the most instances allowed, 1"
+    );
 }

@@ -429,7 +429,18 @@ fn candidate_row(store: Store, c: Candidate, searched: &Plan) -> impl IntoView {
             <td>{format!("{:.2}", c.monthly_cost)}</td>
             <td>{format!("{:.0} %", c.memory_utilisation * 100.0)}</td>
             <td>{format!("{:.0} %", c.cpu_utilisation * 100.0)}</td>
-            <td>{deployments}</td>
+            <td>
+                <details data-testid="rs-deployments">
+                    <summary>{deployments}</summary>
+                    <ul>
+                        {c
+                            .deployments
+                            .iter()
+                            .map(|d| view! { <li>{format!("{}: {}", d.service, d.outcome)}</li> })
+                            .collect_view()}
+                    </ul>
+                </details>
+            </td>
         </tr>
     }
 }

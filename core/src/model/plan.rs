@@ -138,6 +138,26 @@ pub struct InstanceGroup {
     pub extra: Extra,
 }
 
+impl InstanceGroup {
+    /// `count` × `instance_type` over `zones`, with nothing reserved,
+    /// overridden or set beyond that: a group as the board adds one.
+    pub fn new(name: String, instance_type: &str, count: u32, zones: Vec<String>) -> InstanceGroup {
+        InstanceGroup {
+            name,
+            instance_type: instance_type.to_string(),
+            count,
+            availability_zones: zones,
+            reserved_memory: 0,
+            registered_memory: None,
+            awsvpc_trunking: false,
+            min_size: None,
+            max_size: None,
+            attributes: IndexMap::new(),
+            extra: Extra::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 /// A task definition's `networkMode` (§3).

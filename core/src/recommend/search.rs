@@ -19,6 +19,10 @@ pub struct Search {
     jvm_before: Vec<(String, u8)>,
     needs: Vec<Requirements>,
     reserved: Totals,
+    /// The fewest and most instances a candidate may have: the group's
+    /// minSize and MaxSize (its Auto Scaling group keeps to them, §6) and
+    /// the user's maximum.
+    counts: (u32, u32),
     types: Vec<&'static InstanceType>,
     next: usize,
     current: Option<Bisection>,
@@ -63,7 +67,16 @@ impl Search {
         });
         let mut plan = plan.clone();
         plan.baseline = None;
+        let group = plan.cluster.instance_groups.first();
+        let counts = (
+            group.and_then(|g| g.min_size).unwrap_or(1).max(1),
+            group
+                .and_then(|g| g.max_size)
+                .unwrap_or(u32::MAX)
+                .min(options.max_instances),
+        );
         Search {
+            counts,
             jvm_before: jvm_levels(&plan),
             needs: plan.task_needs(),
             reserved: reserved(&plan),
@@ -119,15 +132,26 @@ impl Search {
         if let Some(reason) = outgrows(t, group_reserved, &self.needs) {
             return self.reject(t, 1, reason.code().to_string());
         }
+        let (min, max) = self.counts;
         let (bound, bound_reason) = self.lower_bound(t, group_reserved);
-        if bound > self.options.max_instances {
-            return self.reject(t, self.options.max_instances, bound_reason);
+        if min > max {
+            let reason =
+                format!("the group's minSize {min} is over the most instances allowed, {max}");
+            return self.reject(t, max, reason);
         }
+        if bound > max {
+            return self.reject(t, max, bound_reason);
+        }
+        let fails = if bound >= min {
+            (bound - 1, bound_reason)
+        } else {
+            (min - 1, format!("fewer than the group's minSize {min}"))
+        };
+        let bound = fails.0 + 1;
         if self.cannot_beat(t, bound) {
             self.found.skipped += 1;
             return self.finish_type();
         }
-        let fails = (bound - 1, bound_reason);
         let b = Bisection {
             t,
             fails,
@@ -140,7 +164,7 @@ impl Search {
 
     /// The next trial of a type whose first trial did not fit.
     fn advance(&mut self, mut b: Bisection) {
-        let max = self.options.max_instances;
+        let max = self.counts.1;
         match &b.fits {
             None if b.tried_max || b.fails.0 >= max => {
                 let (count, reason) = b.fails.clone();

@@ -34,32 +34,21 @@ pub struct Fitting {
 }
 
 /// The plan on `count` instances of `t`, in one group that keeps the first
-/// group's name, zones, reserved memory, trunking and attributes. Every
+/// group's name, zones, reserved memory, trunking, attributes and Auto
+/// Scaling range. Every
 /// task is placed afresh: the pins named instances of the old cluster.
 pub fn on(plan: &Plan, t: &InstanceType, count: u32) -> Plan {
     let mut next = plan.clone();
     let group = match plan.cluster.instance_groups.first() {
+        // A registered memory read off the old type's instances is not the
+        // new type's; the Auto Scaling range stays (the search keeps to it).
         Some(g) => InstanceGroup {
             instance_type: t.name.clone(),
             count,
             registered_memory: None,
-            min_size: None,
-            max_size: None,
             ..g.clone()
         },
-        None => InstanceGroup {
-            name: "app".into(),
-            instance_type: t.name.clone(),
-            count,
-            availability_zones: Vec::new(),
-            reserved_memory: 0,
-            registered_memory: None,
-            awsvpc_trunking: false,
-            min_size: None,
-            max_size: None,
-            attributes: Default::default(),
-            extra: Default::default(),
-        },
+        None => InstanceGroup::new("app".into(), &t.name, count, Vec::new()),
     };
     next.cluster.instance_groups = vec![group];
     next.pins.clear();
@@ -221,4 +210,29 @@ fn utilisation(placed: &Placement) -> (f64, f64) {
         }
     };
     (share(mem, mem_free), share(cpu, cpu_free))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_jvm_finding_worse_than_the_plans_is_a_reason_to_reject() {
+        let plan = crate::load_plan(include_str!("../../../public/examples/microtrader.json"))
+            .expect("the example loads");
+        // The example's four JVM containers are amber (J3002) as it stands.
+        let before = jvm_levels(&plan);
+        assert_eq!(before.len(), 4);
+        assert!(before.iter().all(|(_, level)| *level == 1));
+        assert_eq!(jvm_not_worse(&plan, &before), Ok(()));
+        // Held to a plan where one of them had no finding, it is worse.
+        let e = jvm_not_worse(&plan, &before[1..]).unwrap_err();
+        assert_eq!(e, format!("a JVM finding gets worse at {}", before[0].0));
+        // And red is worse than amber.
+        let mut red = plan.clone();
+        red.task_definitions[0].container_definitions[0].memory = Some(600);
+        assert!(jvm_not_worse(&red, &before)
+            .unwrap_err()
+            .ends_with(&before[0].0));
+    }
 }

@@ -31,19 +31,9 @@ pub(super) fn add_group(
         .first()
         .map(|g| g.availability_zones.clone())
         .unwrap_or_default();
-    next.cluster.instance_groups.push(InstanceGroup {
-        name,
-        instance_type: instance_type.to_string(),
-        count,
-        availability_zones: zones,
-        reserved_memory: 0,
-        registered_memory: None,
-        awsvpc_trunking: false,
-        min_size: None,
-        max_size: None,
-        attributes: Default::default(),
-        extra: Default::default(),
-    });
+    next.cluster
+        .instance_groups
+        .push(InstanceGroup::new(name, instance_type, count, zones));
     Ok(())
 }
 
