@@ -325,3 +325,116 @@ fn candidates_keep_to_the_groups_auto_scaling_range() {
         "the group's minSize 2 is over the most instances allowed, 1"
     );
 }
+
+mod discovery {
+    //! Random plans from `berth-testgen` (the property tests' and fuzz
+    //! targets' generator): on a few families and up to 6 instances, every
+    //! candidate fits and, where more instances never fit worse, the
+    //! candidates are the brute force's, with and without headroom.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    const FAMILIES: [&str; 4] = ["t3", "m5", "c5", "r5"];
+
+    /// 256 by default; RECOMMEND_CASES for a larger run (5,000 take 16 s
+    /// in release). Not PROPTEST_CASES: `make test` sets that to 10,000 for
+    /// placement's properties, and each case here places the plan up to
+    /// 170 times.
+    fn cases() -> u32 {
+        std::env::var("RECOMMEND_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(256)
+    }
+
+    /// The cheapest 3 clusters found by trying every count of every type;
+    /// None when, for some type, more instances fit worse (a `random`
+    /// strategy can pile tasks so that distinctInstance finds no instance
+    /// free at 6 but did at 5): the bisection assumes they never do.
+    fn brute_force_in(plan: &Plan, headroom: Headroom) -> Option<Vec<(f64, String, u32)>> {
+        let mut all = Vec::new();
+        for t in catalogue().all() {
+            let Some(price) = t.monthly_price() else {
+                continue;
+            };
+            if !FAMILIES.contains(&t.family.as_str()) {
+                continue;
+            }
+            let fits: Vec<bool> = (1..=6)
+                .map(|n| fits_by_brute_force(&on(plan, t, n), headroom))
+                .collect();
+            if fits.windows(2).any(|w| w[0] && !w[1]) {
+                return None;
+            }
+            if let Some(i) = fits.iter().position(|&f| f) {
+                let n = i as u32 + 1;
+                all.push((price * n as f64, t.name.clone(), n));
+            }
+        }
+        all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        all.truncate(3);
+        Some(all)
+    }
+
+    /// Run with proptest's runner directly: the `proptest!` macro lets
+    /// PROPTEST_CASES override the count set here.
+    #[test]
+    fn the_search_finds_what_trying_every_count_finds() {
+        let config = ProptestConfig {
+            cases: cases(),
+            failure_persistence: None,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(20261201),
+            ..ProptestConfig::default()
+        };
+        let mut runner = proptest::test_runner::TestRunner::new(config);
+        let strategy = (prop::collection::vec(any::<u8>(), 0..1024), any::<bool>());
+        let result = runner.run(&strategy, |(bytes, deploy)| {
+            let recipe = berth_testgen::recipe_from_bytes(&bytes);
+            let plan =
+                berth_core::load_plan(&berth_testgen::plan_json(&recipe).to_string()).unwrap();
+            let headroom = if deploy {
+                Headroom::Deploy
+            } else {
+                Headroom::None
+            };
+            let o = Options {
+                families: FAMILIES.iter().map(|f| f.to_string()).collect(),
+                max_instances: 6,
+                candidates: 3,
+                headroom,
+                ..Options::default()
+            };
+            let r = recommend(&plan, &o);
+            let got: Vec<(f64, String, u32)> = r
+                .candidates
+                .iter()
+                .map(|c| {
+                    (
+                        c.monthly_cost,
+                        c.groups[0].instance_type.clone(),
+                        c.groups[0].count,
+                    )
+                })
+                .collect();
+            let json = serde_json::to_string(&plan).unwrap();
+            // Whatever the plan, a candidate fits: its trial was real.
+            for c in &r.candidates {
+                let t = catalogue().get(&c.groups[0].instance_type).unwrap();
+                prop_assert!(
+                    fits_by_brute_force(&on(&plan, t, c.groups[0].count), headroom),
+                    "{} does not fit; plan: {json}",
+                    c.describe()
+                );
+            }
+            // And where more instances never fit worse, it is the cheapest.
+            if let Some(expected) = brute_force_in(&plan, headroom) {
+                prop_assert_eq!(got, expected, "plan: {}", json);
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            panic!("{e}");
+        }
+    }
+}

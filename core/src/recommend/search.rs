@@ -67,6 +67,7 @@ impl Search {
         });
         let mut plan = plan.clone();
         plan.baseline = None;
+        let (reserved, needs) = reserved(&plan);
         let group = plan.cluster.instance_groups.first();
         let counts = (
             group.and_then(|g| g.min_size).unwrap_or(1).max(1),
@@ -78,8 +79,8 @@ impl Search {
         Search {
             counts,
             jvm_before: jvm_levels(&plan),
-            needs: plan.task_needs(),
-            reserved: reserved(&plan),
+            needs,
+            reserved,
             options: options.clone(),
             architecture,
             types,
@@ -318,13 +319,20 @@ fn allowed(t: &InstanceType, o: &Options, architecture: &str) -> bool {
         && t.monthly_price().is_some()
 }
 
-fn reserved(plan: &Plan) -> Totals {
+/// What the tasks placed by count (services' and run-tasks', not daemons')
+/// reserve in all, and each one's needs. A daemon's tasks go only where its
+/// constraints let them, which may be nowhere: only a trial can tell.
+fn reserved(plan: &Plan) -> (Totals, Vec<Requirements>) {
     let mut totals = Totals::default();
+    let mut needs = Vec::new();
     let mut add = |arn: &str, count: u32| {
         if let Some(td) = plan.task_definition(arn) {
             let r = requirements(td);
             totals.memory += r.memory as u64 * count as u64;
             totals.cpu += r.cpu as u64 * count as u64;
+            if count > 0 {
+                needs.push(r);
+            }
         }
     };
     for s in plan.services.iter().filter(|s| plan.on_instances(s)) {
@@ -335,5 +343,5 @@ fn reserved(plan: &Plan) -> Totals {
     for t in &plan.tasks {
         add(&t.task_definition, t.count);
     }
-    totals
+    (totals, needs)
 }
