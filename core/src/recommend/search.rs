@@ -20,8 +20,8 @@ pub struct Search {
     needs: Vec<Requirements>,
     reserved: Totals,
     /// The fewest and most instances a candidate may have: the group's
-    /// minSize and MaxSize (its Auto Scaling group keeps to them, §6) and
-    /// the user's maximum.
+    /// minSize and maxSize (Auto Scaling refuses a desired capacity outside
+    /// them, finding E1028) and the user's maximum.
     counts: (u32, u32),
     types: Vec<&'static InstanceType>,
     next: usize,
