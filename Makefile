@@ -13,8 +13,11 @@ export PROPTEST_RNG_SEED ?= 20261126
 setup:
 	@scripts/setup.sh
 
+# A release build in dist/, served as a static host serves it: brotli or
+# gzip beside each asset, sent with its Content-Encoding (scripts/serve.mjs).
 serve: setup
-	trunk serve --release --offline --no-autoreload
+	trunk build --release --offline
+	node scripts/serve.mjs dist 8080
 
 test: setup lint unit cfn fuzz-smoke web e2e
 	@echo "make test: all checks passed"

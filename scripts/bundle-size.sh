@@ -38,6 +38,15 @@ measure() {
   fi
   mkdir -p target
   echo "$total" > "target/$name-gzip-bytes"
+  # What a host sends a browser that accepts brotli: the build's own .br
+  # files (scripts/compress.mjs), when they are there.
+  local br=0
+  for f in "$@"; do
+    [ -e "$f.br" ] || return 0
+    br=$((br + $(stat -c %s "$f.br")))
+  done
+  awk -v n="$name" -v t="$br" 'BEGIN { printf "bundle: %s as sent with brotli (the build'"'"'s .br files) %d bytes (%.1f KB)\n", n, t, t / 1000 }'
+  echo "$br" > "target/$name-brotli-bytes"
 }
 # Snippets are optional (no pattern match is fine there); the rest must exist.
 snippets=()

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const SCREENSHOTS = 'target/screenshots';
@@ -31,10 +32,15 @@ async function waitForHttp(url, ms = 15000) {
   throw new Error(`server at ${url} did not start`);
 }
 
-/** Starts a static server for `dir` ($BERTH_DIST, else dist/) and returns { url, stop }. */
+/**
+ * Starts the project's static server (scripts/serve.mjs, which sends the
+ * build's .br and .gz files as a host would) for `dir` ($BERTH_DIST, else
+ * dist/) and returns { url, stop }.
+ */
 export async function serveDist(dir = process.env.BERTH_DIST ?? 'dist') {
   const port = await freePort();
-  const child = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dir], {
+  const script = fileURLToPath(new URL('../../scripts/serve.mjs', import.meta.url));
+  const child = spawn(process.execPath, [script, dir, String(port), '127.0.0.1'], {
     stdio: 'ignore',
   });
   const url = `http://127.0.0.1:${port}/`;
