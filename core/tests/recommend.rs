@@ -15,6 +15,17 @@ use berth_core::Plan;
 
 mod common;
 
+/// (cost, type, count) of each candidate, as the brute force lists them.
+fn clusters(r: &berth_core::recommend::Recommendation) -> Vec<(f64, String, u32)> {
+    r.candidates
+        .iter()
+        .map(|c| {
+            let g = &c.groups[0];
+            (c.monthly_cost, g.instance_type.clone(), g.count)
+        })
+        .collect()
+}
+
 /// Every task placed and, with headroom, every service's deployment done.
 fn fits_by_brute_force(plan: &Plan, headroom: Headroom) -> bool {
     if !place(plan).unplaced.is_empty() {
@@ -87,14 +98,7 @@ fn the_candidates_match_a_brute_force_search() {
         };
         let expected = brute_force(&plan, headroom, o.candidates, 1..=10);
         let r = recommend(&plan, &o);
-        let got: Vec<(f64, String, u32)> = r
-            .candidates
-            .iter()
-            .map(|c| {
-                let g = &c.groups[0];
-                (c.monthly_cost, g.instance_type.clone(), g.count)
-            })
-            .collect();
+        let got = clusters(&r);
         assert_eq!(got, expected, "{headroom:?}");
         eprintln!(
             "{headroom:?}: {:?}; {} rejected, {} not tried",
@@ -291,17 +295,7 @@ fn candidates_keep_to_the_groups_auto_scaling_range() {
     }
     // The same as every type tried at 2, 3 and 4 instances.
     let expected = brute_force(&plan, Headroom::Deploy, 5, 2..=4);
-    let got: Vec<(f64, String, u32)> = r
-        .candidates
-        .iter()
-        .map(|c| {
-            (
-                c.monthly_cost,
-                c.groups[0].instance_type.clone(),
-                c.groups[0].count,
-            )
-        })
-        .collect();
+    let got = clusters(&r);
     assert_eq!(got, expected);
     // Where one instance would do, one fewer is refused for the range.
     let at_min = r
@@ -406,17 +400,7 @@ mod discovery {
                 ..Options::default()
             };
             let r = recommend(&plan, &o);
-            let got: Vec<(f64, String, u32)> = r
-                .candidates
-                .iter()
-                .map(|c| {
-                    (
-                        c.monthly_cost,
-                        c.groups[0].instance_type.clone(),
-                        c.groups[0].count,
-                    )
-                })
-                .collect();
+            let got = clusters(&r);
             let json = serde_json::to_string(&plan).unwrap();
             // Whatever the plan, a candidate fits: its trial was real.
             for c in &r.candidates {

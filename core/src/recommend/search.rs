@@ -19,6 +19,8 @@ pub struct Search {
     jvm_before: Vec<(String, u8)>,
     needs: Vec<Requirements>,
     reserved: Totals,
+    /// The first group's ECS_RESERVED_MEMORY, which every candidate keeps.
+    group_reserved: u32,
     /// The fewest and most instances a candidate may have: the group's
     /// minSize and maxSize (Auto Scaling refuses a desired capacity outside
     /// them, finding E1028) and the user's maximum.
@@ -77,6 +79,7 @@ impl Search {
                 .min(options.max_instances),
         );
         Search {
+            group_reserved: group.map_or(0, |g| g.reserved_memory),
             counts,
             jvm_before: jvm_levels(&plan),
             needs,
@@ -124,17 +127,11 @@ impl Search {
     /// The first look at a type: pruned, skipped, or its first trial at the
     /// lower bound.
     fn start(&mut self, t: &'static InstanceType) {
-        let group_reserved = self
-            .plan
-            .cluster
-            .instance_groups
-            .first()
-            .map_or(0, |g| g.reserved_memory);
-        if let Some(reason) = outgrows(t, group_reserved, &self.needs) {
+        if let Some(reason) = outgrows(t, self.group_reserved, &self.needs) {
             return self.reject(t, 1, reason.code().to_string());
         }
         let (min, max) = self.counts;
-        let (bound, bound_reason) = self.lower_bound(t, group_reserved);
+        let (bound, bound_reason) = self.lower_bound(t);
         if min > max {
             let reason =
                 format!("the group's minSize {min} is over the most instances allowed, {max}");
@@ -293,11 +290,11 @@ impl Search {
 
     /// Fewer instances than this cannot register what the tasks reserve;
     /// with the resource that runs out first, in ECS's words.
-    fn lower_bound(&self, t: &InstanceType, group_reserved: u32) -> (u32, String) {
+    fn lower_bound(&self, t: &InstanceType) -> (u32, String) {
         let memory = catalogue()
             .registered_memory(t)
             .mib
-            .saturating_sub(group_reserved)
+            .saturating_sub(self.group_reserved)
             .max(1) as u64;
         let by_memory = self.reserved.memory.div_ceil(memory);
         let by_cpu = self.reserved.cpu.div_ceil(t.cpu_units().max(1) as u64);
