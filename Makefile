@@ -27,7 +27,7 @@ lint:
 	leptosfmt --check --quiet src/
 	cargo fmt --manifest-path fuzz/Cargo.toml --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
-	cargo clippy -p berth -p berth-exchange --target wasm32-unknown-unknown --quiet -- -D warnings
+	cargo clippy -p berth -p berth-exchange -p berth-first --target wasm32-unknown-unknown --quiet -- -D warnings
 
 unit:
 	cargo test --workspace --quiet
@@ -48,9 +48,12 @@ fuzz-smoke:
 # `make serve` keeps in dist/ (both would stage in dist/.stage).
 export BERTH_DIST ?= target/dist-test
 
+# The build, its modules' sizes against their ceilings, and the first board
+# on a phone network against its budget (issue 20).
 web:
 	trunk build --release --offline --dist $(BERTH_DIST)
 	@scripts/bundle-size.sh
+	node tests/perf/slow.mjs --check
 
 e2e:
 	node --test tests/

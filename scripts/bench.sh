@@ -3,7 +3,8 @@
 # deployment (criterion), the same placement in wasm in headless Chromium as
 # a ratio to native, drag → re-plan → re-render and first load in the browser,
 # and the bundle size — each beside its budget in budgets.txt — and the
-# floor under the bundle: the planner and Leptos without Berth's views.
+# floor under the bundle: the planner and Leptos without Berth's views; the
+# first board on a phone network, served with brotli and with gzip (issue 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/bench
@@ -26,5 +27,7 @@ scripts/bundle-size.sh > "$out/bundle.txt"
 echo "bench: what bounds the bundle (bench/floor)" >&2
 scripts/floor.sh > "$out/floor.txt"
 node tests/perf/ui.mjs > "$out/ui.json"
+echo "bench: the first board on a phone network (tests/perf/slow.mjs)" >&2
+node tests/perf/slow.mjs > "$out/slow.json"
 
 node tests/perf/table.mjs "$out"

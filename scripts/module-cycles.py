@@ -13,7 +13,7 @@ import os
 import re
 import sys
 
-CRATES = ["core/src", "src", "cli/src", "candidates/src", "exchange/src", "bench/src"]
+CRATES = ["core/src", "src", "cli/src", "candidates/src", "exchange/src", "first/src", "bench/src"]
 IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 
 

@@ -3,6 +3,8 @@
 // when the browser accepts it, as a static host configured for precompressed
 // files does (README, "Host it").
 //   node scripts/serve.mjs [DIR] [PORT] [ADDRESS]   (dist, 8080, 127.0.0.1)
+// BERTH_SERVE_ENCODINGS=gzip (or br) sends only that encoding, as a host
+// without the other would: `make bench` times the first board with each.
 import { createServer } from 'node:http';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -33,6 +35,7 @@ export function accepted(header = '') {
 
 export function serve(dir = 'dist', port = 8080, address = '127.0.0.1') {
   const root = resolve(dir);
+  const only = process.env.BERTH_SERVE_ENCODINGS?.split(',');
   const server = createServer((req, res) => {
     let path;
     try {
@@ -59,7 +62,9 @@ export function serve(dir = 'dist', port = 8080, address = '127.0.0.1') {
     let body = file;
     if (existsSync(`${file}.br`) || existsSync(`${file}.gz`)) {
       headers.Vary = 'Accept-Encoding';
-      const stored = accepted(req.headers['accept-encoding']).find(([, ext]) => existsSync(file + ext));
+      const stored = accepted(req.headers['accept-encoding'])
+        .filter(([name]) => !only || only.includes(name))
+        .find(([, ext]) => existsSync(file + ext));
       if (stored) {
         headers['Content-Encoding'] = stored[0];
         body = file + stored[1];

@@ -1,5 +1,6 @@
 //! The root component: lays out the page and owns the keyboard drag.
 
+use berth_core::app::edit::Edit;
 use berth_core::app::view::{board_at_step, board_with};
 use berth_core::{load_plan, Plan};
 use leptos::prelude::*;
@@ -22,10 +23,12 @@ fn example() -> Plan {
     load_plan(EXAMPLE_PLAN).expect("the bundled example plan loads")
 }
 
+/// The page. `handed` are the edits made on the first board (crate
+/// berth-first) before the app took over.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(handed: Vec<Edit>) -> impl IntoView {
     // The plan saved in this browser wins over the example; a shared link
-    // wins over both, once the module that reads links has arrived.
+    // wins over both (as the first module chose, first/src/lib.rs).
     let (start, restore_error) = match crate::persist::restore() {
         Ok(Some(saved)) => (saved, None),
         Ok(None) => (example(), None),
@@ -41,8 +44,11 @@ pub fn App() -> impl IntoView {
         }));
     }
     if let Some(fragment) = crate::persist::link_fragment() {
-        open_link(store, fragment);
+        open_link(store, &fragment);
     }
+    // The drags made on the first board before the app arrived, on the plan
+    // it drew: the one just opened.
+    crate::first_board::replay(store, handed);
     provide_context(store);
     // Export and import arrive as a second module after the board is drawn,
     // so they never delay it (issue 8). A timer: the panels are mounted by then.
@@ -249,9 +255,10 @@ fn Notices() -> impl IntoView {
 }
 
 /// Opens the plan in a share link in place of the one on the board, which
-/// undo brings back. Share links are read by the exchange module (deflate is
-/// not in the first load, issue 8), so this waits for it.
-fn open_link(store: Store, fragment: String) {
+/// undo brings back. Read here, not in the exchange module: the app is no
+/// longer the first load (the first module is, and it reads links too), and
+/// the board must show the link's plan as soon as the app takes over.
+fn open_link(store: Store, fragment: &str) {
     // A notice from start-up (an unreadable saved plan) stays in view.
     let earlier = store.notice.get_untracked().map(|n| n.message);
     let say = move |message: String, ok: bool| {
@@ -265,36 +272,23 @@ fn open_link(store: Store, fragment: String) {
             ok: ok && earlier.is_none(),
         }))
     };
-    say("Opening the shared plan…".into(), true);
-    crate::exchange_module::load(store.exchange);
-    leptos::task::spawn_local(async move {
-        let opened = match crate::exchange_module::ready().await {
-            Ok(()) => crate::exchange_module::open_link(&fragment).map_err(|e| e.to_string()),
-            Err(message) => Err(message),
-        };
-        crate::persist::forget_link();
-        match opened {
-            Ok(plan) if store.plan.with_untracked(|p| *p == plan) => {
-                say(
-                    "Opened the plan from the shared link: the same as the one you had.".into(),
-                    true,
-                );
-            }
-            Ok(plan) => {
-                store.replace(plan);
-                say(
-                    "Opened the plan from the shared link. Undo (Ctrl+Z) brings back the plan \
-                     you had."
-                        .into(),
-                    true,
-                );
-            }
-            Err(message) => say(
-                format!("The shared link could not be opened: {message}"),
-                false,
-            ),
+    crate::persist::forget_link();
+    match berth_core::input::share::decode(fragment) {
+        Ok(plan) if store.plan.with_untracked(|p| *p == plan) => say(
+            "Opened the plan from the shared link: the same as the one you had.".into(),
+            true,
+        ),
+        Ok(plan) => {
+            store.replace(plan);
+            say(
+                "Opened the plan from the shared link. Undo (Ctrl+Z) brings back the plan you \
+                 had."
+                    .into(),
+                true,
+            );
         }
-    });
+        Err(e) => say(format!("The shared link could not be opened: {e}"), false),
+    }
 }
 
 /// Puts the whole plan in a link, copies it and shows it.

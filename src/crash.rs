@@ -111,7 +111,7 @@ fn show_banner(message: &str, started: bool, aside: Option<&str>) {
 }
 
 /// A deliberate panic, for the browser tests of the banner (called from the
-/// test through Trunk's `window.wasmBindings`; nothing in the page calls it).
+/// test through `window.berthApp`, the module's exports; nothing in the page calls it).
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn panic_drill() {
     panic!("panic drill: the browser test asked for a panic");

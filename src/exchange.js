@@ -4,7 +4,7 @@ let pending;
 
 export function loadExchange() {
   if (!pending) {
-    // Where the build put it (scripts/exchange.sh names it by its content).
+    // Where the build put it (scripts/module.sh names it by its content).
     const path = document.querySelector('meta[name="berth-exchange"]')?.content
       ?? 'exchange/berth_exchange.js';
     const url = new URL(path, document.baseURI).href;

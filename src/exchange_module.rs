@@ -1,6 +1,6 @@
 //! The lazily loaded exchange module (crate berth-exchange, built into
 //! `dist/exchange/`): berth-core's CloudFormation export, parameter
-//! resolution, import and share links. The board does not need them to draw,
+//! resolution, import and the making of share links. The board does not need them to draw,
 //! so they are fetched after the board is drawn (issue 8: the first load is
 //! smaller).
 //! This module owns the loaded module and its load status; the status signal
@@ -41,9 +41,6 @@ extern "C" {
 
     #[wasm_bindgen(method)]
     fn share_link(this: &ExchangeModule, plan_json: &str) -> String;
-
-    #[wasm_bindgen(method)]
-    fn open_link(this: &ExchangeModule, fragment: &str) -> String;
 }
 
 /// Where the exchange module is.
@@ -128,12 +125,6 @@ pub fn import_into(
 pub fn share_link(plan: &Plan) -> Result<String, LoadError> {
     let plan_json = plan_json(plan)?;
     read_reply(&call("sharing", |m| m.share_link(&plan_json))?)
-}
-
-/// The plan in a share-link fragment. Call after [`ready`].
-pub fn open_link(fragment: &str) -> Result<Plan, LoadError> {
-    let plan_json: String = read_reply(&call("opening links", |m| m.open_link(fragment))?)?;
-    berth_core::load_plan(&plan_json)
 }
 
 fn plan_json(plan: &Plan) -> Result<String, LoadError> {

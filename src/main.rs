@@ -5,7 +5,7 @@
 //! computes nothing about ECS itself. `dnd` carries drags (mouse and
 //! keyboard) to the store; `board/`, `panels`, `stepper/`, `walk`,
 //! `compare` and `exchange` draw; `format` writes numbers; `persist`,
-//! `crash` and `exchange_module` talk to the browser.
+//! `crash`, `exchange_module` and `first_board` talk to the browser.
 
 mod app;
 mod board;
@@ -14,6 +14,7 @@ mod compare;
 mod crash;
 mod dnd;
 mod exchange_module;
+mod first_board;
 mod format;
 mod history;
 mod panels;
@@ -24,7 +25,9 @@ mod walk;
 
 fn main() {
     crash::install();
-    leptos::mount::mount_to_body(app::App);
+    // The first module drew the board until now; what was done on it comes along.
+    let handed = first_board::take_over();
+    leptos::mount::mount_to_body(move || leptos::view! { <app::App handed=handed /> });
     // Effects run after mounting; once a macrotask later they all have.
     leptos::prelude::set_timeout(crash::started, std::time::Duration::ZERO);
 }

@@ -1,6 +1,7 @@
 // A panic shows a banner with a way back to the last good plan, never a dead
 // page (issue: reliability and security). The panic is the app's own
-// `panic_drill`, reached through Trunk's window.wasmBindings.
+// `panic_drill`, reached through window.berthApp (the app module's exports,
+// set by first/src/first.js once the app has started).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveDist, launchBrowser } from './support/harness.js';
@@ -23,7 +24,7 @@ test('a panic after a change shows the banner, and "restore last good plan" brin
   const saved = await page.evaluate(() => localStorage.getItem('berth.plan.v1'));
 
   const thrown = await page.evaluate(() => {
-    try { window.wasmBindings.panic_drill(); return null; } catch (e) { return String(e); }
+    try { window.berthApp.panic_drill(); return null; } catch (e) { return String(e); }
   });
   assert.match(thrown, /unreachable|RuntimeError/, 'the panic aborts the wasm call');
   const banner = page.locator('#crash[role="alertdialog"]');
@@ -59,8 +60,8 @@ test('a panic while starting keeps the saved plan aside and starts from the exam
   await context.addInitScript(() => {
     if (sessionStorage.getItem('drilled')) return;
     sessionStorage.setItem('drilled', '1');
-    addEventListener('TrunkApplicationStarted', () => {
-      try { window.wasmBindings.panic_drill(); } catch { /* the abort is the point */ }
+    addEventListener('BerthAppStarted', () => {
+      try { window.berthApp.panic_drill(); } catch { /* the abort is the point */ }
     });
   });
   const page = await context.newPage();

@@ -80,9 +80,11 @@ test('export and import load after the board; if they cannot, the board still wo
   const failed = page.locator('[data-testid="exchange-failed"]');
   await failed.waitFor();
   assert.match(await failed.innerText(), /Export and import are unavailable/);
-  const boardWasm = requests.findIndex((p) => /berth-web-.*_bg\.wasm$/.test(p));
+  // The first board's module, then the app's, then this one.
+  const firstWasm = requests.findIndex((p) => /berth-first-.*_bg\.wasm$/.test(p));
+  const appWasm = requests.findIndex((p) => /\/app\/[0-9a-f]{16}\/berth-web_bg\.wasm$/.test(p));
   const exchange = requests.findIndex((p) => /\/exchange\/[0-9a-f]{16}\/berth_exchange\.js$/.test(p));
-  assert.ok(boardWasm >= 0 && exchange > boardWasm, `the board's module first: ${requests.join(' ')}`);
+  assert.ok(firstWasm >= 0 && appWasm > firstWasm && exchange > appWasm, `the board's modules first: ${requests.join(' ')}`);
 
   // The board is unaffected: a drop still places a task.
   const chips = await board.allChips().count();

@@ -49,7 +49,7 @@ test('every wasm, script, style and page of the build has a .br and a .gz of its
 });
 
 test('the server sends brotli, gzip or the asset itself, as the browser accepts', async () => {
-  const wasm = files(dist).find((f) => /berth-web-.*_bg\.wasm$/.test(f));
+  const wasm = files(dist).find((f) => /berth-first-.*_bg\.wasm$/.test(f));
   const path = `/${wasm.slice(dist.length).replace(/^\/+/, '')}`;
   const bytes = readFileSync(wasm);
   const br = await get(path, { 'accept-encoding': 'gzip, deflate, br' });

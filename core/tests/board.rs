@@ -734,3 +734,80 @@ fn the_baseline_is_kept_with_the_plan_and_in_share_links() {
     let e = load_plan(&bad.to_string()).unwrap_err();
     assert_eq!(e.path, "$.baseline.services[0].desiredCount", "{e:?}");
 }
+
+/// The web app's first module draws with `board_groups` and takes drags
+/// through `apply_drop` (issue 20); the app, once it takes over, replays
+/// those drags through `apply` and draws with `board`. Every move and
+/// removal on the example (two and three instances) lands the same way
+/// through both, and is drawn the same.
+#[test]
+fn the_first_boards_drags_and_cards_are_the_apps() {
+    use berth_core::app::edit::apply_drop;
+    use berth_core::app::view::board_groups;
+    use berth_core::place;
+    for count in [2, 3] {
+        let mut plan = example();
+        plan.cluster.instance_groups[0].count = count;
+        let b = board(&plan);
+        assert_eq!(
+            board_groups(&plan, &place(&plan)),
+            (b.groups.clone(), b.totals.clone())
+        );
+        let ids: Vec<String> = b
+            .groups
+            .iter()
+            .flat_map(|g| &g.instances)
+            .map(|i| i.id.clone())
+            .collect();
+        let mut tried = 0;
+        for from in &b.groups[0].instances {
+            for chip in &from.tasks {
+                let Some(service) = chip.service.clone() else {
+                    continue;
+                };
+                let mut edits: Vec<Edit> = ids
+                    .iter()
+                    .map(|to| Edit::MoveTask {
+                        service: service.clone(),
+                        from: from.id.clone(),
+                        to: to.clone(),
+                    })
+                    .collect();
+                edits.push(Edit::RemoveTask {
+                    service: service.clone(),
+                    instance: from.id.clone(),
+                });
+                for edit in edits {
+                    let first = apply_drop(&mut Placer::default(), &plan, &edit);
+                    assert_eq!(first, apply(&plan, &edit), "{edit:?}");
+                    if let Ok(next) = first {
+                        let drawn = board(&next);
+                        assert_eq!(
+                            board_groups(&next, &place(&next)),
+                            (drawn.groups, drawn.totals)
+                        );
+                    }
+                    tried += 1;
+                }
+            }
+        }
+        assert!(tried >= 15, "{tried} drags tried");
+    }
+}
+
+#[test]
+fn the_first_module_refuses_any_edit_but_a_drag() {
+    use berth_core::app::edit::apply_drop;
+    let plan = example();
+    let edit = Edit::AddGroup {
+        instance_type: "t3.small".into(),
+        count: 1,
+    };
+    let refused = apply_drop(&mut Placer::default(), &plan, &edit).unwrap_err();
+    assert!(
+        refused.message.contains("only a drag"),
+        "{}",
+        refused.message
+    );
+    assert!(apply(&plan, &edit).is_ok());
+}

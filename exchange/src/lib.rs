@@ -1,8 +1,8 @@
 //! berth-exchange: the web app's lazily loaded module. It carries berth-core's
-//! CloudFormation export, parameter resolution, import and share links, which
+//! CloudFormation export, parameter resolution, import and the making of share links, which
 //! the board does not need to draw (issue 8: the first load stays small). The
-//! app fetches it after the board is interactive (`src/exchange.js`), or at
-//! once when the page opens a share link, and calls these functions; the
+//! app fetches it after the board is interactive (`src/exchange.js`) and
+//! calls these functions (links are read by the app itself); the
 //! JSON on both sides is `berth_core::app::exchange`'s.
 
 use wasm_bindgen::prelude::*;
@@ -24,10 +24,4 @@ pub fn import_into(plan_json: &str, text: &str, options_json: &str) -> String {
 #[wasm_bindgen]
 pub fn share_link(plan_json: &str) -> String {
     berth_core::app::exchange::share_json(plan_json)
-}
-
-/// `Result<String, LoadError>` as JSON: the plan in a share-link fragment.
-#[wasm_bindgen]
-pub fn open_link(fragment: &str) -> String {
-    berth_core::app::exchange::open_link_json(fragment)
 }

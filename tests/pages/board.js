@@ -118,3 +118,24 @@ export const chipCount = (page) => page.locator('[data-testid="task-chip"]').cou
 
 /** Waits until the board shows exactly `n` task chips. */
 export const waitChips = (page, n) => page.waitForFunction((k) => document.querySelectorAll('[data-testid="task-chip"]').length === k, n);
+
+// Page object for the first board (crate berth-first), drawn before the app
+// arrives: its own test ids, so a test of the app never waits for it.
+export class FirstBoardPage {
+  constructor(page, url) {
+    this.page = page;
+    this.url = url;
+  }
+
+  /** Opens the page (with `hash`, e.g. a share link) and waits for the first board's chips. */
+  async open(hash = '') {
+    await this.page.goto(`${this.url}${hash}`);
+    await this.page.locator('[data-testid="first-chip"]').first().waitFor();
+  }
+
+  instance(id) { return this.page.locator(`[data-testid="first-instance"][data-instance="${id}"]`); }
+  chip(id, service) { return this.instance(id).locator(`[data-testid="first-chip"][data-service="${service}"]`).first(); }
+  status() { return this.page.locator('[data-testid="first-status"]'); }
+  retry() { return this.page.locator('[data-testid="first-retry"]'); }
+  async tasksPlaced() { return Number(await this.page.locator('[data-testid="first-tasks-placed"]').innerText()); }
+}

@@ -35,13 +35,16 @@ async function waitForHttp(url, ms = 15000) {
 /**
  * Starts the project's static server (scripts/serve.mjs, which sends the
  * build's .br and .gz files as a host would) for `dir` ($BERTH_DIST, else
- * dist/) and returns { url, stop }.
+ * dist/) and returns { url, stop }. `encodings` ("br" or "gzip") limits
+ * what it sends to that one.
  */
-export async function serveDist(dir = process.env.BERTH_DIST ?? 'dist') {
+export async function serveDist(dir = process.env.BERTH_DIST ?? 'dist', { encodings } = {}) {
   const port = await freePort();
   const script = fileURLToPath(new URL('../../scripts/serve.mjs', import.meta.url));
+  const env = encodings ? { ...process.env, BERTH_SERVE_ENCODINGS: encodings } : process.env;
   const child = spawn(process.execPath, [script, dir, String(port), '127.0.0.1'], {
     stdio: 'ignore',
+    env,
   });
   const url = `http://127.0.0.1:${port}/`;
   await waitForHttp(url);

@@ -29,6 +29,14 @@ fn plan(text: &str) -> Result<Plan, String> {
     load_plan(text).map_err(|e| e.to_string())
 }
 
+/// The plan in a share link, as the app opens it.
+#[wasm_bindgen]
+pub fn open_link(fragment: &str) -> Result<String, String> {
+    berth_core::input::share::decode(fragment)
+        .map(|p| p.name)
+        .map_err(|e| e.to_string())
+}
+
 /// The board of a plan, and the plan as the app saves it.
 #[wasm_bindgen]
 pub fn show(text: &str) -> Result<String, String> {

@@ -254,18 +254,10 @@ pub fn apply_with(placer: &mut Placer, plan: &Plan, edit: &Edit) -> Result<Plan,
             cluster::set_group_count(plan, next_ref, group, *count)?
         }
         Edit::RemoveGroup { group } => cluster::remove_group(next_ref, group)?,
-        Edit::DropOnGroup { service, group } => {
-            drop::on_group(placer, plan, next_ref, service, group)?
-        }
-        Edit::DropOnInstance { service, instance } => {
-            drop::on_instance(placer, plan, next_ref, service, instance)?
-        }
-        Edit::MoveTask { service, from, to } => {
-            drop::move_task(placer, plan, next_ref, service, from, to)?
-        }
-        Edit::RemoveTask { service, instance } => {
-            drop::remove_task(placer, plan, next_ref, service, instance)?
-        }
+        Edit::DropOnGroup { .. }
+        | Edit::DropOnInstance { .. }
+        | Edit::MoveTask { .. }
+        | Edit::RemoveTask { .. } => drop_edit(placer, plan, next_ref, edit)?,
         Edit::SetParameterValue { name, value } => {
             set_parameter_value(plan, next_ref, name, value.as_deref())?
         }
@@ -334,9 +326,47 @@ pub fn apply_with(placer: &mut Placer, plan: &Plan, edit: &Edit) -> Result<Plan,
         } => Some((o.as_str(), form.name.as_str())),
         _ => None,
     };
+    finish(plan, next, renamed)
+}
+
+/// Only the edits a drag on the board makes (a service dropped on a group or
+/// an instance, a task moved or taken off), as [`apply_with`] applies them;
+/// any other edit is refused. The web app's first module, which draws the
+/// board before the rest of the app arrives, takes drags through this alone,
+/// so that it carries no other edit's code (issue 20).
+pub fn apply_drop(placer: &mut Placer, plan: &Plan, edit: &Edit) -> Result<Plan, EditError> {
+    refuse_daemon_moves(plan, edit)?;
+    let mut next = plan.clone();
+    drop_edit(placer, plan, &mut next, edit)?;
+    finish(plan, next, None)
+}
+
+fn drop_edit(
+    placer: &mut Placer,
+    plan: &Plan,
+    next: &mut Plan,
+    edit: &Edit,
+) -> Result<(), EditError> {
+    match edit {
+        Edit::DropOnGroup { service, group } => drop::on_group(placer, plan, next, service, group),
+        Edit::DropOnInstance { service, instance } => {
+            drop::on_instance(placer, plan, next, service, instance)
+        }
+        Edit::MoveTask { service, from, to } => {
+            drop::move_task(placer, plan, next, service, from, to)
+        }
+        Edit::RemoveTask { service, instance } => {
+            drop::remove_task(placer, plan, next, service, instance)
+        }
+        _ => Err(refuse("only a drag on the board can be applied here")),
+    }
+}
+
+/// What every edit ends with: services keep their colours (a renamed one
+/// too), and a plan grown past a cap is refused.
+fn finish(plan: &Plan, mut next: Plan, renamed: Option<(&str, &str)>) -> Result<Plan, EditError> {
     crate::app::view::carry_colours(plan, &mut next, renamed);
-    // Any edit that grows the plan past a cap is refused (room_for gives the
-    // friendlier message for instance counts first).
+    // room_for gives the friendlier message for instance counts first.
     crate::input::caps::check(&next).map_err(|e| refuse(e.message))?;
     Ok(next)
 }

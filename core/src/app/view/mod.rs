@@ -161,6 +161,16 @@ pub fn board_with(plan: &Plan, placement: &Placement) -> Board {
     board_phased(plan, placement, &Phases::new())
 }
 
+/// The instance groups' cards and the totals alone, for a plan already
+/// placed: what the web app's first module draws before the rest of the app
+/// arrives (issue 20), without the palette, the JVM check or the targets,
+/// whose code it then does not carry. The same as [`board_with`]'s.
+pub fn board_groups(plan: &Plan, placement: &Placement) -> (Vec<GroupView>, Totals) {
+    let groups = sections::groups(plan, placement, &Phases::new());
+    let totals = sections::totals(&groups, placement);
+    (groups, totals)
+}
+
 fn board_phased(plan: &Plan, placement: &Placement, phases: &Phases) -> Board {
     let groups = sections::groups(plan, placement, phases);
     Board {
