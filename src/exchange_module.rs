@@ -1,8 +1,7 @@
 //! The lazily loaded exchange module (crate berth-exchange, built into
 //! `dist/exchange/`): berth-core's CloudFormation export, parameter
-//! resolution, import and the making of share links. The board does not need them to draw,
-//! so they are fetched after the board is drawn (issue 8: the first load is
-//! smaller).
+//! resolution, import and the making of share links. The board does not need
+//! them to draw, so they are fetched after the board is drawn (issue 8).
 //! This module owns the loaded module and its load status; the status signal
 //! lives in the store so views redraw when the module arrives.
 

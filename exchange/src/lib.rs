@@ -1,9 +1,9 @@
-//! berth-exchange: the web app's lazily loaded module. It carries berth-core's
-//! CloudFormation export, parameter resolution, import and the making of share links, which
-//! the board does not need to draw (issue 8: the first load stays small). The
-//! app fetches it after the board is interactive (`src/exchange.js`) and
-//! calls these functions (links are read by the app itself); the
-//! JSON on both sides is `berth_core::app::exchange`'s.
+//! berth-exchange: a lazily loaded module of the web app. It carries
+//! berth-core's CloudFormation export, parameter resolution, import and the
+//! making of share links, which the board does not need to draw (issue 8:
+//! the first load stays small). The app fetches it after its board is
+//! interactive (`src/exchange.js`) and calls these functions (links are read
+//! by the app itself); the JSON on both sides is `berth_core::app::exchange`'s.
 
 use wasm_bindgen::prelude::*;
 

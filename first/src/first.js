@@ -105,7 +105,8 @@ function status(text, failed) {
 
 const LOADING = 'Loading the rest of Berth (services, groups, deployments, export)… The board can be dragged already.';
 // The app's module and wasm, asked for as soon as this module runs: they
-// download while the first board is drawn, and start once it is painted.
+// download and compile while the first board is drawn, and start once it is
+// painted.
 let early;
 
 export function loadAppAfterPaint() {
@@ -121,9 +122,10 @@ function fetchApp() {
   const url = new URL(path, document.baseURI);
   if (attempt > 0) url.searchParams.set('attempt', String(attempt));
   attempt += 1;
-  // wasm-bindgen names the wasm beside its glue.
+  // wasm-bindgen names the wasm beside its glue. Compiled as it arrives,
+  // off the main thread, while the first board is drawn and dragged.
   const wasm = new URL(url.pathname.replace(/\.js$/, '_bg.wasm'), url);
-  const asked = { js: import(url.href), wasm: fetch(wasm) };
+  const asked = { js: import(url.href), wasm: WebAssembly.compileStreaming(fetch(wasm)) };
   // Handled where they are awaited; until then a failure is not "uncaught".
   asked.js.catch(() => {});
   asked.wasm.catch(() => {});
@@ -137,7 +139,6 @@ async function loadApp() {
   try {
     const app = await asked.js;
     const wasm = await asked.wasm;
-    if (!wasm.ok) throw new Error(`${wasm.url} answered ${wasm.status}`);
     // A drag under way ends before the board it is on goes.
     if (dragging) await new Promise((go) => whenDropped.push(go));
     globalThis.berthFirst = {

@@ -13,9 +13,10 @@ use berth_core::app::view::{GroupView, InstanceView, PortKind, Totals};
 
 use crate::format::{mib, pct};
 
-/// At most this many cards are drawn per group: a few screens' worth, as
-/// the app's windowed board draws first (issue 21). The rest wait for the app.
-const CARDS_PER_GROUP: usize = 48;
+/// At most this many cards are drawn, over all groups: a few screens' worth,
+/// as the app's windowed board draws first (issue 21). The rest wait for the
+/// app, so that a board of thousands of instances does not hold it up.
+const CARDS: usize = 48;
 
 /// Text safe inside an element or a quoted attribute.
 fn esc(text: &str) -> String {
@@ -50,8 +51,9 @@ pub fn page(
          <section class=\"workspace\"><section class=\"board\" aria-label=\"Cluster board\" \
          data-testid=\"first-board\">",
     );
+    let mut room = CARDS;
     for g in groups {
-        group(&mut out, g, notice);
+        group(&mut out, g, notice, &mut room);
     }
     out.push_str("</section></section></main>");
     out
@@ -101,7 +103,8 @@ fn top_bar(out: &mut String, plan_name: &str, cluster_name: &str, t: &Totals) {
     out.push_str("</dl></header>");
 }
 
-fn group(out: &mut String, g: &GroupView, notice: Option<(&str, &str)>) {
+/// A group's header and as many of its cards as there is `room` left for.
+fn group(out: &mut String, g: &GroupView, notice: Option<(&str, &str)>, room: &mut usize) {
     let estimated = if g.memory_estimated {
         " (estimated)"
     } else {
@@ -129,16 +132,18 @@ fn group(out: &mut String, g: &GroupView, notice: Option<(&str, &str)>) {
         g.cpu_units,
         mib(g.registered_memory as u64)
     );
-    for inst in g.instances.iter().take(CARDS_PER_GROUP) {
+    let shown = g.instances.len().min(*room);
+    *room -= shown;
+    for inst in &g.instances[..shown] {
         let message = notice.filter(|(id, _)| *id == inst.id).map(|(_, m)| m);
         card(out, inst, message);
     }
     out.push_str("</div>");
-    if g.instances.len() > CARDS_PER_GROUP {
+    if g.instances.len() > shown {
         let _ = write!(
             out,
             "<p class=\"muted\">{} more instances: drawn when the app has loaded.</p>",
-            g.instances.len() - CARDS_PER_GROUP
+            g.instances.len() - shown
         );
     }
     out.push_str("</div></section>");
@@ -340,8 +345,25 @@ mod tests {
     use berth_core::{load_plan, place};
 
     fn page_for(count: u32) -> String {
+        page_for_groups(&[count])
+    }
+
+    /// The example with groups of these sizes (the first is the example's).
+    fn page_for_groups(counts: &[u32]) -> String {
         let mut plan = load_plan(include_str!("../../public/examples/microtrader.json")).unwrap();
-        plan.cluster.instance_groups[0].count = count;
+        let first = plan.cluster.instance_groups[0].clone();
+        plan.cluster.instance_groups = counts
+            .iter()
+            .enumerate()
+            .map(|(k, &count)| {
+                let mut g = first.clone();
+                g.count = count;
+                if k > 0 {
+                    g.name = format!("more{k}");
+                }
+                g
+            })
+            .collect();
         plan.name = "<b>&\"quoted\"</b>".into();
         let placement = place(&plan);
         let board = board_with(&plan, &placement);
@@ -366,8 +388,12 @@ mod tests {
         let cards = |html: &str| html.matches("data-testid=\"first-instance\"").count();
         assert_eq!(cards(&page_for(3)), 3);
         let many = page_for(60);
-        assert_eq!(cards(&many), CARDS_PER_GROUP);
-        assert!(many.contains(&format!("{} more instances", 60 - CARDS_PER_GROUP)));
+        assert_eq!(cards(&many), CARDS);
+        assert!(many.contains(&format!("{} more instances", 60 - CARDS)));
+        // The cut is over all groups: the second gets what the first left.
+        let two = page_for_groups(&[40, 40]);
+        assert_eq!(cards(&two), CARDS);
+        assert!(two.contains(&format!("{} more instances", 80 - CARDS)));
     }
 
     #[test]

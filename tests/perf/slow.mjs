@@ -9,47 +9,20 @@
 //                                     first_board_slow4g_ms in budgets.txt
 import { readFileSync } from 'node:fs';
 import { serveDist, launchBrowser } from '../support/harness.js';
-import { median } from '../support/perf.js';
+import { median, timeFirstLoad } from '../support/perf.js';
 
-// Lighthouse's "Slow 4G" (its mobile default), in DevTools' units.
-const PROFILE = {
-  offline: false,
-  latency: 150,
-  downloadThroughput: (1.6 * 1024 * 1024) / 8,
-  uploadThroughput: (750 * 1024) / 8,
+// Lighthouse's "Slow 4G" (its mobile default), in DevTools' units, and its
+// CPU slowdown.
+const PHONE = {
+  network: { offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 },
+  cpu: 4,
 };
-const CPU_SLOWDOWN = 4;
-
-/** One load: { firstBoardMs, appMs } from navigation start, in the page's clock. */
-export async function timeThrottled(browser, url) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  // Noted by the page itself the moment each board's first chip is in the
-  // DOM: polling from outside would add its own interval.
-  await context.addInitScript(() => {
-    const seen = {};
-    window.__berthTimes = seen;
-    new MutationObserver(() => {
-      if (!seen.first && document.querySelector('[data-testid="first-chip"], [data-testid="task-chip"]')) seen.first = performance.now();
-      if (!seen.app && document.querySelector('[data-testid="task-chip"]')) seen.app = performance.now();
-    }).observe(document, { childList: true, subtree: true });
-  });
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', PROFILE);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
-  await page.goto(url);
-  await page.locator('[data-testid="task-chip"]').first().waitFor({ timeout: 60000 });
-  const { first, app } = await page.evaluate(() => window.__berthTimes);
-  await context.close();
-  return { firstBoardMs: first, appMs: app };
-}
 
 async function series(browser, encodings, runs) {
   const server = await serveDist(undefined, { encodings });
   try {
     const times = [];
-    for (let i = 0; i < runs; i++) times.push(await timeThrottled(browser, server.url));
+    for (let i = 0; i < runs; i++) times.push(await timeFirstLoad(browser, server.url, PHONE));
     const boards = times.map((t) => t.firstBoardMs);
     const apps = times.map((t) => t.appMs);
     return { firstBoardMedianMs: median(boards), firstBoards: boards, appMedianMs: median(apps), apps };

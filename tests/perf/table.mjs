@@ -49,11 +49,13 @@ for (const n of native.filter((x) => !x.case.startsWith('recommend/'))) {
 
 const ui = JSON.parse(readFileSync(`${dir}/ui.json`, 'utf8'));
 row('drag → re-plan → re-render, 500 instances / 2,000 tasks (median of 20)', ms(ui.dragMedianMs), `≤ ${budgets.drag_ms} ms`, ui.dragMedianMs <= budgets.drag_ms);
-row('first draw of 5,000 instances / 20,000 tasks: navigation start → first card (median of 3)', ms(ui.hugeFirstDrawMedianMs), `≤ ${budgets.huge_first_draw_ms} ms`, ui.hugeFirstDrawMedianMs <= budgets.huge_first_draw_ms);
+row('first draw of 5,000 instances / 20,000 tasks: navigation start → the app\'s first card (median of 3)', ms(ui.hugeFirstDrawMedianMs), `≤ ${budgets.huge_first_draw_ms} ms`, ui.hugeFirstDrawMedianMs <= budgets.huge_first_draw_ms);
+row('  … → the first board\'s first card', ms(ui.hugeFirstBoardMedianMs));
 row('drag → re-plan → re-render, 5,000 instances / 20,000 tasks (median of 10)', ms(ui.hugeDragMedianMs), `≤ ${budgets.huge_drag_ms} ms`, ui.hugeDragMedianMs <= budgets.huge_drag_ms);
 row('scrolling that board 300 px a frame: frame time, median / 95th percentile of 200', `${ms(ui.scrollFrameMedianMs)} / ${ms(ui.scrollFrameP95Ms)}`, `95th ≤ ${budgets.scroll_frame_p95_ms} ms`, ui.scrollFrameP95Ms <= budgets.scroll_frame_p95_ms);
 row('right-size 2,000 tasks in the page: search → answer, and the longest frame while it runs', `${ms(ui.rightSize.totalMs)}, longest frame ${ms(ui.rightSize.longestFrameMs)} of ${ui.rightSize.frames}`, `frame ≤ ${budgets.right_size_frame_ms} ms`, ui.rightSize.longestFrameMs <= budgets.right_size_frame_ms);
-row('first load: navigation start → the app\'s board with tasks, unthrottled (median of 5)', ms(ui.firstLoadMedianMs), `≤ ${budgets.first_load_ms} ms`, ui.firstLoadMedianMs <= budgets.first_load_ms);
+row('first load: navigation start → the first board with tasks, unthrottled (median of 5)', ms(ui.firstLoadMedianMs), `≤ ${budgets.first_load_ms} ms`, ui.firstLoadMedianMs <= budgets.first_load_ms);
+row('  … → the app\'s board (everything works), unthrottled', ms(ui.appLoadMedianMs));
 // Issue 20: as a phone network feels it (tests/perf/slow.mjs).
 const slow = JSON.parse(readFileSync(`${dir}/slow.json`, 'utf8'));
 for (const [name, s] of [['brotli', slow.brotli], ['gzip', slow.gzip]]) {
