@@ -11,7 +11,8 @@ const SAVED_KEY = 'berth.plan.v1';
 const LINK_PREFIX = '#plan=';
 
 const edits = [];
-let dragging = false;
+// The chip being dragged ({ service, from }), until it is dropped or let go.
+let dragged;
 let whenDropped = [];
 let attempt = 0;
 
@@ -49,10 +50,9 @@ export function handOver(editJson) {
 
 export function listen(onMove) {
   const el = root();
-  let dragged;
   const card = (ev) => ev.target.closest?.('[data-testid="first-instance"]');
   const settle = () => {
-    dragging = false;
+    dragged = undefined;
     whenDropped.splice(0).forEach((go) => go());
   };
   el.addEventListener('dragstart', (ev) => {
@@ -61,7 +61,6 @@ export function listen(onMove) {
     dragged = { service: chip.dataset.service, from: chip.closest('[data-instance]').dataset.instance };
     ev.dataTransfer.setData('text/plain', JSON.stringify(dragged));
     ev.dataTransfer.effectAllowed = 'move';
-    dragging = true;
   });
   el.addEventListener('dragover', (ev) => {
     const over = card(ev);
@@ -76,14 +75,12 @@ export function listen(onMove) {
     if (!dragged || !over) return;
     ev.preventDefault();
     const { service, from } = dragged;
-    dragged = undefined;
-    onMove(service, from, over.dataset.instance);
     settle();
+    onMove(service, from, over.dataset.instance);
   });
   // The chip dragged may be gone (the board was redrawn): dragend is not
   // sure to come, so a drop settles too.
   el.addEventListener('dragend', () => {
-    dragged = undefined;
     el.querySelectorAll('.drag-over').forEach((c) => c.classList.remove('drag-over'));
     settle();
   });
@@ -110,7 +107,6 @@ const LOADING = 'Loading the rest of Berth (services, groups, deployments, expor
 let early;
 
 export function loadAppAfterPaint() {
-  status(LOADING);
   early = fetchApp();
   requestAnimationFrame(() => setTimeout(loadApp, 0));
 }
@@ -118,6 +114,7 @@ export function loadAppAfterPaint() {
 // Where the build put the app (scripts/module.sh names it by its content);
 // a retry asks again under another address, as a failed import is kept.
 function fetchApp() {
+  status(LOADING);
   const path = document.querySelector('meta[name="berth-app"]')?.content ?? 'app/berth-web.js';
   const url = new URL(path, document.baseURI);
   if (attempt > 0) url.searchParams.set('attempt', String(attempt));
@@ -133,14 +130,13 @@ function fetchApp() {
 }
 
 async function loadApp() {
-  status(LOADING);
   const asked = early ?? fetchApp();
   early = undefined;
   try {
     const app = await asked.js;
     const wasm = await asked.wasm;
     // A drag under way ends before the board it is on goes.
-    if (dragging) await new Promise((go) => whenDropped.push(go));
+    if (dragged) await new Promise((go) => whenDropped.push(go));
     globalThis.berthFirst = {
       takeOver() {
         document.getElementById('first')?.remove();

@@ -2,7 +2,8 @@
 //! board of the plan the user opens and takes a drag, and nothing else, so
 //! the board is on screen long before the rest of the app (Leptos, the
 //! panels, the stepper, the charts, the catalogue's rows), which `first.js`
-//! fetches right after first paint and hands the drags made meanwhile to.
+//! fetches from the start, starts once the board is painted and hands the
+//! drags made meanwhile to.
 //!
 //! It opens the plan as the app does (`src/app.rs`): a share link that
 //! reads, else the plan saved in this browser, else the example. A plan it
@@ -88,7 +89,7 @@ pub fn start() {
 
 /// The plan the app will open: a link that reads wins over the saved plan,
 /// which wins over the example.
-pub fn open(fragment: Option<String>, saved: Option<String>) -> Option<Plan> {
+fn open(fragment: Option<String>, saved: Option<String>) -> Option<Plan> {
     fragment
         .and_then(|f| share::decode(&f).ok())
         .or_else(|| saved.and_then(|text| load_plan(&text).ok()))

@@ -26,8 +26,9 @@ fn esc(text: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
+            // The double and the single quote, by code point.
+            '\u{22}' => out.push_str("&quot;"),
+            '\u{27}' => out.push_str("&#39;"),
             c => out.push(c),
         }
     }

@@ -7,9 +7,8 @@
 //   node tests/perf/slow.mjs          JSON for `make bench` (median of 5 each)
 //   node tests/perf/slow.mjs --check  median of 3 with brotli; exits 1 past
 //                                     first_board_slow4g_ms in budgets.txt
-import { readFileSync } from 'node:fs';
 import { serveDist, launchBrowser } from '../support/harness.js';
-import { median, timeFirstLoad } from '../support/perf.js';
+import { median, readBudgets, timeFirstLoad } from '../support/perf.js';
 
 // Lighthouse's "Slow 4G" (its mobile default), in DevTools' units, and its
 // CPU slowdown.
@@ -36,9 +35,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const browser = await launchBrowser();
   try {
     if (check) {
-      const budgets = Object.fromEntries(readFileSync('budgets.txt', 'utf8').split('\n')
-        .filter((l) => /^\w+ \d/.test(l)).map((l) => l.split(/\s+/)).map(([k, v]) => [k, Number(v)]));
-      const max = budgets.first_board_slow4g_ms;
+      const max = readBudgets().first_board_slow4g_ms;
       const { firstBoardMedianMs, firstBoards } = await series(browser, 'br', 3);
       const runs = firstBoards.map((t) => t.toFixed(0)).join(', ');
       console.log(`first board on a phone network (brotli, median of 3): ${firstBoardMedianMs.toFixed(0)} ms (${runs}); ceiling ${max} ms`);

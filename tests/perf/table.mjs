@@ -1,10 +1,10 @@
 // Prints `make bench`'s table from the files scripts/bench.sh wrote.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { readBudgets } from '../support/perf.js';
 
 const dir = process.argv[2];
-const budgets = Object.fromEntries(readFileSync('budgets.txt', 'utf8').split('\n')
-  .filter((l) => l.trim() && !l.startsWith('#')).map((l) => l.trim().split(/\s+/)).map(([k, v]) => [k, Number(v)]));
+const budgets = readBudgets();
 const rows = [];
 const row = (what, figure, budget, ok) => rows.push([what, figure, budget ?? '', ok === undefined ? '' : (ok ? 'yes' : 'NO')]);
 const ms = (x) => `${x < 10 ? x.toFixed(2) : x.toFixed(1)} ms`;

@@ -1,5 +1,6 @@
 // Browser measurements for issue 8, shared by the e2e budget test and
 // `make bench`: a large plan, drag → re-plan → re-render timing, first load.
+import { readFileSync } from 'node:fs';
 
 /**
  * 5 groups of `perGroup` m5.xlarge instances and 20 services of `perService`
@@ -184,4 +185,10 @@ export async function timeRightSize(page) {
     const frames = window.__frames.slice(1);
     return { totalMs: performance.now() - window.__started, longestFrameMs: Math.max(...frames), frames: frames.length };
   });
+}
+
+/** budgets.txt as { name: number }, its comments left out. */
+export function readBudgets() {
+  return Object.fromEntries(readFileSync('budgets.txt', 'utf8').split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#')).map((l) => l.trim().split(/\s+/)).map(([k, v]) => [k, Number(v)]));
 }
